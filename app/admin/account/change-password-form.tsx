@@ -1,0 +1,31 @@
+'use client';
+import { signOut } from 'next-auth/react';
+import { useActionState, useEffect } from 'react';
+import { Field, Input } from '@/components/ui/form';
+import { Notice } from '@/components/ui/notice';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { changeOwnPasswordAction } from './actions';
+
+export function ChangePasswordForm() {
+  const [state, action] = useActionState(changeOwnPasswordAction, null);
+  const fe = state && !state.ok ? state.error.fieldErrors : undefined;
+  useEffect(() => {
+    if (state?.ok) void signOut({ callbackUrl: '/login?reason=password-changed' });
+  }, [state]);
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
+      {state?.ok && <Notice tone="success">Password changed. Signing you out…</Notice>}
+      <Field label="Current password" htmlFor="current" errors={fe?.current}>
+        <Input id="current" name="current" type="password" autoComplete="current-password" aria-invalid={!!fe?.current} />
+      </Field>
+      <Field label="New password" htmlFor="password" hint="At least 10 characters." errors={fe?.password}>
+        <Input id="password" name="password" type="password" autoComplete="new-password" aria-invalid={!!fe?.password} />
+      </Field>
+      <Field label="Repeat the new password" htmlFor="confirm" errors={fe?.confirm}>
+        <Input id="confirm" name="confirm" type="password" autoComplete="new-password" aria-invalid={!!fe?.confirm} />
+      </Field>
+      <SubmitButton pendingText="Changing…">Change password</SubmitButton>
+    </form>
+  );
+}

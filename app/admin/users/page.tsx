@@ -1,0 +1,97 @@
+import type { Metadata } from 'next';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/table';
+import { Time } from '@/components/ui/time';
+import { can, manageableRoles, roleDescription, roleLabel, ROLES } from '@/lib/auth/roles';
+import { requirePageCtx } from '@/server/auth/session';
+import { listUsers } from '@/server/users/queries';
+import { CreateUserForm } from './_components/create-user-form';
+import { UserRowActions } from './_components/user-row-actions';
+
+export const metadata: Metadata = { title: 'Users' };
+
+export default async function UsersPage() {
+  const ctx = await requirePageCtx('users.read', '/admin/users');
+  const users = await listUsers(ctx);
+  const mayManage = can(ctx.actor.role, 'users.manage');
+  const grantable = manageableRoles(ctx.actor.role);
+
+  return (
+    <>
+      <PageHeader title="Users" description="People who can sign in to this dashboard, and what each of them may do." />
+      <div className="grid gap-6 xl:grid-cols-[1fr_22rem]">
+        <Card>
+          <Table>
+            <THead>
+              <tr>
+                <Th>User</Th>
+                <Th>Role</Th>
+                <Th>Status</Th>
+                <Th>Last sign-in</Th>
+                {mayManage && <Th className="text-right">Manage</Th>}
+              </tr>
+            </THead>
+            <TBody>
+              {users.map((u) => {
+                const self = u.id === ctx.actor.id;
+                const editable = mayManage && !self && grantable.includes(u.role);
+                return (
+                  <tr key={u.id} data-testid={`user-row-${u.email}`}>
+                    <Td>
+                      <div className="font-medium text-slate-900">{u.name || u.email}</div>
+                      {u.name && <div className="text-xs text-slate-500">{u.email}</div>}
+                      {self && <div className="text-xs text-brand-600">You</div>}
+                    </Td>
+                    <Td>
+                      <Badge tone={u.role === 'owner' ? 'brand' : u.role === 'admin' ? 'blue' : 'gray'} data-testid="role">
+                        {roleLabel[u.role]}
+                      </Badge>
+                    </Td>
+                    <Td>{u.disabledAt ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}</Td>
+                    <Td>
+                      <Time value={u.lastLoginAt} />
+                    </Td>
+                    {mayManage && (
+                      <Td className="text-right">
+                        {editable ? (
+                          <UserRowActions user={{ id: u.id, email: u.email, role: u.role, disabled: !!u.disabledAt }} grantable={grantable} />
+                        ) : (
+                          <span className="text-xs text-slate-400">{self ? 'Your account' : 'Owner only'}</span>
+                        )}
+                      </Td>
+                    )}
+                  </tr>
+                );
+              })}
+            </TBody>
+          </Table>
+        </Card>
+        <div className="space-y-6">
+          {mayManage && (
+            <Card>
+              <CardHeader title="Add a user" description="They sign in with this e-mail and password; ask them to change the password afterwards." />
+              <CardBody>
+                <CreateUserForm grantable={grantable} />
+              </CardBody>
+            </Card>
+          )}
+          <Card>
+            <CardHeader title="Roles" />
+            <CardBody>
+              <dl className="space-y-3 text-sm">
+                {ROLES.map((r) => (
+                  <div key={r}>
+                    <dt className="font-medium text-slate-900">{roleLabel[r]}</dt>
+                    <dd className="text-slate-500">{roleDescription[r]}</dd>
+                  </div>
+                ))}
+              </dl>
+            </CardBody>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Permission } from '@/lib/auth/roles';
+
+export type IconName = 'home' | 'megaphone' | 'users' | 'people' | 'tag' | 'key' | 'code' | 'settings' | 'list' | 'user';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  permission: Permission | null;
+  icon: IconName;
+}
+
+/** The admin areas that exist. An area appears here only once it is built. */
+export const NAV: { section: string; items: NavItem[] }[] = [
+  {
+    section: 'Administration',
+    items: [
+      { href: '/admin/users', label: 'Users', permission: 'users.read', icon: 'people' },
+      { href: '/admin/audit', label: 'Audit log', permission: 'audit.read', icon: 'list' },
+    ],
+  },
+  {
+    section: 'You',
+    items: [{ href: '/admin/account', label: 'Your account', permission: null, icon: 'user' }],
+  },
+];

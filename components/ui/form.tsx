@@ -1,0 +1,63 @@
+import { cn } from './cn';
+
+const control =
+  'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-brand-500 disabled:bg-slate-50 disabled:text-slate-500 aria-[invalid=true]:ring-red-400';
+
+export function Input({ className, ...props }: React.InputHTMLAttributes<HTMLInputElement>) {
+  return <input className={cn(control, className)} {...props} />;
+}
+
+export function Textarea({ className, ...props }: React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return <textarea className={cn(control, 'min-h-20', className)} {...props} />;
+}
+
+export function Select({ className, ...props }: React.SelectHTMLAttributes<HTMLSelectElement>) {
+  return <select className={cn(control, 'pr-8', className)} {...props} />;
+}
+
+export function Label({ className, ...props }: React.LabelHTMLAttributes<HTMLLabelElement>) {
+  return <label className={cn('block text-sm font-medium text-slate-700', className)} {...props} />;
+}
+
+/** A labelled control with its hint and validation messages (ids wired for screen readers). */
+export function Field({
+  label,
+  htmlFor,
+  hint,
+  errors,
+  children,
+  className,
+}: {
+  label: React.ReactNode;
+  htmlFor: string;
+  hint?: React.ReactNode;
+  errors?: string[];
+  children: React.ReactNode;
+  className?: string;
+}) {
+  return (
+    <div className={cn('space-y-1.5', className)}>
+      <Label htmlFor={htmlFor}>{label}</Label>
+      {children}
+      {hint && !errors?.length && (
+        <p id={`${htmlFor}-hint`} className="text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
+      {errors?.map((e) => (
+        <p key={e} id={`${htmlFor}-error`} className="text-xs font-medium text-red-600" data-field-error={htmlFor}>
+          {e}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+export function Checkbox({ label, className, ...props }: React.InputHTMLAttributes<HTMLInputElement> & { label: React.ReactNode }) {
+  return (
+    <label className={cn('inline-flex items-center gap-2 text-sm text-slate-700', className)}>
+      <input type="checkbox" className="size-4 rounded border-slate-300 text-brand-600 focus:ring-brand-500" {...props} />
+      {label}
+    </label>
+  );
+}

@@ -1,0 +1,30 @@
+/**
+ * Applies the committed drizzle-kit migrations (db/migrations) to either driver.
+ *
+ * On PostgreSQL several app and worker processes may start at once; a session-level advisory
+ * lock on a dedicated connection makes them take turns, so a migration never runs twice
+ * concurrently. PGlite is single-process (see the data-folder lock in db/index.ts).
+ */
+import type { Database } from './index';
+
+const MIGRATION_LOCK = 0x70757368; // 'push'
+
+export async function runMigrations(database: Database, migrationsFolder: string): Promise<void> {
+  if (database.kind === 'pglite') {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await migrate(database.db as any, { migrationsFolder });
+    return;
+  }
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const sql = postgres(database.url!, { max: 1, onnotice: () => {}, connection: { application_name: 'pushdeck-migrate' } });
+  try {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzle(sql), { migrationsFolder });
+    await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

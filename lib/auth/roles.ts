@@ -1,0 +1,60 @@
+/**
+ * Roles and permissions: the single table every server action, page and route handler consults.
+ * Roles are ordered (owner > admin > marketer > viewer); a permission names the least role that
+ * holds it. Pure data, safe to import from client components (to hide buttons) — the server
+ * still checks on every call.
+ */
+export const ROLES = ['owner', 'admin', 'marketer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+const rank: Record<Role, number> = { viewer: 0, marketer: 1, admin: 2, owner: 3 };
+
+export const PERMISSIONS = {
+  /** Dashboard pages that show aggregate numbers and campaigns. */
+  'dashboard.read': 'viewer',
+  'campaigns.read': 'viewer',
+  'campaigns.write': 'marketer',
+  'campaigns.send': 'marketer',
+  'topics.read': 'viewer',
+  'topics.manage': 'admin',
+  'subscribers.read': 'marketer',
+  'subscribers.manage': 'admin',
+  'settings.read': 'admin',
+  'settings.manage': 'admin',
+  'vapid.manage': 'admin',
+  'api-keys.manage': 'admin',
+  'users.read': 'admin',
+  'users.manage': 'admin',
+  'audit.read': 'admin',
+} as const satisfies Record<string, Role>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function roleAtLeast(role: Role, min: Role): boolean {
+  return rank[role] >= rank[min];
+}
+
+export function can(role: Role | undefined | null, permission: Permission): boolean {
+  return !!role && roleAtLeast(role, PERMISSIONS[permission]);
+}
+
+/** Roles `actor` may grant or manage: admins manage up to admin, only owners touch owners. */
+export function manageableRoles(actor: Role): Role[] {
+  if (actor === 'owner') return [...ROLES];
+  if (actor === 'admin') return ['admin', 'marketer', 'viewer'];
+  return [];
+}
+
+export const roleLabel: Record<Role, string> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  marketer: 'Marketer',
+  viewer: 'Viewer',
+};
+
+export const roleDescription: Record<Role, string> = {
+  owner: 'Everything, including managing other owners.',
+  admin: 'Manage users, keys, topics, settings and subscribers; read the audit log.',
+  marketer: 'Compose, schedule and send campaigns; browse subscribers.',
+  viewer: 'Read dashboards and campaign results.',
+};

@@ -1,0 +1,95 @@
+/**
+ * Configuration: every environment variable Pushdeck reads, validated once with zod.
+ *
+ * `loadConfig()` collects every bad value into one `ConfigError` whose message names each
+ * variable and what is wrong with it, so an operator fixes them all in one go. Secret values are
+ * never echoed back in these messages.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// or postgresql:// URL');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().trim().min(1).default('0.0.0.0'),
+  /** When set, PostgreSQL is the database; otherwise the embedded PGlite in DATA_DIR. */
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Where the embedded database, the generated secret and other local state live. */
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  PGLITE_DIR: z.string().trim().min(1).optional(),
+  /** Root secret: session signing and at-rest encryption keys are derived from it. */
+  PUSHDECK_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (try: openssl rand -base64 48)')
+    .optional(),
+  NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** How many reverse proxies in front of the app append to X-Forwarded-For (0 = none, trust the socket). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Admin session lifetime. */
+  SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
+  /** `in-process`: the delivery worker runs inside the web process; `off`: run `npm run worker`. */
+  WORKER: z.enum(['in-process', 'off']).default('in-process'),
+  /** Comma-separated push-service host patterns (see lib/push/allowlist.ts). */
+  PUSH_ALLOWED_HOSTS: z.string().trim().optional(),
+  LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().min(0.05).default(15),
+  /** Skip running migrations at start (when a deploy step runs `npm run db:migrate`). */
+  SKIP_MIGRATIONS: bool.default(false),
+});
+
+export type Config = Omit<z.infer<typeof schema>, 'DATA_DIR' | 'PGLITE_DIR'> & {
+  /** Absolute paths. */
+  DATA_DIR: string;
+  PGLITE_DIR: string;
+  ROOT: string;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `env` (default `process.env`). Relative paths resolve against the project root. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset": `FOO= npm start` should not fail validation.
+  const input = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined && v !== ''),
+  );
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0] ?? '?');
+        return `${key}: ${i.message}`;
+      }),
+    );
+  }
+  const root = env.PUSHDECK_ROOT ? path.resolve(env.PUSHDECK_ROOT) : process.cwd();
+  const dataDir = path.resolve(root, parsed.data.DATA_DIR);
+  return {
+    ...parsed.data,
+    ROOT: root,
+    DATA_DIR: dataDir,
+    PGLITE_DIR: path.resolve(root, parsed.data.PGLITE_DIR ?? path.join(dataDir, 'pglite')),
+  };
+}
+
+let cached: Config | undefined;
+/** The process-wide configuration, parsed on first use. */
+export function config(): Config {
+  return (cached ??= loadConfig());
+}

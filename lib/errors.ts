@@ -1,0 +1,79 @@
+/**
+ * The one error type services throw on purpose. Edges (route handlers, server actions) map its
+ * code to an HTTP status and a user-facing message; anything that is not an AppError is
+ * unexpected: logged once at the edge, and answered with a generic message.
+ */
+export type ErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unprocessable'
+  | 'unavailable'
+  | 'internal';
+
+export const statusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export type FieldErrors = Record<string, string[]>;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly fieldErrors?: FieldErrors;
+  /** Seconds a client should wait (rate limits). */
+  readonly retryAfter?: number;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { cause?: unknown; fieldErrors?: FieldErrors; retryAfter?: number } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.fieldErrors = opts.fieldErrors;
+    this.retryAfter = opts.retryAfter;
+  }
+
+  get status(): number {
+    return statusOf[this.code];
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** Turns a zod error into field errors keyed by dotted path ('' for the form as a whole). */
+export function zodFieldErrors(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): FieldErrors {
+  const out: FieldErrors = {};
+  for (const i of issues) {
+    const key = i.path.map(String).join('.');
+    (out[key] ??= []).push(i.message);
+  }
+  return out;
+}
+
+export function validationError(
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>,
+  message = 'Some fields need attention.',
+): AppError {
+  return new AppError('validation_failed', message, { fieldErrors: zodFieldErrors(issues) });
+}

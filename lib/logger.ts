@@ -1,0 +1,70 @@
+/**
+ * Structured logging: one JSON object per line on stdout (stderr for warn/error).
+ *
+ * Keys that can carry secrets are redacted wherever they appear, at any depth, so a careless
+ * `log.info('x', { body })` cannot leak a password, private key, token or API key. Errors are
+ * serialized with their `cause` chain.
+ */
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const order: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|private|api[-_]?key|^auth$|p256dh|credential/i;
+
+export type Fields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: Fields): void;
+  info(msg: string, fields?: Fields): void;
+  warn(msg: string, fields?: Fields): void;
+  error(msg: string, fields?: Fields): void;
+  child(fields: Fields): Logger;
+}
+
+export function serializeError(err: unknown, depth = 0): unknown {
+  if (!(err instanceof Error)) return err;
+  const out: Fields = { name: err.name, message: err.message };
+  const code = (err as { code?: unknown }).code;
+  if (code !== undefined) out.code = code;
+  if (err.stack) out.stack = err.stack.split('\n').slice(0, 8).join('\n');
+  if (err.cause !== undefined && depth < 4) out.cause = serializeError(err.cause, depth + 1);
+  return out;
+}
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (value instanceof Error) return serializeError(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Fields = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? '[redacted]' : redact(v, depth + 1);
+  }
+  return out;
+}
+
+function currentLevel(): number {
+  const lvl = (process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info')) as Level;
+  return order[lvl] ?? order.info;
+}
+
+function write(level: Level, base: Fields, msg: string, fields?: Fields) {
+  if (order[level] < currentLevel()) return;
+  const line = JSON.stringify({
+    time: new Date().toISOString(),
+    level,
+    msg,
+    ...(redact({ ...base, ...fields }) as Fields),
+  });
+  (order[level] >= order.warn ? process.stderr : process.stdout).write(line + '\n');
+}
+
+function make(base: Fields): Logger {
+  return {
+    debug: (m, f) => write('debug', base, m, f),
+    info: (m, f) => write('info', base, m, f),
+    warn: (m, f) => write('warn', base, m, f),
+    error: (m, f) => write('error', base, m, f),
+    child: (f) => make({ ...base, ...f }),
+  };
+}
+
+export const logger: Logger = make({});

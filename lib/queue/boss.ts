@@ -1,0 +1,83 @@
+/**
+ * pg-boss, the durable job queue, in the `pgboss` schema next to ours.
+ *
+ * On PostgreSQL it opens its own small pool. On PGlite it shares the app's single PGlite
+ * instance through an in-process adapter (PGlite serialises queries and transactions itself;
+ * a socket bridge would interleave transactions from different "connections").
+ *
+ * `txExecutor(tx)` lets `boss.send(..., { db })` enqueue inside one of our Drizzle transactions,
+ * so a job exists if and only if the rows that describe it were committed.
+ */
+import 'server-only';
+import { sql, type SQL } from 'drizzle-orm';
+import PgBoss from 'pg-boss';
+import type { Database, Db } from '../../db';
+import { rowsOf } from '../../db';
+import { logger } from '../logger';
+
+export type Boss = PgBoss;
+
+export interface BossOptions {
+  /** Leave maintenance (archiving, expiry) to another process. */
+  supervise?: boolean;
+  schedule?: boolean;
+}
+
+export function pgliteExecutor(database: Database): PgBoss.Db {
+  const pglite = database.pglite!;
+  return {
+    async executeSql(text: string, values: unknown[]) {
+      if (values && values.length) return pglite.query(text, values as unknown[]);
+      // Parameterless text may hold several statements (pg-boss's DDL, BEGIN … COMMIT blocks).
+      const results = await pglite.exec(text);
+      return { rows: results.flatMap((r) => r.rows ?? []) };
+    },
+  };
+}
+
+/** Runs pg-boss's `$n`-parameterised SQL on a Drizzle handle (typically a transaction). */
+export function txExecutor(db: Db): PgBoss.Db {
+  return {
+    async executeSql(text: string, values: unknown[]) {
+      const parts = text.split(/\$(\d+)/);
+      const chunks: SQL[] = [];
+      parts.forEach((part, i) => {
+        if (i % 2 === 0) chunks.push(sql.raw(part));
+        else chunks.push(sql`${values[Number(part) - 1]}`);
+      });
+      return { rows: rowsOf(await db.execute(sql.join(chunks, sql.raw('')))) };
+    },
+  };
+}
+
+export async function createBoss(database: Database, opts: BossOptions = {}): Promise<Boss> {
+  const common = {
+    schema: 'pgboss',
+    supervise: opts.supervise ?? true,
+    schedule: opts.schedule ?? true,
+    migrate: true,
+    // Archive finished jobs after a day, drop archived ones after a week.
+    archiveCompletedAfterSeconds: 24 * 3600,
+    deleteAfterDays: 7,
+    monitorStateIntervalSeconds: 60,
+  };
+  const boss =
+    database.kind === 'pglite'
+      ? new PgBoss({ ...common, db: pgliteExecutor(database) })
+      : new PgBoss({ ...common, connectionString: database.url!, max: 4, application_name: 'pushdeck-queue' });
+  boss.on('error', (err) => logger.error('queue.error', { err }));
+  await boss.start();
+  return boss;
+}
+
+/** Creates a queue when missing (pg-boss 10 requires queues to exist before send/work). */
+export async function ensureQueue(boss: Boss, name: string, options: Omit<PgBoss.Queue, 'name'> = {}): Promise<void> {
+  if (!(await boss.getQueue(name))) {
+    try {
+      await boss.createQueue(name, { name, ...options });
+    } catch (e) {
+      // Another process created it between our check and our insert.
+      if (!(await boss.getQueue(name))) throw e;
+    }
+  }
+}

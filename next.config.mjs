@@ -1,0 +1,24 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  poweredByHeader: false,
+  // PGlite loads its wasm/data files from its package folder at run time, pg-boss and postgres.js
+  // open sockets and keep module-level state: keep them out of the bundle.
+  serverExternalPackages: ['@electric-sql/pglite', 'pg-boss', 'postgres', 'undici'],
+  experimental: {
+    serverActions: { bodySizeLimit: '1mb' },
+    authInterrupts: true,
+  },
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+          { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+        ],
+      },
+    ];
+  },
+};
+export default nextConfig;

@@ -1,0 +1,67 @@
+/**
+ * The one wrapper every server action goes through: resolve the caller and check the permission
+ * (server actions are public HTTP endpoints: a hidden button protects nothing), run one service,
+ * and turn the outcome into a typed result for `useActionState`.
+ */
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { unstable_rethrow } from 'next/navigation';
+import type { Permission } from '../lib/auth/roles';
+import { isAppError, type ErrorCode, type FieldErrors } from '../lib/errors';
+import { logger } from '../lib/logger';
+import { requireCtx } from './auth/session';
+import type { Ctx } from './context';
+
+export type ActionError = {
+  code: ErrorCode;
+  message: string;
+  fieldErrors?: FieldErrors;
+  /** The submitted non-secret values, so the form can show them again (React resets forms). */
+  values?: Record<string, string>;
+};
+export type ActionResult<T = unknown> = { ok: true; data: T; message?: string } | { ok: false; error: ActionError };
+/** The initial state for `useActionState`. */
+export type ActionState<T = unknown> = ActionResult<T> | null;
+
+export function toActionError(e: unknown, where: string): ActionError {
+  if (isAppError(e)) return { code: e.code, message: e.message, fieldErrors: e.fieldErrors };
+  const ref = randomUUID().slice(0, 8);
+  logger.error('action.failed', { action: where, ref, err: e });
+  return { code: 'internal', message: `Something went wrong on our side (reference ${ref}). Try again.` };
+}
+
+export async function runAction<T>(
+  name: string,
+  permission: Permission,
+  fn: (ctx: Ctx) => Promise<T>,
+  opts: { message?: string | ((data: T) => string); form?: FormData } = {},
+): Promise<ActionResult<T>> {
+  try {
+    const ctx = await requireCtx(permission);
+    const data = await fn({ ...ctx, log: ctx.log.child({ action: name }) });
+    const message = typeof opts.message === 'function' ? opts.message(data) : opts.message;
+    return { ok: true, data, message };
+  } catch (e) {
+    unstable_rethrow(e); // redirect() / notFound() must propagate
+    return { ok: false, error: { ...toActionError(e, name), values: opts.form ? echoValues(opts.form) : undefined } };
+  }
+}
+
+const SECRET_FIELD = /pass|confirm|secret|token|private|key$/i;
+
+/** The form's values minus anything secret: passwords are never sent back to the page. */
+export function echoValues(fd: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(formObject(fd))) if (!SECRET_FIELD.test(k)) out[k] = v;
+  return out;
+}
+
+/** FormData → plain object (first value per key; Next's internal `$ACTION_` fields dropped). */
+export function formObject(fd: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of fd.entries()) {
+    if (k.startsWith('$ACTION') || k in out) continue;
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+/**
+ * Reading the audit log: filters and keyset paging (newest first, `before` = the last id seen),
+ * so deep pages cost what the first one does.
+ */
+import { and, desc, eq, gte, ilike, lt, lte, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { auditLogs } from '../../db/schema';
+import { assertCan, type Ctx } from '../context';
+
+export const auditFilterSchema = z.object({
+  action: z.string().trim().max(100).optional(),
+  actor: z.string().trim().max(200).optional(),
+  targetType: z.string().trim().max(50).optional(),
+  targetId: z.string().trim().max(200).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AuditFilter = z.input<typeof auditFilterSchema>;
+
+export async function listAuditLogs(ctx: Ctx, input: AuditFilter) {
+  assertCan(ctx, 'audit.read');
+  const f = auditFilterSchema.parse(input);
+  const where: SQL[] = [];
+  if (f.action) where.push(f.action.endsWith('.') ? ilike(auditLogs.action, `${escapeLike(f.action)}%`) : eq(auditLogs.action, f.action));
+  if (f.actor) where.push(ilike(auditLogs.actorLabel, `%${escapeLike(f.actor)}%`));
+  if (f.targetType) where.push(eq(auditLogs.targetType, f.targetType));
+  if (f.targetId) where.push(eq(auditLogs.targetId, f.targetId));
+  if (f.from) where.push(gte(auditLogs.at, new Date(`${f.from}T00:00:00Z`)));
+  if (f.to) where.push(lte(auditLogs.at, new Date(`${f.to}T23:59:59.999Z`)));
+  if (f.before) where.push(lt(auditLogs.id, f.before));
+  const rows = await ctx.db
+    .select()
+    .from(auditLogs)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(auditLogs.id))
+    .limit(f.limit + 1);
+  const hasMore = rows.length > f.limit;
+  const items = hasMore ? rows.slice(0, f.limit) : rows;
+  return { items, nextBefore: hasMore ? items[items.length - 1]!.id : null };
+}
+
+/** Distinct action names, for the filter's drop-down. */
+export async function listAuditActions(ctx: Ctx): Promise<string[]> {
+  assertCan(ctx, 'audit.read');
+  const rows = await ctx.db
+    .selectDistinct({ action: auditLogs.action })
+    .from(auditLogs)
+    .orderBy(auditLogs.action)
+    .limit(500);
+  return rows.map((r) => r.action);
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

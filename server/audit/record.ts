@@ -1,0 +1,27 @@
+/**
+ * Writes an audit row. Always called with the transaction that makes the change, so the change
+ * and its record commit (or roll back) together.
+ */
+import { auditLogs } from '../../db/schema';
+import { actorLabel, type Ctx } from '../context';
+
+export interface AuditEntry {
+  action: string;
+  targetType?: string;
+  targetId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+export async function recordAudit(ctx: Ctx, entry: AuditEntry): Promise<void> {
+  await ctx.db.insert(auditLogs).values({
+    actorId: ctx.actor.kind === 'user' ? ctx.actor.id : null,
+    actorLabel: actorLabel(ctx.actor),
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ip: ctx.ip ?? null,
+  });
+}

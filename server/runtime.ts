@@ -1,0 +1,87 @@
+/**
+ * Process start-up and shutdown: configuration, database (with migrations), the secret check,
+ * the job queue and, unless WORKER=off, the in-process worker. One runtime per process, kept on
+ * globalThis so dev hot reloads and the several module graphs Next builds share it.
+ */
+import 'server-only';
+import { closeDatabase, getDatabase, type Database } from '../db';
+import { config } from '../lib/env';
+import { logger } from '../lib/logger';
+import { createBoss, ensureQueue, type Boss } from '../lib/queue/boss';
+import { pruneWindows } from './rate-limit/window';
+import { checkSecretFingerprint } from './system/secret-check';
+
+export interface Runtime {
+  database: Database;
+  boss: Boss;
+  role: 'web' | 'worker' | 'cli';
+  startedAt: Date;
+}
+
+type Hook = (rt: Runtime) => Promise<void> | void;
+const g = globalThis as unknown as {
+  __pushdeckRuntime?: Promise<Runtime>;
+  __pushdeckStartHooks?: Hook[];
+  __pushdeckStopHooks?: (() => Promise<void>)[];
+  __pushdeckShutdown?: () => Promise<void>;
+};
+
+export const HOUSEKEEPING_QUEUE = 'system.housekeeping';
+
+/** Later modules (the delivery worker) register what should start with the runtime. */
+export function onRuntimeStart(hook: Hook) {
+  (g.__pushdeckStartHooks ??= []).push(hook);
+}
+export function onRuntimeStop(hook: () => Promise<void>) {
+  (g.__pushdeckStopHooks ??= []).push(hook);
+}
+
+async function boot(role: Runtime['role']): Promise<Runtime> {
+  const cfg = config(); // throws ConfigError listing every bad variable
+  const t0 = Date.now();
+  const database = await getDatabase();
+  await checkSecretFingerprint(database.db);
+  const boss = await createBoss(database, { supervise: role !== 'cli', schedule: role !== 'cli' });
+  const rt: Runtime = { database, boss, role, startedAt: new Date() };
+  if (role !== 'cli') {
+    await ensureQueue(boss, HOUSEKEEPING_QUEUE, { retryLimit: 1, expireInSeconds: 300 });
+    await boss.schedule(HOUSEKEEPING_QUEUE, '17 * * * *');
+    await boss.work(HOUSEKEEPING_QUEUE, async () => {
+      await pruneWindows(database.db);
+    });
+  }
+  for (const hook of g.__pushdeckStartHooks ?? []) await hook(rt);
+  logger.info('runtime.started', {
+    role,
+    database: database.kind,
+    dataDir: database.kind === 'pglite' ? cfg.PGLITE_DIR : undefined,
+    worker: cfg.WORKER,
+    ms: Date.now() - t0,
+  });
+  g.__pushdeckShutdown = () => stopRuntime();
+  return rt;
+}
+
+export function getRuntime(role: Runtime['role'] = 'web'): Promise<Runtime> {
+  g.__pushdeckRuntime ??= boot(role).catch((e) => {
+    g.__pushdeckRuntime = undefined;
+    throw e;
+  });
+  return g.__pushdeckRuntime;
+}
+
+export async function stopRuntime(): Promise<void> {
+  const p = g.__pushdeckRuntime;
+  g.__pushdeckRuntime = undefined;
+  if (!p) return;
+  const rt = await p.catch(() => null);
+  for (const hook of (g.__pushdeckStopHooks ?? []).reverse()) {
+    await hook().catch((err) => logger.error('runtime.stop-hook-failed', { err }));
+  }
+  g.__pushdeckStopHooks = [];
+  if (rt) {
+    await rt.boss.stop({ graceful: true, timeout: 10_000, close: true }).catch((err) => logger.error('queue.stop-failed', { err }));
+  }
+  await closeDatabase();
+  logger.info('runtime.stopped', {});
+}

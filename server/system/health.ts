@@ -1,0 +1,44 @@
+/**
+ * Readiness: the database answers and the job queue's tables are reachable through the queue's
+ * own connection. Each probe has a deadline so a hung database yields 503, not a hung request.
+ */
+import { sql } from 'drizzle-orm';
+import { getRuntime } from '../runtime';
+
+const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
+  Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
+
+export interface Health {
+  status: 'ok' | 'unavailable';
+  database: { ok: boolean; kind?: string; latencyMs?: number; error?: string };
+  queue: { ok: boolean; latencyMs?: number; error?: string };
+  uptimeSeconds: number;
+}
+
+export async function checkHealth(): Promise<Health> {
+  const out: Health = { status: 'ok', database: { ok: false }, queue: { ok: false }, uptimeSeconds: Math.round(process.uptime()) };
+  let rt;
+  try {
+    rt = await withTimeout(getRuntime(), 15_000, 'start-up');
+  } catch (e) {
+    out.status = 'unavailable';
+    out.database.error = out.queue.error = (e as Error).message;
+    return out;
+  }
+  const t0 = performance.now();
+  try {
+    await withTimeout(rt.database.db.execute(sql`select 1`), 3000, 'database');
+    out.database = { ok: true, kind: rt.database.kind, latencyMs: Math.round(performance.now() - t0) };
+  } catch (e) {
+    out.database = { ok: false, kind: rt.database.kind, error: (e as Error).message };
+  }
+  const t1 = performance.now();
+  try {
+    await withTimeout(rt.boss.getQueue('system.housekeeping'), 3000, 'queue');
+    out.queue = { ok: true, latencyMs: Math.round(performance.now() - t1) };
+  } catch (e) {
+    out.queue = { ok: false, error: (e as Error).message };
+  }
+  if (!out.database.ok || !out.queue.ok) out.status = 'unavailable';
+  return out;
+}

@@ -1,0 +1,26 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db';
+import { users } from '../../db/schema';
+import { assertCan, type Ctx } from '../context';
+import { publicUser, type PublicUser } from './mutations';
+
+export async function listUsers(ctx: Ctx): Promise<PublicUser[]> {
+  assertCan(ctx, 'users.read');
+  const rows = await ctx.db.select().from(users).orderBy(asc(users.createdAt)).limit(1000);
+  return rows.map(publicUser);
+}
+
+/** Whether first-run setup is still open (no user exists yet). Public: drives /setup. */
+export async function setupOpen(db: Db): Promise<boolean> {
+  const [row] = await db.select({ one: sql<number>`1` }).from(users).limit(1);
+  return !row;
+}
+
+/** For session resolution: the user behind a session, fresh from the database. */
+export async function findUserForSession(db: Db, id: string) {
+  const [row] = await db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.id, id));
+  return row ?? null;
+}

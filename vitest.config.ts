@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/**
+ * Three projects:
+ *  - unit:     pure logic next to the code (lib/**), nothing external;
+ *  - pglite:   integration tests (server/**, app/**) on an embedded PGlite per test file;
+ *  - postgres: the same integration tests on a fresh database per test file, cloned from a
+ *              migrated template on the PostgreSQL at TEST_DATABASE_URL.
+ */
+const integration = ['server/**/*.test.ts', 'app/**/*.test.ts', 'tests/integration/**/*.test.ts'];
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@': here('./'),
+      // The real package throws outside React Server Components; tests are trusted server code.
+      'server-only': here('./tests/support/empty.ts'),
+    },
+  },
+  test: {
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+      PUSHDECK_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+      DATA_DIR: here('./.tmp/test-data'),
+      TEST_SCRYPT_LOG_N: '12',
+    },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'pglite', include: integration, globalSetup: [here('./tests/support/global-pglite.ts')], env: { TEST_DB: 'pglite' } },
+      },
+      {
+        extends: true,
+        test: { name: 'postgres', include: integration, globalSetup: [here('./tests/support/global-postgres.ts')], env: { TEST_DB: 'postgres' } },
+      },
+    ],
+  },
+});
