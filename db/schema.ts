@@ -59,6 +59,8 @@ export const auditLogs = pgTable(
     action: text('action').notNull(),
     targetType: text('target_type'),
     targetId: text('target_id'),
+    /** A readable name for the target at the time (an e-mail, a topic slug). */
+    targetLabel: text('target_label'),
     before: jsonb('before'),
     after: jsonb('after'),
     ip: text('ip'),

@@ -7,6 +7,7 @@ CREATE TABLE "audit_logs" (
 	"action" text NOT NULL,
 	"target_type" text,
 	"target_id" text,
+	"target_label" text,
 	"before" jsonb,
 	"after" jsonb,
 	"ip" text

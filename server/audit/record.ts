@@ -9,6 +9,7 @@ export interface AuditEntry {
   action: string;
   targetType?: string;
   targetId?: string | null;
+  targetLabel?: string | null;
   before?: unknown;
   after?: unknown;
 }
@@ -20,6 +21,7 @@ export async function recordAudit(ctx: Ctx, entry: AuditEntry): Promise<void> {
     action: entry.action,
     targetType: entry.targetType ?? null,
     targetId: entry.targetId ?? null,
+    targetLabel: entry.targetLabel ?? null,
     before: entry.before ?? null,
     after: entry.after ?? null,
     ip: ctx.ip ?? null,

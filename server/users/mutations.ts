@@ -57,7 +57,7 @@ export async function createUser(ctx: Ctx, input: unknown): Promise<PublicUser> 
         fieldErrors: { email: ['A user with that e-mail already exists.'] },
       });
     }
-    await recordAudit(tx, { action: 'user.create', targetType: 'user', targetId: row.id, after: auditView(row) });
+    await recordAudit(tx, { action: 'user.create', targetType: 'user', targetId: row.id, targetLabel: row.email, after: auditView(row) });
     return publicUser(row);
   });
 }
@@ -108,6 +108,7 @@ export async function changeUserRole(ctx: Ctx, input: unknown): Promise<PublicUs
       action: 'user.change-role',
       targetType: 'user',
       targetId: userId,
+      targetLabel: target.email,
       before: { role: target.role },
       after: { role: row!.role },
     });
@@ -137,6 +138,7 @@ export async function setUserDisabled(ctx: Ctx, input: unknown): Promise<PublicU
       action: disabled ? 'user.disable' : 'user.enable',
       targetType: 'user',
       targetId: userId,
+      targetLabel: target.email,
       before: { disabled: target.disabledAt !== null },
       after: { disabled },
     });
@@ -150,14 +152,14 @@ export async function resetUserPassword(ctx: Ctx, input: unknown): Promise<Publi
   if (!parsed.success) throw validationError(parsed.error.issues);
   const passwordHash = await hashPassword(parsed.data.password);
   return inTx(ctx, async (tx) => {
-    await lockTarget(tx, parsed.data.userId, 'reset the password of');
+    const target = await lockTarget(tx, parsed.data.userId, 'reset the password of');
     const [row] = await tx.db
       .update(users)
       .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, parsed.data.userId))
       .returning();
     // The audit row records that it happened, never the password.
-    await recordAudit(tx, { action: 'user.reset-password', targetType: 'user', targetId: row!.id });
+    await recordAudit(tx, { action: 'user.reset-password', targetType: 'user', targetId: row!.id, targetLabel: target.email });
     return publicUser(row!);
   });
 }
@@ -178,7 +180,7 @@ export async function createFirstOwner(ctx: Ctx, input: unknown): Promise<Public
     const [row] = await tx.db.insert(users).values({ email, name, passwordHash, role: 'owner' }).returning();
     await recordAudit(
       { ...tx, actor: { kind: 'system', label: 'setup' } },
-      { action: 'user.create', targetType: 'user', targetId: row!.id, after: auditView(row!) },
+      { action: 'user.create', targetType: 'user', targetId: row!.id, targetLabel: row!.email, after: auditView(row!) },
     );
     return publicUser(row!);
   });
@@ -202,6 +204,6 @@ export async function changeOwnPassword(ctx: Ctx, input: unknown): Promise<void>
       .update(users)
       .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, me.id));
-    await recordAudit(tx, { action: 'user.change-own-password', targetType: 'user', targetId: me.id });
+    await recordAudit(tx, { action: 'user.change-own-password', targetType: 'user', targetId: me.id, targetLabel: me.email });
   });
 }

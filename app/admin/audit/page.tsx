@@ -131,11 +131,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <Td>
                     <Badge tone="brand">{e.action}</Badge>
                   </Td>
-                  <Td className="font-mono text-xs">
+                  <Td className="text-xs">
                     {e.targetType ? (
-                      <Link className="hover:underline" href={`/admin/audit${qs({ targetType: e.targetType, targetId: e.targetId ?? '' })}`}>
-                        {e.targetType}
-                        {e.targetId ? `:${e.targetId.slice(0, 8)}` : ''}
+                      <Link
+                        className="hover:underline"
+                        title={`${e.targetType} ${e.targetId ?? ''}: show every entry for it`}
+                        href={`/admin/audit${qs({ targetType: e.targetType, targetId: e.targetId ?? '' })}`}
+                      >
+                        <span className="text-slate-500">{e.targetType}</span> <span className="font-medium">{e.targetLabel ?? e.targetId}</span>
                       </Link>
                     ) : (
                       '—'

@@ -20,7 +20,7 @@ export function UserRowActions({ user, grantable }: Props) {
 
   return (
     <div className="flex flex-col items-end gap-2">
-      <div className="flex flex-wrap items-center justify-end gap-2">
+      <div className="flex items-center justify-end gap-2">
         <form action={roleAction} onSubmit={() => setLastForm('role')} className="flex items-center gap-1.5">
           <input type="hidden" name="userId" value={user.id} />
           <label className="sr-only" htmlFor={`role-${user.id}`}>
