@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { testTrustBundle } from './tests/push-service/cert';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -10,6 +11,10 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
  *  - postgres: the same integration tests on a fresh database per test file, cloned from a
  *              migrated template on the PostgreSQL at TEST_DATABASE_URL.
  */
+// The push-service test server's certificate must be trusted by the worker processes when they
+// start (NODE_EXTRA_CA_CERTS is read once, at process start): set it before vitest forks them.
+process.env.NODE_EXTRA_CA_CERTS = testTrustBundle();
+
 const integration = ['server/**/*.test.ts', 'app/**/*.test.ts', 'tests/integration/**/*.test.ts'];
 
 export default defineConfig({
@@ -31,6 +36,8 @@ export default defineConfig({
       PUSHDECK_SECRET: 'test-secret-test-secret-test-secret-0123456789',
       DATA_DIR: here('./.tmp/test-data'),
       TEST_SCRYPT_LOG_N: '12',
+      // The push-service test server listens on 127.0.0.1 with a random port.
+      PUSH_ALLOWED_HOSTS: 'default,127.0.0.1:*',
     },
     projects: [
       { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/unit/**/*.test.ts'] } },

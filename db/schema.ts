@@ -3,13 +3,16 @@
  * generated from this file must run on PostgreSQL 15 and on PGlite (PostgreSQL 18), so no
  * PG16+ features here.
  */
+import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -95,3 +98,119 @@ export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Role = (typeof roles)[number];
 export type AuditLog = typeof auditLogs.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Web Push: VAPID keys, the claims issued with them, topics and subscriptions
+// ---------------------------------------------------------------------------------------------
+
+export const vapidKeyStatuses = ['standby', 'active', 'retired'] as const;
+export const vapidKeyStatus = pgEnum('vapid_key_status', vapidKeyStatuses);
+
+export const vapidKeys = pgTable(
+  'vapid_keys',
+  {
+    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    name: text('name').notNull().default(''),
+    /** base64url of the 65-byte uncompressed point: the applicationServerKey browsers bind to. */
+    publicKey: text('public_key').notNull(),
+    /** AES-256-GCM under a key derived from PUSHDECK_SECRET; never leaves the server. */
+    privateKeyEnc: text('private_key_enc').notNull(),
+    /** The VAPID `sub` contact: mailto: or https:. */
+    subject: text('subject').notNull(),
+    /** standby: not yet used; active: given to new subscriptions (exactly one); retired: only sends to the subscriptions made with it. */
+    status: vapidKeyStatus('status').notNull().default('standby'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    activatedAt: ts('activated_at'),
+    retiredAt: ts('retired_at'),
+  },
+  (t) => [
+    uniqueIndex('vapid_keys_public_key_key').on(t.publicKey),
+    // At most one active key, enforced by the database (two processes racing to create the
+    // first key cannot both win).
+    uniqueIndex('vapid_keys_one_active').on(t.status).where(sql`status = 'active'`),
+  ],
+);
+
+/** Every VAPID JWT issued: the audit trail of which claims (sub, aud, exp) carried our pushes. */
+export const vapidClaims = pgTable(
+  'vapid_claims',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** Null once the key is deleted; `publicKey` keeps the trail complete. */
+    vapidKeyId: uuid('vapid_key_id').references(() => vapidKeys.id, { onDelete: 'set null' }),
+    /** The `k` parameter sent with the JWT. */
+    publicKey: text('public_key').notNull(),
+    aud: text('aud').notNull(),
+    sub: text('sub').notNull(),
+    exp: ts('exp').notNull(),
+    issuedAt: ts('issued_at').notNull().defaultNow(),
+  },
+  (t) => [index('vapid_claims_key_idx').on(t.vapidKeyId, t.issuedAt)],
+);
+
+export const topics = pgTable(
+  'topics',
+  {
+    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    /** Public topics appear on the subscribe page; private ones are assigned by programs (signed tokens). */
+    isPublic: boolean('is_public').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('topics_slug_key').on(t.slug)],
+);
+
+export const subscriptionStatuses = ['active', 'expired', 'unsubscribed'] as const;
+export const subscriptionStatus = pgEnum('subscription_status', subscriptionStatuses);
+
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    endpoint: text('endpoint').notNull(),
+    /** base64url, 65 bytes. */
+    p256dh: text('p256dh').notNull(),
+    /** base64url, 16 bytes. */
+    auth: text('auth').notNull(),
+    /** The key the browser subscribed with: always sent with this one (push services bind it). */
+    vapidKeyId: uuid('vapid_key_id').references(() => vapidKeys.id, { onDelete: 'set null' }),
+    /** The push service's host, e.g. fcm.googleapis.com. */
+    pushService: text('push_service').notNull(),
+    status: subscriptionStatus('status').notNull().default('active'),
+    /** PushSubscription.expirationTime, when the browser gives one. */
+    expiresAt: ts('expires_at'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    /** When it became expired (404/410) or unsubscribed. */
+    endedAt: ts('ended_at'),
+  },
+  (t) => [
+    uniqueIndex('subscriptions_endpoint_key').on(t.endpoint),
+    index('subscriptions_status_id_idx').on(t.status, t.id),
+    index('subscriptions_key_status_idx').on(t.vapidKeyId, t.status),
+    index('subscriptions_service_idx').on(t.pushService, t.id),
+  ],
+);
+
+export const subscriptionTopics = pgTable(
+  'subscription_topics',
+  {
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id, { onDelete: 'cascade' }),
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.subscriptionId, t.topicId] }), index('subscription_topics_topic_idx').on(t.topicId, t.subscriptionId)],
+);
+
+export type VapidKey = typeof vapidKeys.$inferSelect;
+export type VapidClaim = typeof vapidClaims.$inferSelect;
+export type Topic = typeof topics.$inferSelect;
+export type Subscription = typeof subscriptions.$inferSelect;

@@ -45,6 +45,10 @@ const schema = z.object({
   LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_WINDOW_MINUTES: z.coerce.number().min(0.05).default(15),
+  /** Public subscribe API: requests per minute per client IP (burst = the same number). */
+  PUBLIC_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Contact for the key generated on first start (otherwise the first owner's e-mail). */
+  VAPID_SUBJECT: z.string().trim().optional(),
   /** Skip running migrations at start (when a deploy step runs `npm run db:migrate`). */
   SKIP_MIGRATIONS: bool.default(false),
 });

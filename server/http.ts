@@ -5,6 +5,9 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../lib/errors';
+import { config } from '../lib/env';
+import { clientIp } from '../lib/http/client-ip';
+import { TokenBuckets } from '../lib/http/rate-limit';
 import { logger } from '../lib/logger';
 
 export function jsonError(e: unknown, where: string): Response {
@@ -25,12 +28,13 @@ export function jsonError(e: unknown, where: string): Response {
   );
 }
 
-export function route<A extends unknown[]>(where: string, fn: (...args: A) => Promise<Response>) {
+export function route<A extends unknown[]>(where: string, fn: (...args: A) => Promise<Response>, opts: { headers?: Record<string, string> } = {}) {
   return async (...args: A): Promise<Response> => {
     try {
       return await fn(...args);
     } catch (e) {
-      return jsonError(e, where);
+      const res = jsonError(e, where);
+      return opts.headers ? withHeaders(res, opts.headers) : res;
     }
   };
 }
@@ -69,4 +73,27 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
   } catch {
     throw new AppError('bad_request', 'The body is not valid JSON.');
   }
+}
+
+/** Open to any origin: the public push API carries no cookies, so `*` exposes nothing. */
+export const PUBLIC_CORS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+  'access-control-allow-headers': 'content-type, authorization, idempotency-key',
+  'access-control-max-age': '600',
+};
+
+export function withHeaders(res: Response, headers: Record<string, string>): Response {
+  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+  return res;
+}
+
+let publicBuckets: TokenBuckets | undefined;
+
+/** Per-client-IP limit for the public API; throws `rate_limited` with Retry-After. */
+export function limitPublic(req: Request): void {
+  const perMinute = config().PUBLIC_API_RATE_PER_MINUTE;
+  publicBuckets ??= new TokenBuckets(perMinute);
+  const t = publicBuckets.take(clientIp(req.headers) ?? 'unknown');
+  if (!t.ok) throw new AppError('rate_limited', 'Too many requests from this address. Slow down.', { retryAfter: t.retryAfter });
 }

@@ -10,6 +10,7 @@ import { logger } from '../lib/logger';
 import { createBoss, ensureQueue, type Boss } from '../lib/queue/boss';
 import { pruneWindows } from './rate-limit/window';
 import { checkSecretFingerprint } from './system/secret-check';
+import { ensureActiveVapidKey } from './vapid/mutations';
 
 export interface Runtime {
   database: Database;
@@ -41,6 +42,7 @@ async function boot(role: Runtime['role']): Promise<Runtime> {
   const t0 = Date.now();
   const database = await getDatabase();
   await checkSecretFingerprint(database.db);
+  if (role !== 'cli') await ensureActiveVapidKey(database.db, cfg.VAPID_SUBJECT);
   const boss = await createBoss(database, { supervise: role !== 'cli', schedule: role !== 'cli' });
   const rt: Runtime = { database, boss, role, startedAt: new Date() };
   if (role !== 'cli') {

@@ -12,8 +12,13 @@ export interface NavItem {
 /** The admin areas that exist. An area appears here only once it is built. */
 export const NAV: { section: string; items: NavItem[] }[] = [
   {
+    section: 'Audience',
+    items: [{ href: '/admin/topics', label: 'Topics', permission: 'topics.read', icon: 'tag' }],
+  },
+  {
     section: 'Administration',
     items: [
+      { href: '/admin/vapid', label: 'VAPID keys', permission: 'vapid.manage', icon: 'key' },
       { href: '/admin/users', label: 'Users', permission: 'users.read', icon: 'people' },
       { href: '/admin/audit', label: 'Audit log', permission: 'audit.read', icon: 'list' },
     ],

@@ -13,6 +13,7 @@ import { manageableRoles, roleLabel } from '../../lib/auth/roles';
 import { AppError, validationError } from '../../lib/errors';
 import { recordAudit } from '../audit/record';
 import { actorRole, assertCan, inTx, type Ctx } from '../context';
+import { adoptOwnerContact } from '../vapid/mutations';
 import {
   changeOwnPasswordSchema,
   changeRoleSchema,
@@ -178,10 +179,10 @@ export async function createFirstOwner(ctx: Ctx, input: unknown): Promise<Public
     const [{ n }] = (await tx.db.select({ n: sql<number>`count(*)::int` }).from(users)) as [{ n: number }];
     if (n > 0) throw new AppError('conflict', 'Setup is already complete. Sign in instead.');
     const [row] = await tx.db.insert(users).values({ email, name, passwordHash, role: 'owner' }).returning();
-    await recordAudit(
-      { ...tx, actor: { kind: 'system', label: 'setup' } },
-      { action: 'user.create', targetType: 'user', targetId: row!.id, targetLabel: row!.email, after: auditView(row!) },
-    );
+    const setup: Ctx = { ...tx, actor: { kind: 'system', label: 'setup' } };
+    await recordAudit(setup, { action: 'user.create', targetType: 'user', targetId: row!.id, targetLabel: row!.email, after: auditView(row!) });
+    // The key generated on first start has a placeholder contact; the owner is a real one.
+    await adoptOwnerContact(setup, row!.email);
     return publicUser(row!);
   });
 }

@@ -51,3 +51,8 @@ export const owner: Actor = { kind: 'system', label: 'cli' };
 export function ctxFor(db: Database, actor: Actor = owner): Ctx {
   return makeCtx(db.db, actor);
 }
+
+/** Makes route handlers and actions (which call getDb()) use this test database. */
+export function useAsProcessDatabase(db: Database): void {
+  (globalThis as unknown as { __pushdeckDb?: Promise<Database> }).__pushdeckDb = Promise.resolve(db);
+}

@@ -1,0 +1,183 @@
+/*
+ * Pushdeck service worker.
+ *
+ *  - push: shows the notification described by the decrypted payload (title, body, icon, image,
+ *    badge, actions, tag, renotify, requireInteraction, silent, timestamp, url, data).
+ *  - notificationclick: focuses a tab already showing the target URL, or opens it; action
+ *    buttons carry their own URL.
+ *  - pushsubscriptionchange: re-subscribes and tells the server in the same request, keeping the
+ *    visitor's topics.
+ *  - key rotation: when the server's active VAPID key differs from the one this subscription was
+ *    made with, re-subscribe with the new key (checked after pushes, at most every few minutes).
+ *
+ * Plain JavaScript on purpose: it is served as-is from /sw.js, never bundled.
+ */
+'use strict';
+
+const KEY_CHECK_INTERVAL_MS = 5 * 60 * 1000;
+let lastKeyCheck = 0;
+
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => {
+  event.waitUntil(Promise.all([self.clients.claim(), ensureCurrentKey().catch(() => {})]));
+});
+
+function b64urlToBytes(text) {
+  const pad = '='.repeat((4 - (text.length % 4)) % 4);
+  const b64 = (text + pad).replace(/-/g, '+').replace(/_/g, '/');
+  const raw = atob(b64);
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
+
+function bytesToB64url(buf) {
+  const bytes = new Uint8Array(buf);
+  let raw = '';
+  for (let i = 0; i < bytes.length; i++) raw += String.fromCharCode(bytes[i]);
+  return btoa(raw).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function sameBytes(a, b) {
+  if (!a || !b) return false;
+  const x = new Uint8Array(a);
+  const y = new Uint8Array(b);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** Only http(s) URLs, resolved against our origin; anything else falls back to the start page. */
+function safeUrl(value) {
+  if (typeof value !== 'string' || value === '') return null;
+  try {
+    const u = new URL(value, self.location.origin);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+const str = (v, max) => (typeof v === 'string' && v !== '' ? v.slice(0, max) : undefined);
+
+/** Turns the payload into showNotification's (title, options). */
+function toNotification(payload) {
+  const p = payload && typeof payload === 'object' ? payload : {};
+  const title = str(p.title, 200) || 'New notification';
+  const actionUrls = {};
+  const actions = Array.isArray(p.actions)
+    ? p.actions.slice(0, 2).flatMap((a, i) => {
+        if (!a || typeof a.title !== 'string') return [];
+        const action = str(a.action, 64) || `action-${i}`;
+        const url = safeUrl(a.url);
+        if (url) actionUrls[action] = url;
+        return [{ action, title: a.title.slice(0, 60), icon: str(a.icon, 2000) }];
+      })
+    : [];
+  const options = {
+    body: str(p.body, 1000),
+    icon: str(p.icon, 2000) || '/icon-192.png',
+    image: str(p.image, 2000),
+    badge: str(p.badge, 2000) || '/badge-96.png',
+    tag: str(p.tag, 64),
+    renotify: !!(p.renotify && p.tag),
+    requireInteraction: !!p.requireInteraction,
+    silent: !!p.silent,
+    timestamp: typeof p.timestamp === 'number' ? p.timestamp : undefined,
+    dir: p.dir === 'rtl' || p.dir === 'ltr' ? p.dir : 'auto',
+    lang: str(p.lang, 35),
+    actions,
+    data: { url: safeUrl(p.url) || self.location.origin + '/', actionUrls, custom: p.data ?? null, ref: p.ref ?? null },
+  };
+  for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
+  return { title, options };
+}
+
+self.addEventListener('push', (event) => {
+  let payload = {};
+  if (event.data) {
+    try {
+      payload = event.data.json();
+    } catch (e) {
+      payload = { body: event.data.text() };
+    }
+  }
+  const { title, options } = toNotification(payload);
+  event.waitUntil(
+    Promise.all([
+      self.registration.showNotification(title, options),
+      Date.now() - lastKeyCheck > KEY_CHECK_INTERVAL_MS ? ensureCurrentKey().catch(() => {}) : null,
+    ]),
+  );
+});
+
+async function focusOrOpen(url) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  for (const client of windows) {
+    if (client.url === url && 'focus' in client) return client.focus();
+  }
+  if (self.clients.openWindow) return self.clients.openWindow(url);
+  return null;
+}
+
+self.addEventListener('notificationclick', (event) => {
+  const data = event.notification.data || {};
+  const url = (event.action && data.actionUrls && data.actionUrls[event.action]) || data.url || self.location.origin + '/';
+  event.notification.close();
+  event.waitUntil(focusOrOpen(url));
+});
+
+async function postJson(path, body) {
+  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+  return res.json();
+}
+
+async function currentServerKey() {
+  const res = await fetch('/api/push/vapid-public-key', { cache: 'no-store' });
+  if (!res.ok) throw new Error('no key');
+  return (await res.json()).publicKey;
+}
+
+async function topicsOf(endpoint) {
+  try {
+    const found = await postJson('/api/push/subscriptions/lookup', { endpoint });
+    return found.status === 'active' ? found.topics : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+/** Re-subscribes with the active key when this subscription was made with an older one. */
+async function ensureCurrentKey() {
+  lastKeyCheck = Date.now();
+  const sub = await self.registration.pushManager.getSubscription();
+  if (!sub) return;
+  const publicKey = await currentServerKey();
+  const key = b64urlToBytes(publicKey);
+  if (sub.options && sameBytes(sub.options.applicationServerKey, key)) return;
+  const topics = await topicsOf(sub.endpoint);
+  if (topics === null) return; // not subscribed on the server: nothing to carry over
+  await sub.unsubscribe(); // browsers refuse a second key while the first subscription exists
+  const next = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+  await postJson('/api/push/subscriptions', { subscription: next.toJSON(), topics, vapidPublicKey: publicKey, previousEndpoint: sub.endpoint });
+}
+
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(
+    (async () => {
+      const oldEndpoint = event.oldSubscription ? event.oldSubscription.endpoint : null;
+      const topics = (oldEndpoint && (await topicsOf(oldEndpoint))) || [];
+      const publicKey = await currentServerKey();
+      const next = event.newSubscription || (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlToBytes(publicKey) }));
+      // A subscription the browser renewed by itself keeps the key it was made with.
+      const usedKey = next.options && next.options.applicationServerKey ? bytesToB64url(next.options.applicationServerKey) : publicKey;
+      await postJson('/api/push/subscriptions', {
+        subscription: next.toJSON(),
+        topics,
+        vapidPublicKey: usedKey,
+        ...(oldEndpoint && oldEndpoint !== next.endpoint ? { previousEndpoint: oldEndpoint } : {}),
+      });
+    })(),
+  );
+});

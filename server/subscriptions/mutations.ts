@@ -1,0 +1,145 @@
+/**
+ * Subscribing and unsubscribing browsers (the public API). Every check happens before anything
+ * is written, and the subscription row and its topics change in one transaction: a rejected
+ * request stores nothing.
+ */
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '../../db';
+import { subscriptions, subscriptionTopics, topics } from '../../db/schema';
+import { AppError, zodFieldErrors } from '../../lib/errors';
+import { uuidv7 } from '../../lib/ids';
+import { configuredAllowlist } from '../../lib/push/allowlist';
+import { fromB64u, b64u } from '../../lib/push/base64url';
+import { isValidP256Point } from '../../lib/push/p256';
+import { activePublicKey } from '../vapid/keys';
+import { keyByPublicKey } from '../vapid/queries';
+import { endpointSchema, subscribeSchema } from './schemas';
+
+export interface SubscribeOptions {
+  userAgent?: string | null;
+  /** Private topic slugs the caller may assign (a signed token with `subscribe` scope). */
+  privateTopicsAllowed?: string[];
+}
+
+export interface SubscribeResult {
+  id: string;
+  topics: string[];
+  created: boolean;
+}
+
+function unprocessable(message: string, field: string): AppError {
+  return new AppError('unprocessable', message, { fieldErrors: { [field]: [message] } });
+}
+
+export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions = {}): Promise<SubscribeResult> {
+  const parsed = subscribeSchema.safeParse(input);
+  if (!parsed.success) {
+    const fe = zodFieldErrors(parsed.error.issues);
+    throw new AppError('bad_request', parsed.error.issues[0]?.message ?? 'The request body is not valid.', { fieldErrors: fe });
+  }
+  const { subscription, vapidPublicKey, previousEndpoint } = parsed.data;
+
+  const endpoint = configuredAllowlist().check(subscription.endpoint);
+  if (!endpoint.ok) throw unprocessable(endpoint.reason, 'subscription.endpoint');
+  const p256dh = fromB64u(subscription.keys.p256dh);
+  if (!p256dh || p256dh.length !== 65 || !isValidP256Point(p256dh)) {
+    throw unprocessable('subscription.keys.p256dh must be a 65-byte uncompressed point on P-256.', 'subscription.keys.p256dh');
+  }
+  const auth = fromB64u(subscription.keys.auth);
+  if (!auth || auth.length !== 16) throw unprocessable('subscription.keys.auth must be 16 bytes.', 'subscription.keys.auth');
+
+  // Which key the browser used: the one it names (known, and handed out at some point), else the active one.
+  let keyId: string;
+  if (vapidPublicKey) {
+    const raw = fromB64u(vapidPublicKey);
+    const key = raw ? await keyByPublicKey(db, b64u(raw)) : null;
+    if (!key || key.status === 'standby') {
+      throw unprocessable('vapidPublicKey is not a key of this server. Fetch /api/push/vapid-public-key and subscribe again.', 'vapidPublicKey');
+    }
+    keyId = key.id;
+  } else {
+    const active = await activePublicKey(db);
+    if (!active) throw new AppError('unavailable', 'This server has no active VAPID key yet.');
+    keyId = active.id;
+  }
+
+  const slugs = [...new Set(parsed.data.topics.map((t) => t.trim().toLowerCase()))].sort();
+  const found = slugs.length ? await db.select({ id: topics.id, slug: topics.slug, isPublic: topics.isPublic }).from(topics).where(inArray(topics.slug, slugs)) : [];
+  const allowedPrivate = new Set(opts.privateTopicsAllowed ?? []);
+  const refused = slugs.filter((s) => {
+    const t = found.find((f) => f.slug === s);
+    return !t || (!t.isPublic && !allowedPrivate.has(s));
+  });
+  if (refused.length) throw unprocessable(`Unknown topic${refused.length > 1 ? 's' : ''}: ${refused.join(', ')}.`, 'topics');
+
+  const expiresAt = typeof subscription.expirationTime === 'number' ? new Date(subscription.expirationTime) : null;
+  const userAgent = opts.userAgent ? opts.userAgent.slice(0, 300) : null;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(subscriptions)
+      .values({
+        id: uuidv7(),
+        endpoint: subscription.endpoint,
+        p256dh: b64u(p256dh),
+        auth: b64u(auth),
+        vapidKeyId: keyId,
+        pushService: endpoint.host,
+        expiresAt,
+        userAgent,
+      })
+      .onConflictDoUpdate({
+        target: subscriptions.endpoint,
+        set: {
+          p256dh: b64u(p256dh),
+          auth: b64u(auth),
+          vapidKeyId: keyId,
+          status: 'active',
+          endedAt: null,
+          expiresAt,
+          userAgent,
+          updatedAt: new Date(),
+        },
+      })
+      .returning({ id: subscriptions.id, created: sql<boolean>`(xmax = 0)` });
+    const id = row!.id;
+    await tx.delete(subscriptionTopics).where(eq(subscriptionTopics.subscriptionId, id));
+    if (found.length) await tx.insert(subscriptionTopics).values(found.map((t) => ({ subscriptionId: id, topicId: t.id })));
+    if (previousEndpoint && previousEndpoint !== subscription.endpoint) {
+      await endSubscription(tx as unknown as Db, previousEndpoint, id);
+    }
+    return { id, topics: slugs, created: !!row!.created };
+  });
+}
+
+/** Marks a subscription unsubscribed and drops its topics; deliveries keep their history. */
+async function endSubscription(db: Db, endpoint: string, exceptId?: string): Promise<boolean> {
+  const ended = await db
+    .update(subscriptions)
+    .set({ status: 'unsubscribed', endedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(subscriptions.endpoint, endpoint), eq(subscriptions.status, 'active'), exceptId ? ne(subscriptions.id, exceptId) : undefined))
+    .returning({ id: subscriptions.id });
+  if (ended[0]) await db.delete(subscriptionTopics).where(eq(subscriptionTopics.subscriptionId, ended[0].id));
+  return ended.length > 0;
+}
+
+/** Idempotent: unknown or already-ended endpoints are fine. */
+export async function unsubscribe(db: Db, input: unknown): Promise<void> {
+  const parsed = endpointSchema.safeParse(input);
+  if (!parsed.success) throw new AppError('bad_request', parsed.error.issues[0]?.message ?? 'endpoint is required.');
+  await db.transaction((tx) => endSubscription(tx as unknown as Db, parsed.data.endpoint));
+}
+
+/** What the public page shows for a browser's own subscription (the endpoint is its secret). */
+export async function lookupSubscription(db: Db, input: unknown): Promise<{ id: string; status: string; topics: string[]; vapidPublicKey: string | null } | null> {
+  const parsed = endpointSchema.safeParse(input);
+  if (!parsed.success) throw new AppError('bad_request', parsed.error.issues[0]?.message ?? 'endpoint is required.');
+  const rows = await db.execute(sql`
+    select s.id, s.status, k.public_key,
+      coalesce((select array_agg(t.slug order by t.slug) from subscription_topics st join topics t on t.id = st.topic_id where st.subscription_id = s.id), '{}') as topics
+    from subscriptions s left join vapid_keys k on k.id = s.vapid_key_id
+    where s.endpoint = ${parsed.data.endpoint}`);
+  const r = rowsOf<{ id: string; status: string; public_key: string | null; topics: string[] | string }>(rows)[0];
+  if (!r) return null;
+  const topicList = Array.isArray(r.topics) ? r.topics : String(r.topics).replace(/^{|}$/g, '').split(',').filter(Boolean);
+  return { id: r.id, status: r.status, topics: topicList, vapidPublicKey: r.public_key };
+}

@@ -1,0 +1,47 @@
+/**
+ * The public subscription API's request bodies. Shape errors are 400 (`bad_request`); values
+ * that parse but are refused (endpoint not on a known push service, a key not on the curve, an
+ * unknown or private topic) are 422 (`unprocessable`).
+ */
+import { z } from 'zod';
+
+export const MAX_BODY_BYTES = 8 * 1024;
+export const MAX_TOPICS = 50;
+export const MAX_ENDPOINT_LENGTH = 2048;
+
+const b64url = (what: string) =>
+  z
+    .string({ error: `${what} must be a base64url string.` })
+    .max(200, `${what} is too long.`)
+    .regex(/^[A-Za-z0-9_-]+={0,2}$/, `${what} must be base64url.`);
+
+export const pushSubscriptionSchema = z.object(
+  {
+    endpoint: z.string({ error: 'subscription.endpoint is required.' }).min(1).max(MAX_ENDPOINT_LENGTH, `subscription.endpoint may be at most ${MAX_ENDPOINT_LENGTH} characters.`),
+    expirationTime: z.number().int().nonnegative().nullable().optional(),
+    keys: z.object(
+      { p256dh: b64url('subscription.keys.p256dh'), auth: b64url('subscription.keys.auth') },
+      { error: 'subscription.keys with p256dh and auth is required.' },
+    ),
+  },
+  { error: 'subscription is required: the JSON of a PushSubscription.' },
+);
+
+export const topicListSchema = z
+  .array(z.string({ error: 'Topics are strings.' }).max(64, 'A topic slug is at most 64 characters.'), { error: 'topics must be an array of slugs.' })
+  .max(MAX_TOPICS, `At most ${MAX_TOPICS} topics.`);
+
+export const subscribeSchema = z.object({
+  subscription: pushSubscriptionSchema,
+  topics: topicListSchema.default([]),
+  /** The applicationServerKey the browser subscribed with (our page sends it; defaults to the active key). */
+  vapidPublicKey: b64url('vapidPublicKey').optional(),
+  /** When re-subscribing after a key rotation: the subscription this one replaces. */
+  previousEndpoint: z.string().max(MAX_ENDPOINT_LENGTH).optional(),
+});
+
+export const endpointSchema = z.object({
+  endpoint: z.string({ error: 'endpoint is required.' }).min(1).max(MAX_ENDPOINT_LENGTH),
+});
+
+export type SubscribeInput = z.infer<typeof subscribeSchema>;

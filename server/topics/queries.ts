@@ -1,0 +1,32 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db';
+import { subscriptions, subscriptionTopics, topics, type Topic } from '../../db/schema';
+import { assertCan, type Ctx } from '../context';
+
+export type TopicWithCount = Topic & { activeSubscribers: number };
+
+export async function listTopics(ctx: Ctx): Promise<TopicWithCount[]> {
+  assertCan(ctx, 'topics.read');
+  const counts = ctx.db
+    .select({ topicId: subscriptionTopics.topicId, n: sql<number>`count(*)::int`.as('n') })
+    .from(subscriptionTopics)
+    .innerJoin(subscriptions, eq(subscriptions.id, subscriptionTopics.subscriptionId))
+    .where(eq(subscriptions.status, 'active'))
+    .groupBy(subscriptionTopics.topicId)
+    .as('counts');
+  const rows = await ctx.db
+    .select({ topic: topics, n: counts.n })
+    .from(topics)
+    .leftJoin(counts, eq(counts.topicId, topics.id))
+    .orderBy(asc(topics.name));
+  return rows.map((r) => ({ ...r.topic, activeSubscribers: Number(r.n ?? 0) }));
+}
+
+/** Public topics for the subscribe page and API (no counts: nothing internal leaks). */
+export async function listPublicTopics(db: Db): Promise<Pick<Topic, 'slug' | 'name' | 'description'>[]> {
+  return db
+    .select({ slug: topics.slug, name: topics.name, description: topics.description })
+    .from(topics)
+    .where(eq(topics.isPublic, true))
+    .orderBy(asc(topics.name));
+}

@@ -1,0 +1,97 @@
+/**
+ * Reading VAPID keys for signing: the only place private keys are decrypted. The plaintext key
+ * lives in a KeyObject inside a VapidSigner; it is never returned, logged or sent anywhere.
+ */
+import 'server-only';
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db';
+import { vapidClaims, vapidKeys, type VapidKey } from '../../db/schema';
+import { privateKeyObject } from '../../lib/push/p256';
+import { VapidSigner, type VapidClaims } from '../../lib/push/vapid';
+import { open, seal } from '../../lib/secrets';
+
+const aad = (id: string) => `vapid-key:${id}`;
+
+export function sealPrivateKey(id: string, privateKey: string): string {
+  return seal(Buffer.from(privateKey, 'utf8'), 'vapid-at-rest', aad(id));
+}
+
+function unsealPrivateKey(row: Pick<VapidKey, 'id' | 'privateKeyEnc'>): string {
+  return open(row.privateKeyEnc, 'vapid-at-rest', aad(row.id)).toString('utf8');
+}
+
+/** Records a claim and returns its id (the delivery rows reference it). */
+export function claimRecorder(db: Db, publicKeyOf: (keyId: string) => string) {
+  return async (keyId: string, claims: VapidClaims): Promise<number> => {
+    const [row] = await db
+      .insert(vapidClaims)
+      .values({ vapidKeyId: keyId, publicKey: publicKeyOf(keyId), aud: claims.aud, sub: claims.sub, exp: new Date(claims.exp * 1000) })
+      .returning({ id: vapidClaims.id });
+    return row!.id;
+  };
+}
+
+/**
+ * Signers per key, created on demand and kept while the key's row is unchanged (a new contact
+ * subject means new JWTs). One keyring per process or per sending run.
+ */
+export class Keyring {
+  private cache = new Map<string, { updatedAt: number; signer: VapidSigner }>();
+  private publicKeys = new Map<string, string>();
+  private readonly record: (keyId: string, claims: VapidClaims) => Promise<number>;
+
+  constructor(private readonly db: Db) {
+    this.record = claimRecorder(db, (id) => this.publicKeys.get(id)!);
+  }
+
+  /** Signers for these key ids (one query for the ones not cached or changed). */
+  async signers(ids: string[]): Promise<Map<string, VapidSigner>> {
+    const unique = [...new Set(ids)];
+    const rows = unique.length
+      ? await this.db
+          .select({ id: vapidKeys.id, updatedAt: vapidKeys.updatedAt, publicKey: vapidKeys.publicKey, subject: vapidKeys.subject, privateKeyEnc: vapidKeys.privateKeyEnc })
+          .from(vapidKeys)
+          .where(inArray(vapidKeys.id, unique))
+      : [];
+    const out = new Map<string, VapidSigner>();
+    for (const row of rows) {
+      const cached = this.cache.get(row.id);
+      if (cached && cached.updatedAt === row.updatedAt.getTime()) {
+        out.set(row.id, cached.signer);
+        continue;
+      }
+      this.publicKeys.set(row.id, row.publicKey);
+      const signer = new VapidSigner(
+        { id: row.id, publicKey: row.publicKey, subject: row.subject, privateKey: privateKeyObject({ publicKey: row.publicKey, privateKey: unsealPrivateKey(row) }) },
+        this.record,
+      );
+      this.cache.set(row.id, { updatedAt: row.updatedAt.getTime(), signer });
+      out.set(row.id, signer);
+    }
+    return out;
+  }
+
+  async signer(id: string): Promise<VapidSigner | null> {
+    return (await this.signers([id])).get(id) ?? null;
+  }
+}
+
+/** Used until someone sets a real contact; the first owner's address replaces it at setup. */
+export const PLACEHOLDER_SUBJECT = 'mailto:push-contact@pushdeck.invalid';
+
+// The public key changes only on rotation; a short cache spares a query per page view and
+// subscribe request. Rotation in this process clears it at once; other processes within 2 s.
+let cached: { at: number; key: { id: string; publicKey: string } | null } | null = null;
+const CACHE_MS = 2000;
+
+/** The active key's public half (public: the subscribe page and API hand it out). */
+export async function activePublicKey(db: Db): Promise<{ id: string; publicKey: string } | null> {
+  if (cached && Date.now() - cached.at < CACHE_MS) return cached.key;
+  const [row] = await db.select({ id: vapidKeys.id, publicKey: vapidKeys.publicKey }).from(vapidKeys).where(eq(vapidKeys.status, 'active'));
+  cached = { at: Date.now(), key: row ?? null };
+  return cached.key;
+}
+
+export function forgetActiveKeyCache() {
+  cached = null;
+}

@@ -1,0 +1,45 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db';
+import { subscriptions, vapidKeys } from '../../db/schema';
+import { assertCan, type Ctx } from '../context';
+import { PLACEHOLDER_SUBJECT } from './keys';
+import type { PublicVapidKey } from './mutations';
+
+export type VapidKeyRow = PublicVapidKey & { activeSubscriptions: number; placeholderSubject: boolean };
+
+/** Keys, newest first, with how many active subscriptions still use each one. */
+export async function listVapidKeys(ctx: Ctx): Promise<VapidKeyRow[]> {
+  assertCan(ctx, 'vapid.manage');
+  const counts = ctx.db
+    .select({ keyId: subscriptions.vapidKeyId, n: sql<number>`count(*)::int`.as('n') })
+    .from(subscriptions)
+    .where(eq(subscriptions.status, 'active'))
+    .groupBy(subscriptions.vapidKeyId)
+    .as('counts');
+  const rows = await ctx.db
+    .select({
+      id: vapidKeys.id,
+      name: vapidKeys.name,
+      publicKey: vapidKeys.publicKey,
+      subject: vapidKeys.subject,
+      status: vapidKeys.status,
+      createdAt: vapidKeys.createdAt,
+      updatedAt: vapidKeys.updatedAt,
+      activatedAt: vapidKeys.activatedAt,
+      retiredAt: vapidKeys.retiredAt,
+      activeSubscriptions: sql<number>`coalesce(${counts.n}, 0)`,
+    })
+    .from(vapidKeys)
+    .leftJoin(counts, eq(counts.keyId, vapidKeys.id))
+    .orderBy(sql`case ${vapidKeys.status} when 'active' then 0 when 'standby' then 1 else 2 end`, desc(vapidKeys.createdAt));
+  return rows.map((r) => ({ ...r, activeSubscriptions: Number(r.activeSubscriptions), placeholderSubject: r.subject === PLACEHOLDER_SUBJECT }));
+}
+
+/** Looks up a key by its public half (subscribe requests may name the key they used). */
+export async function keyByPublicKey(db: Db, publicKey: string) {
+  const [row] = await db
+    .select({ id: vapidKeys.id, status: vapidKeys.status })
+    .from(vapidKeys)
+    .where(and(eq(vapidKeys.publicKey, publicKey)));
+  return row ?? null;
+}
