@@ -214,3 +214,120 @@ export type VapidKey = typeof vapidKeys.$inferSelect;
 export type VapidClaim = typeof vapidClaims.$inferSelect;
 export type Topic = typeof topics.$inferSelect;
 export type Subscription = typeof subscriptions.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Campaigns and their deliveries
+// ---------------------------------------------------------------------------------------------
+
+export const campaignStatuses = ['draft', 'scheduled', 'queued', 'sending', 'paused', 'completed', 'cancelled', 'failed'] as const;
+export const campaignStatus = pgEnum('campaign_status', campaignStatuses);
+/** all: every active subscriber; any: in at least one of the topics; every: in all of them. */
+export const audienceModes = ['all', 'any', 'every'] as const;
+export const audienceMode = pgEnum('audience_mode', audienceModes);
+export const campaignSources = ['dashboard', 'api'] as const;
+export const campaignSource = pgEnum('campaign_source', campaignSources);
+
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    name: text('name').notNull(),
+    status: campaignStatus('status').notNull().default('draft'),
+    /** The notification (lib/push/payload.ts NotificationContent). */
+    content: jsonb('content').notNull(),
+    ttl: integer('ttl').notNull().default(86_400),
+    urgency: text('urgency').notNull().default('normal'),
+    /** RFC 8030 Topic header (replaces an undelivered message with the same topic). */
+    pushTopic: text('push_topic'),
+    audience: audienceMode('audience').notNull().default('any'),
+    topicIds: uuid('topic_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    excludeTopicIds: uuid('exclude_topic_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    scheduledAt: ts('scheduled_at'),
+    /** The IANA time zone the schedule was entered in (shown back to people). */
+    timeZone: text('time_zone'),
+    startedAt: ts('started_at'),
+    completedAt: ts('completed_at'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdByLabel: text('created_by_label').notNull(),
+    source: campaignSource('source').notNull().default('dashboard'),
+    apiKeyId: uuid('api_key_id'),
+    idempotencyKey: text('idempotency_key'),
+    /** Fan-out checkpoint: the last subscription id turned into a delivery row. */
+    fanoutCursor: uuid('fanout_cursor'),
+    fanoutDone: boolean('fanout_done').notNull().default(false),
+    // Counters, kept up to date by the engine in the same statement that records results.
+    targeted: integer('targeted').notNull().default(0),
+    sent: integer('sent').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    expired: integer('expired').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('campaigns_status_schedule_idx').on(t.status, t.scheduledAt),
+    index('campaigns_created_idx').on(t.createdAt, t.id),
+    uniqueIndex('campaigns_idempotency_key').on(t.apiKeyId, t.idempotencyKey),
+  ],
+);
+
+/** queued → sending → sent | retrying → … | failed | expired (404/410) | skipped (unsubscribed before its turn). */
+export const deliveryStatuses = ['queued', 'sending', 'sent', 'retrying', 'failed', 'expired', 'skipped'] as const;
+export const deliveryStatus = pgEnum('delivery_status', deliveryStatuses);
+
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    campaignId: uuid('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id, { onDelete: 'cascade' }),
+    status: deliveryStatus('status').notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    httpStatus: integer('http_status'),
+    pushService: text('push_service').notNull(),
+    latencyMs: integer('latency_ms'),
+    /** What the push service said (or the network error), when it was not a success. */
+    reason: text('reason'),
+    vapidClaimId: bigint('vapid_claim_id', { mode: 'number' }).references(() => vapidClaims.id, { onDelete: 'set null' }),
+    nextAttemptAt: ts('next_attempt_at'),
+    /** The worker holding the row while it is being sent, and since when (a lease). */
+    claimedBy: text('claimed_by'),
+    claimedAt: ts('claimed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.subscriptionId] }),
+    index('deliveries_status_idx').on(t.campaignId, t.status, t.subscriptionId),
+    index('deliveries_service_idx').on(t.campaignId, t.pushService, t.subscriptionId),
+    index('deliveries_http_idx').on(t.campaignId, t.httpStatus, t.subscriptionId),
+    index('deliveries_subscription_idx').on(t.subscriptionId, t.createdAt),
+  ],
+);
+
+/** Per-minute outcome counts per push service: charts read these instead of millions of rows. */
+export const campaignStats = pgTable(
+  'campaign_stats',
+  {
+    campaignId: uuid('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    bucket: ts('bucket').notNull(),
+    pushService: text('push_service').notNull(),
+    outcome: text('outcome').notNull(),
+    count: integer('count').notNull(),
+    latencySumMs: bigint('latency_sum_ms', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.bucket, t.pushService, t.outcome] }), index('campaign_stats_bucket_idx').on(t.bucket)],
+);
+
+export type Campaign = typeof campaigns.$inferSelect;
+export type NewCampaign = typeof campaigns.$inferInsert;
+export type Delivery = typeof deliveries.$inferSelect;
+export type CampaignStatus = (typeof campaignStatuses)[number];
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+export type AudienceMode = (typeof audienceModes)[number];

@@ -132,6 +132,14 @@ test('VAPID keys: generate, rotate, delete an unused old key, import, retire, ed
   const genName = `E2E rotation ${stamp}`;
   const impName = `E2E imported ${stamp}`;
   await apiLogin(page.request, OWNER.email, OWNER.password);
+  // Start from an active key nobody has subscribed with yet (other specs leave subscriptions).
+  await page.goto('/admin/vapid');
+  const baseline = page.getByRole('form', { name: 'Generate a key' });
+  await baseline.getByLabel('Name').fill(`E2E baseline ${stamp}`);
+  await baseline.getByLabel('Contact').fill('mailto:ops@example.com');
+  await baseline.getByLabel('Make it the active key').check();
+  await baseline.getByRole('button', { name: 'Generate key' }).click();
+  await expect(page.getByTestId('vapid-key-row').filter({ hasText: `E2E baseline ${stamp}` }).getByTestId('status')).toHaveText('Active');
   const oldPub = await activePublicKey(page);
 
   await page.goto('/admin/vapid');

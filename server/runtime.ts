@@ -11,6 +11,8 @@ import { createBoss, ensureQueue, type Boss } from '../lib/queue/boss';
 import { pruneWindows } from './rate-limit/window';
 import { checkSecretFingerprint } from './system/secret-check';
 import { ensureActiveVapidKey } from './vapid/mutations';
+import { ensureDeliveryQueues } from './delivery/queues';
+import { startDeliveryWorker } from './delivery/worker';
 
 export interface Runtime {
   database: Database;
@@ -51,6 +53,11 @@ async function boot(role: Runtime['role']): Promise<Runtime> {
     await boss.work(HOUSEKEEPING_QUEUE, async () => {
       await pruneWindows(database.db);
     });
+  }
+  await ensureDeliveryQueues(boss);
+  if (role === 'worker' || (role === 'web' && cfg.WORKER === 'in-process')) {
+    const worker = await startDeliveryWorker(rt);
+    onRuntimeStop(() => worker.stop());
   }
   for (const hook of g.__pushdeckStartHooks ?? []) await hook(rt);
   logger.info('runtime.started', {

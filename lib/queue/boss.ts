@@ -35,6 +35,16 @@ export function pgliteExecutor(database: Database): PgBoss.Db {
   };
 }
 
+/**
+ * pg-boss was written for node-postgres, which sends `undefined` as NULL and objects as JSON.
+ * Drizzle renders `undefined` as nothing at all and postgres.js refuses plain objects.
+ */
+function param(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (v !== null && typeof v === 'object' && !(v instanceof Date) && !Buffer.isBuffer(v)) return JSON.stringify(v);
+  return v;
+}
+
 /** Runs pg-boss's `$n`-parameterised SQL on a Drizzle handle (typically a transaction). */
 export function txExecutor(db: Db): PgBoss.Db {
   return {
@@ -43,7 +53,7 @@ export function txExecutor(db: Db): PgBoss.Db {
       const chunks: SQL[] = [];
       parts.forEach((part, i) => {
         if (i % 2 === 0) chunks.push(sql.raw(part));
-        else chunks.push(sql`${values[Number(part) - 1]}`);
+        else chunks.push(sql`${param(values[Number(part) - 1])}`);
       });
       return { rows: rowsOf(await db.execute(sql.join(chunks, sql.raw('')))) };
     },
@@ -60,6 +70,8 @@ export async function createBoss(database: Database, opts: BossOptions = {}): Pr
     archiveCompletedAfterSeconds: 24 * 3600,
     deleteAfterDays: 7,
     monitorStateIntervalSeconds: 60,
+    // Expired jobs (a crashed worker's) are retried after the maintenance pass notices them.
+    maintenanceIntervalSeconds: Math.max(1, Number(process.env.QUEUE_MAINTENANCE_SECONDS ?? 30) || 30),
   };
   const boss =
     database.kind === 'pglite'
@@ -70,14 +82,26 @@ export async function createBoss(database: Database, opts: BossOptions = {}): Pr
   return boss;
 }
 
-/** Creates a queue when missing (pg-boss 10 requires queues to exist before send/work). */
+/**
+ * Creates a queue when missing (pg-boss 10 requires queues to exist before send/work), and
+ * brings an existing queue's retry and expiry options up to date (they change with settings
+ * such as WORKER_LEASE_SECONDS; the policy of an existing queue cannot change).
+ */
 export async function ensureQueue(boss: Boss, name: string, options: Omit<PgBoss.Queue, 'name'> = {}): Promise<void> {
-  if (!(await boss.getQueue(name))) {
+  const existing = await boss.getQueue(name);
+  if (!existing) {
     try {
       await boss.createQueue(name, { name, ...options });
     } catch (e) {
       // Another process created it between our check and our insert.
       if (!(await boss.getQueue(name))) throw e;
     }
+    return;
+  }
+  const keys = ['expireInSeconds', 'retryLimit', 'retryDelay', 'retryBackoff'] as const;
+  if (keys.some((k) => options[k] !== undefined && options[k] !== existing[k])) {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { policy, ...rest } = options;
+    await boss.updateQueue(name, { name, ...rest });
   }
 }

@@ -35,7 +35,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     return {
       ...db,
       async dispose() {
-        await db.close();
+        await db.close().catch(() => {});
         await admin.unsafe(`drop database if exists ${name} with (force)`);
         await admin.end();
       },
@@ -43,7 +43,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   }
   const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
   const db = await openDatabase({ pgliteDir: 'memory', loadDataDir: snapshot, migrate: false });
-  return { ...db, dispose: () => db.close() };
+  return { ...db, dispose: () => db.close().catch(() => {}) };
 }
 
 export const owner: Actor = { kind: 'system', label: 'cli' };

@@ -1,0 +1,284 @@
+/**
+ * Campaign life cycle, as marketers drive it: save drafts, send now, schedule, cancel, pause,
+ * resume, duplicate, send a test. Every state change is a conditional update on the current
+ * status (two clicks cannot both win), audited, and — where work starts — enqueued in the same
+ * transaction, so a campaign is never "sending" without a job to send it.
+ */
+import 'server-only';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db';
+import { campaigns, subscriptions, topics, type Campaign, type CampaignStatus } from '../../db/schema';
+import { AppError, validationError } from '../../lib/errors';
+import { encodePayload } from '../../lib/push/payload';
+import type { SendResult } from '../../lib/push/sender';
+import { formatInZone, isTimeZone, zonedToUtc } from '../../lib/time';
+import { recordAudit } from '../audit/record';
+import { actorLabel, assertCan, inTx, type Ctx } from '../context';
+import { rebatch } from '../delivery/engine';
+import { enqueueFanout, enqueueStart } from '../delivery/queues';
+import { processSender, sendToRecipients } from '../push/deliver';
+import { getRuntime } from '../runtime';
+import { Keyring } from '../vapid/keys';
+import { campaignIdSchema, campaignInputSchema, scheduleSchema, testSendSchema, type ParsedCampaignInput } from './schemas';
+
+async function queue() {
+  return (await getRuntime()).boss;
+}
+
+function parseInput(input: unknown): ParsedCampaignInput {
+  const parsed = campaignInputSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  return parsed.data;
+}
+
+async function assertTopicsExist(db: Db, ids: string[]) {
+  if (!ids.length) return;
+  const found = await db.select({ id: topics.id }).from(topics).where(inArray(topics.id, ids));
+  if (found.length !== new Set(ids).size) {
+    throw new AppError('validation_failed', 'A chosen topic no longer exists. Pick the topics again.', { fieldErrors: { topicIds: ['A chosen topic no longer exists.'] } });
+  }
+}
+
+function columns(v: ParsedCampaignInput) {
+  return {
+    name: v.name || v.content.title,
+    content: v.content,
+    ttl: v.options.ttl,
+    urgency: v.options.urgency,
+    pushTopic: v.options.topic ?? null,
+    audience: v.audience,
+    topicIds: [...new Set(v.topicIds)],
+    excludeTopicIds: [...new Set(v.excludeTopicIds)],
+  };
+}
+
+const auditView = (c: Campaign) => ({ name: c.name, status: c.status, audience: c.audience, scheduledAt: c.scheduledAt?.toISOString() ?? null });
+
+export async function createCampaign(ctx: Ctx, input: unknown, extra: { source?: 'dashboard' | 'api'; apiKeyId?: string | null } = {}): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.write');
+  const v = parseInput(input);
+  await assertTopicsExist(ctx.db, [...v.topicIds, ...v.excludeTopicIds]);
+  return inTx(ctx, async (tx) => {
+    const [row] = await tx.db
+      .insert(campaigns)
+      .values({
+        ...columns(v),
+        createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
+        createdByLabel: actorLabel(ctx.actor),
+        source: extra.source ?? 'dashboard',
+        apiKeyId: extra.apiKeyId ?? null,
+      })
+      .returning();
+    await recordAudit(tx, { action: 'campaign.create', targetType: 'campaign', targetId: row!.id, targetLabel: row!.name, after: auditView(row!) });
+    return row!;
+  });
+}
+
+export async function updateCampaign(ctx: Ctx, id: string, input: unknown): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.write');
+  const v = parseInput(input);
+  await assertTopicsExist(ctx.db, [...v.topicIds, ...v.excludeTopicIds]);
+  return inTx(ctx, async (tx) => {
+    const [row] = await tx.db
+      .update(campaigns)
+      .set({ ...columns(v), updatedAt: new Date() })
+      .where(and(eq(campaigns.id, id), eq(campaigns.status, 'draft')))
+      .returning();
+    if (!row) throw await notInState(tx.db, id, 'Only drafts can be edited. Duplicate the campaign to change it.');
+    await recordAudit(tx, { action: 'campaign.update', targetType: 'campaign', targetId: id, targetLabel: row.name, after: auditView(row) });
+    return row;
+  });
+}
+
+async function notInState(db: Db, id: string, message: string): Promise<AppError> {
+  const [c] = await db.select({ status: campaigns.status }).from(campaigns).where(eq(campaigns.id, id));
+  return c ? new AppError('conflict', `${message} (It is ${c.status}.)`) : new AppError('not_found', 'That campaign does not exist.');
+}
+
+/** Moves `id` from one of `from` to `to`; throws a clear conflict otherwise. */
+async function transition(tx: Ctx, id: string, from: CampaignStatus[], set: Partial<typeof campaigns.$inferInsert>, message: string): Promise<Campaign> {
+  const [row] = await tx.db
+    .update(campaigns)
+    .set({ ...set, updatedAt: new Date() })
+    .where(and(eq(campaigns.id, id), inArray(campaigns.status, from)))
+    .returning();
+  if (!row) throw await notInState(tx.db, id, message);
+  return row;
+}
+
+function parseId(input: unknown): string {
+  const parsed = campaignIdSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  return parsed.data.id;
+}
+
+export async function sendCampaignNow(ctx: Ctx, input: unknown): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.send');
+  const id = parseId(input);
+  const boss = await queue();
+  return inTx(ctx, async (tx) => {
+    await revalidateForSending(tx.db, id);
+    const row = await transition(tx, id, ['draft'], { status: 'queued', scheduledAt: null, timeZone: null }, 'Only a draft can be sent.');
+    await enqueueStart(boss, id, { db: tx.db });
+    await recordAudit(tx, { action: 'campaign.send', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: 'draft' }, after: { status: 'queued' } });
+    return row;
+  });
+}
+
+/** Topics may have been deleted since the draft was saved. */
+async function revalidateForSending(db: Db, id: string) {
+  const [c] = await db.select().from(campaigns).where(eq(campaigns.id, id));
+  if (!c) throw new AppError('not_found', 'That campaign does not exist.');
+  await assertTopicsExist(db, [...c.topicIds, ...c.excludeTopicIds]);
+}
+
+export async function scheduleCampaign(ctx: Ctx, input: unknown, now = new Date()): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.send');
+  const parsed = scheduleSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  const { id, localTime, timeZone } = parsed.data;
+  if (!isTimeZone(timeZone)) throw new AppError('validation_failed', 'Unknown time zone.', { fieldErrors: { timeZone: ['Unknown time zone.'] } });
+  const at = zonedToUtc(localTime, timeZone);
+  if (!at) throw new AppError('validation_failed', 'Choose a date and time.', { fieldErrors: { localTime: ['Choose a date and time.'] } });
+  if (at.getTime() < now.getTime() + 30_000) {
+    throw new AppError('validation_failed', 'Choose a time at least a minute from now (or send it now).', { fieldErrors: { localTime: ['That time has passed.'] } });
+  }
+  if (at.getTime() > now.getTime() + 366 * 24 * 3600 * 1000) {
+    throw new AppError('validation_failed', 'Schedule at most a year ahead.', { fieldErrors: { localTime: ['At most a year ahead.'] } });
+  }
+  const boss = await queue();
+  return inTx(ctx, async (tx) => {
+    await revalidateForSending(tx.db, id);
+    const row = await transition(tx, id, ['draft'], { status: 'scheduled', scheduledAt: at, timeZone }, 'Only a draft can be scheduled.');
+    await enqueueStart(boss, id, { db: tx.db, startAfter: at });
+    await recordAudit(tx, {
+      action: 'campaign.schedule',
+      targetType: 'campaign',
+      targetId: id,
+      targetLabel: row.name,
+      before: { status: 'draft' },
+      after: { status: 'scheduled', at: at.toISOString(), local: formatInZone(at, timeZone) },
+    });
+    return row;
+  });
+}
+
+/** Stops a campaign for good: scheduled or queued ones never start; sending ones send no more. */
+export async function cancelCampaign(ctx: Ctx, input: unknown): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.send');
+  const id = parseId(input);
+  return inTx(ctx, async (tx) => {
+    const [before] = await tx.db.select({ status: campaigns.status }).from(campaigns).where(eq(campaigns.id, id));
+    const row = await transition(tx, id, ['scheduled', 'queued', 'sending', 'paused'], { status: 'cancelled', completedAt: new Date() }, 'This campaign cannot be cancelled.');
+    await recordAudit(tx, { action: 'campaign.cancel', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: before?.status }, after: { status: 'cancelled' } });
+    return row;
+  });
+}
+
+/** Back to draft (a scheduled campaign the marketer wants to change). */
+export async function unscheduleCampaign(ctx: Ctx, input: unknown): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.send');
+  const id = parseId(input);
+  return inTx(ctx, async (tx) => {
+    const row = await transition(tx, id, ['scheduled'], { status: 'draft', scheduledAt: null, timeZone: null }, 'Only a scheduled campaign can go back to draft.');
+    await recordAudit(tx, { action: 'campaign.unschedule', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: 'scheduled' }, after: { status: 'draft' } });
+    return row;
+  });
+}
+
+export async function pauseCampaign(ctx: Ctx, input: unknown): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.send');
+  const id = parseId(input);
+  return inTx(ctx, async (tx) => {
+    const row = await transition(tx, id, ['sending'], { status: 'paused' }, 'Only a sending campaign can be paused.');
+    await recordAudit(tx, { action: 'campaign.pause', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: 'sending' }, after: { status: 'paused' } });
+    return row;
+  });
+}
+
+export async function resumeCampaign(ctx: Ctx, input: unknown): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.send');
+  const id = parseId(input);
+  const boss = await queue();
+  const row = await inTx(ctx, async (tx) => {
+    const r = await transition(tx, id, ['paused'], { status: 'sending' }, 'Only a paused campaign can be resumed.');
+    if (!r.fanoutDone) await enqueueFanout(boss, id, { db: tx.db });
+    await recordAudit(tx, { action: 'campaign.resume', targetType: 'campaign', targetId: id, targetLabel: r.name, before: { status: 'paused' }, after: { status: 'sending' } });
+    return r;
+  });
+  // Batch jobs stopped while paused: enqueue the unfinished rows again.
+  await rebatch({ db: ctx.db, boss }, id);
+  return row;
+}
+
+export async function duplicateCampaign(ctx: Ctx, input: unknown): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.write');
+  const id = parseId(input);
+  const [src] = await ctx.db.select().from(campaigns).where(eq(campaigns.id, id));
+  if (!src) throw new AppError('not_found', 'That campaign does not exist.');
+  const wanted = [...src.topicIds, ...src.excludeTopicIds];
+  const existing = wanted.length ? await ctx.db.select({ id: topics.id }).from(topics).where(inArray(topics.id, wanted)) : [];
+  const alive = new Set(existing.map((t) => t.id));
+  return inTx(ctx, async (tx) => {
+    const [row] = await tx.db
+      .insert(campaigns)
+      .values({
+        name: `Copy of ${src.name}`.slice(0, 120),
+        content: src.content,
+        ttl: src.ttl,
+        urgency: src.urgency,
+        pushTopic: src.pushTopic,
+        audience: src.audience,
+        topicIds: src.topicIds.filter((t) => alive.has(t)),
+        excludeTopicIds: src.excludeTopicIds.filter((t) => alive.has(t)),
+        createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
+        createdByLabel: actorLabel(ctx.actor),
+      })
+      .returning();
+    await recordAudit(tx, { action: 'campaign.duplicate', targetType: 'campaign', targetId: row!.id, targetLabel: row!.name, before: { from: id }, after: auditView(row!) });
+    return row!;
+  });
+}
+
+export async function deleteCampaign(ctx: Ctx, input: unknown): Promise<void> {
+  assertCan(ctx, 'campaigns.write');
+  const id = parseId(input);
+  await inTx(ctx, async (tx) => {
+    const [row] = await tx.db
+      .delete(campaigns)
+      .where(and(eq(campaigns.id, id), inArray(campaigns.status, ['draft', 'cancelled'])))
+      .returning();
+    if (!row) throw await notInState(tx.db, id, 'Only drafts and cancelled campaigns can be deleted; sent ones keep their records.');
+    await recordAudit(tx, { action: 'campaign.delete', targetType: 'campaign', targetId: id, targetLabel: row.name, before: auditView(row) });
+  });
+}
+
+/** Sends the composed notification (saved or not) to one subscriber, now. Not a campaign. */
+export async function sendTestNotification(ctx: Ctx, input: unknown): Promise<SendResult> {
+  assertCan(ctx, 'campaigns.send');
+  const parsed = testSendSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  const { subscriptionId, content, options } = parsed.data;
+  const [sub] = await ctx.db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.id, subscriptionId), eq(subscriptions.status, 'active')));
+  if (!sub) throw new AppError('validation_failed', 'That subscriber is not active any more.', { fieldErrors: { subscriptionId: ['Not an active subscriber.'] } });
+  const results = await sendToRecipients(
+    { keyring: new Keyring(ctx.db), sender: processSender() },
+    [sub],
+    { payload: encodePayload(content), ttl: options.ttl, urgency: options.urgency, topic: options.topic },
+  );
+  const result = results.get(sub.id)!;
+  if (result.outcome === 'gone') {
+    await ctx.db.update(subscriptions).set({ status: 'expired', endedAt: new Date(), updatedAt: new Date() }).where(eq(subscriptions.id, sub.id));
+  }
+  await recordAudit(ctx, {
+    action: 'campaign.send-test',
+    targetType: 'subscription',
+    targetId: sub.id,
+    targetLabel: sub.pushService,
+    after: { title: content.title, outcome: result.outcome, status: result.status, claimId: result.claim?.id ?? null },
+  });
+  return result;
+}

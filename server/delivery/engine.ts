@@ -1,0 +1,423 @@
+/**
+ * The delivery engine: turns a campaign into delivery rows and delivery rows into pushes.
+ *
+ *  start   queued/scheduled → sending; enqueues the fan-out.
+ *  fanout  walks the audience by keyset on subscription id, `batchSize` at a time: inserts the
+ *          batch's delivery rows, advances the checkpoint (fanout_cursor) and enqueues the
+ *          batch's job — all in one transaction, so a crash resumes exactly where it stopped.
+ *  batch   claims rows of its range (FOR UPDATE SKIP LOCKED → status 'sending', claimed_by,
+ *          claimed_at), sends them, and records results with one statement per chunk that also
+ *          bumps the campaign counters and the per-minute stats.
+ *
+ * No double sends: a row is sent only by the worker that claimed it, and a claim is taken over
+ * only after its lease expires (a crashed worker), so at most the requests in flight at a crash
+ * are repeated. Jobs are idempotent; the reconciler re-drives anything left behind.
+ */
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db';
+import { rowsOf } from '../../db';
+import type { Boss } from '../../lib/queue/boss';
+import type { Logger } from '../../lib/logger';
+import { encodePayload, type NotificationContent } from '../../lib/push/payload';
+import type { PushSender, SendResult, Urgency } from '../../lib/push/sender';
+import type { Keyring } from '../vapid/keys';
+import { audienceCondition, type Audience } from './audience';
+import { Semaphore, ServiceGates } from './gate';
+import { enqueueBatch, enqueueFanout, enqueueStart, leaseSeconds, type BatchJob } from './queues';
+import { getDeliverySettings, type DeliverySettings } from './settings';
+
+export interface EngineDeps {
+  db: Db;
+  boss: Boss;
+  sender: PushSender;
+  keyring: Keyring;
+  workerId: string;
+  gates: ServiceGates;
+  inflight: Semaphore;
+  log: Logger;
+}
+
+type DeliveryOutcome = 'sent' | 'retrying' | 'failed' | 'expired' | 'skipped';
+
+interface Claimed {
+  subscription_id: string;
+  attempts: number;
+  push_service: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  vapid_key_id: string | null;
+  sub_status: string;
+}
+
+interface ResultRow {
+  subscription_id: string;
+  status: DeliveryOutcome;
+  http_status: number | null;
+  latency_ms: number | null;
+  reason: string | null;
+  vapid_claim_id: number | null;
+  next_attempt_at: string | null;
+  attempted: boolean;
+}
+
+/** Exponential backoff with jitter: base·2^(n−1), scaled by a random factor in [0.5, 1). */
+export function backoffMs(attempt: number, baseSeconds: number, random = Math.random): number {
+  return Math.round(baseSeconds * 1000 * 2 ** Math.max(0, attempt - 1) * (0.5 + random() * 0.5));
+}
+
+/** queued/scheduled → sending, then the fan-out. A cancelled or rescheduled campaign is left alone. */
+export async function startCampaign(deps: EngineDeps, campaignId: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const started = rowsOf<{ id: string }>(
+      await tx.execute(sql`
+        update campaigns set status = 'sending', started_at = coalesce(started_at, now()), updated_at = now()
+        where id = ${campaignId} and status in ('queued', 'scheduled')
+          and (scheduled_at is null or scheduled_at <= now() + interval '2 seconds')
+        returning id`),
+    );
+    if (started.length) {
+      await enqueueFanout(deps.boss, campaignId, { db: tx as unknown as Db });
+      deps.log.info('campaign.started', { campaignId });
+    }
+  });
+}
+
+/** One fan-out step: the next batch of the audience. Returns whether more remain. */
+async function fanoutStep(deps: EngineDeps, campaignId: string, batchSize: number): Promise<'more' | 'done'> {
+  return deps.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const [c] = rowsOf<{
+      status: string;
+      fanout_done: boolean;
+      fanout_cursor: string | null;
+      audience: Audience['audience'];
+      topic_ids: string[] | string;
+      exclude_topic_ids: string[] | string;
+      targeted: number;
+    }>(await tx.execute(sql`select status, fanout_done, fanout_cursor, audience, topic_ids, exclude_topic_ids, targeted from campaigns where id = ${campaignId} for update`));
+    if (!c || c.status !== 'sending' || c.fanout_done) return 'done';
+    const audience: Audience = { audience: c.audience, topicIds: pgArray(c.topic_ids), excludeTopicIds: pgArray(c.exclude_topic_ids) };
+    const cursor = c.fanout_cursor;
+    const [r] = rowsOf<{ last_id: string | null; picked: number; inserted: number }>(
+      await tx.execute(sql`
+        with picked as (
+          select s.id, s.push_service from subscriptions s
+          where ${audienceCondition(audience)} ${cursor ? sql`and s.id > ${cursor}` : sql``}
+          order by s.id
+          limit ${batchSize}
+        ), ins as (
+          insert into deliveries (campaign_id, subscription_id, status, push_service)
+          select ${campaignId}, p.id, 'queued', p.push_service from picked p
+          on conflict do nothing
+          returning 1
+        )
+        select (select id from picked order by id desc limit 1) as last_id,
+               (select count(*) from picked)::int as picked,
+               (select count(*) from ins)::int as inserted`),
+    );
+    const picked = Number(r!.picked);
+    const done = picked < batchSize;
+    const targeted = Number(c.targeted) + Number(r!.inserted);
+    await tx.execute(sql`
+      update campaigns set
+        fanout_cursor = coalesce(${r!.last_id}::uuid, fanout_cursor),
+        targeted = ${targeted},
+        fanout_done = ${done},
+        status = case when ${done} and ${targeted} = 0 then 'completed'::campaign_status else status end,
+        completed_at = case when ${done} and ${targeted} = 0 then now() else completed_at end,
+        updated_at = now()
+      where id = ${campaignId}`);
+    if (picked > 0) await enqueueBatch(deps.boss, { campaignId, from: cursor, to: r!.last_id! }, { db: tx });
+    return done ? 'done' : 'more';
+  });
+}
+
+export async function fanout(deps: EngineDeps, campaignId: string): Promise<void> {
+  const settings = await getDeliverySettings(deps.db);
+  const deadline = Date.now() + (leaseSeconds() * 1000) / 2;
+  let batches = 0;
+  for (;;) {
+    const step = await fanoutStep(deps, campaignId, settings.batchSize);
+    if (step === 'done') break;
+    batches++;
+    if (Date.now() > deadline) {
+      // Hand over to a fresh job rather than outliving the lease.
+      await enqueueFanout(deps.boss, campaignId);
+      break;
+    }
+  }
+  deps.log.debug('campaign.fanout', { campaignId, batches });
+}
+
+/** Claims up to `limit` due rows of the range for this worker. */
+async function claim(deps: EngineDeps, job: BatchJob, limit: number): Promise<Claimed[]> {
+  const lease = leaseSeconds();
+  return rowsOf<Claimed>(
+    await deps.db.execute(sql`
+      with picked as (
+        select d.subscription_id from deliveries d
+        where d.campaign_id = ${job.campaignId}
+          ${job.from ? sql`and d.subscription_id > ${job.from}` : sql``}
+          and d.subscription_id <= ${job.to}
+          and (d.status = 'queued'
+               or (d.status = 'retrying' and d.next_attempt_at <= now())
+               or (d.status = 'sending' and d.claimed_at < now() - make_interval(secs => ${lease})))
+          and exists (select 1 from campaigns c where c.id = ${job.campaignId} and c.status = 'sending')
+        order by d.subscription_id
+        limit ${limit}
+        for update of d skip locked
+      ), claimed as (
+        update deliveries d set status = 'sending', claimed_by = ${deps.workerId}, claimed_at = now(), updated_at = now()
+        from picked p
+        where d.campaign_id = ${job.campaignId} and d.subscription_id = p.subscription_id
+        returning d.subscription_id, d.attempts, d.push_service
+      )
+      select c.subscription_id, c.attempts, c.push_service, s.endpoint, s.p256dh, s.auth, s.vapid_key_id, s.status as sub_status
+      from claimed c join subscriptions s on s.id = c.subscription_id`),
+  );
+}
+
+/** Records a chunk's results, the campaign counters and the per-minute stats in one statement. */
+async function flush(deps: EngineDeps, campaignId: string, results: ResultRow[]): Promise<number> {
+  if (!results.length) return 0;
+  const [r] = rowsOf<{ updated: number }>(
+    await deps.db.execute(sql`
+      with v as (
+        select * from jsonb_to_recordset(${JSON.stringify(results)}::jsonb) as v(
+          subscription_id uuid, status delivery_status, http_status int, latency_ms int, reason text,
+          vapid_claim_id bigint, next_attempt_at timestamptz, attempted boolean)
+      ), upd as (
+        update deliveries d set
+          status = v.status,
+          attempts = d.attempts + case when v.attempted then 1 else 0 end,
+          http_status = coalesce(v.http_status, case when v.attempted then null else d.http_status end),
+          latency_ms = coalesce(v.latency_ms, d.latency_ms),
+          reason = v.reason,
+          vapid_claim_id = coalesce(v.vapid_claim_id, d.vapid_claim_id),
+          next_attempt_at = v.next_attempt_at,
+          sent_at = case when v.status = 'sent' then now() else d.sent_at end,
+          claimed_by = null, claimed_at = null, updated_at = now()
+        from v
+        where d.campaign_id = ${campaignId} and d.subscription_id = v.subscription_id
+          and d.status = 'sending' and d.claimed_by = ${deps.workerId}
+        returning d.subscription_id, d.status, d.push_service, d.latency_ms
+      ), counters as (
+        update campaigns set
+          sent = sent + (select count(*) from upd where status = 'sent'),
+          failed = failed + (select count(*) from upd where status = 'failed'),
+          expired = expired + (select count(*) from upd where status = 'expired'),
+          skipped = skipped + (select count(*) from upd where status = 'skipped'),
+          updated_at = now()
+        where id = ${campaignId} and exists (select 1 from upd)
+        returning 1
+      ), stats as (
+        insert into campaign_stats (campaign_id, bucket, push_service, outcome, count, latency_sum_ms)
+        select ${campaignId}, date_trunc('minute', now()), push_service, status::text, count(*), coalesce(sum(latency_ms), 0)
+        from upd where status in ('sent', 'failed', 'expired', 'retrying')
+        group by push_service, status
+        on conflict (campaign_id, bucket, push_service, outcome)
+        do update set count = campaign_stats.count + excluded.count, latency_sum_ms = campaign_stats.latency_sum_ms + excluded.latency_sum_ms
+        returning 1
+      ), gone as (
+        update subscriptions s set status = 'expired', ended_at = now(), updated_at = now()
+        from upd where s.id = upd.subscription_id and upd.status = 'expired' and s.status = 'active'
+        returning 1
+      )
+      select (select count(*) from upd)::int as updated,
+             (select count(*) from counters)::int + (select count(*) from stats)::int + (select count(*) from gone)::int as side`),
+  );
+  return Number(r?.updated ?? 0);
+}
+
+function decide(result: SendResult, attempts: number, settings: DeliverySettings): Pick<ResultRow, 'status' | 'next_attempt_at'> {
+  const attemptNo = attempts + 1;
+  const retryAt = (ms: number) => ({ status: 'retrying' as const, next_attempt_at: new Date(Date.now() + ms).toISOString() });
+  switch (result.outcome) {
+    case 'delivered':
+      return { status: 'sent', next_attempt_at: null };
+    case 'gone':
+      return { status: 'expired', next_attempt_at: null };
+    case 'too_large':
+    case 'rejected':
+      return { status: 'failed', next_attempt_at: null };
+    case 'rate_limited':
+      if (attemptNo >= settings.maxAttempts) return { status: 'failed', next_attempt_at: null };
+      // Retry-After is honoured exactly: not before it, and not needlessly later.
+      return retryAt(result.retryAfterMs ?? backoffMs(attemptNo, settings.retryBaseSeconds));
+    case 'retry':
+      if (attemptNo >= settings.maxAttempts) return { status: 'failed', next_attempt_at: null };
+      return retryAt(Math.max(result.retryAfterMs ?? 0, backoffMs(attemptNo, settings.retryBaseSeconds)));
+  }
+}
+
+interface CampaignMessage {
+  status: string;
+  content: NotificationContent;
+  ttl: number;
+  urgency: Urgency;
+  push_topic: string | null;
+}
+
+async function sendChunk(deps: EngineDeps, chunk: Claimed[], message: CampaignMessage, settings: DeliverySettings): Promise<ResultRow[]> {
+  const signers = await deps.keyring.signers(chunk.flatMap((c) => (c.vapid_key_id ? [c.vapid_key_id] : [])));
+  const payload = encodePayload(message.content);
+  return Promise.all(
+    chunk.map(async (c): Promise<ResultRow> => {
+      const base = { subscription_id: c.subscription_id, http_status: null, latency_ms: null, vapid_claim_id: null, next_attempt_at: null };
+      if (c.sub_status !== 'active') {
+        return { ...base, status: c.sub_status === 'expired' ? 'expired' : 'skipped', reason: `The subscription was ${c.sub_status === 'expired' ? 'already gone' : 'cancelled'} before its turn.`, attempted: false };
+      }
+      const signer = c.vapid_key_id ? signers.get(c.vapid_key_id) : undefined;
+      if (!signer) return { ...base, status: 'failed', reason: 'The VAPID key this subscription was made with no longer exists.', attempted: false };
+      const paused = deps.gates.pausedUntil(c.push_service);
+      if (paused) return { ...base, status: 'retrying', reason: 'Push service asked us to slow down (429).', next_attempt_at: new Date(paused).toISOString(), attempted: false };
+      await deps.inflight.acquire();
+      let result: SendResult;
+      try {
+        if (!(await deps.gates.pass(c.push_service))) {
+          const until = deps.gates.pausedUntil(c.push_service) || Date.now() + 1000;
+          return { ...base, status: 'retrying', reason: 'Push service asked us to slow down (429).', next_attempt_at: new Date(until).toISOString(), attempted: false };
+        }
+        result = await deps.sender.send(c, { payload, ttl: message.ttl, urgency: message.urgency, topic: message.push_topic ?? undefined }, signer);
+      } finally {
+        deps.inflight.release();
+      }
+      if (result.outcome === 'rate_limited') deps.gates.backOff(c.push_service, result.retryAfterMs);
+      else if (result.outcome === 'delivered') deps.gates.succeeded(c.push_service);
+      const d = decide(result, c.attempts, settings);
+      return {
+        ...base,
+        ...d,
+        http_status: result.status,
+        latency_ms: result.latencyMs,
+        reason: result.outcome === 'delivered' ? null : (result.reason ?? (result.status ? `HTTP ${result.status}` : 'No answer')),
+        vapid_claim_id: result.claim?.id ?? null,
+        attempted: true,
+      };
+    }),
+  );
+}
+
+/** Completes the campaign once every targeted delivery has a final outcome. */
+export async function maybeComplete(db: Db, campaignId: string): Promise<boolean> {
+  const done = rowsOf(
+    await db.execute(sql`
+      update campaigns set status = 'completed', completed_at = now(), updated_at = now()
+      where id = ${campaignId} and status = 'sending' and fanout_done and targeted = sent + failed + expired + skipped
+      returning id`),
+  );
+  return done.length > 0;
+}
+
+export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
+  const settings = await getDeliverySettings(deps.db);
+  deps.inflight.setPermits(settings.concurrency);
+  deps.gates.setConfiguredRate(settings.ratePerService);
+  const [message] = rowsOf<CampaignMessage>(
+    await deps.db.execute(sql`select status, content, ttl, urgency, push_topic from campaigns where id = ${job.campaignId}`),
+  );
+  if (!message || message.status !== 'sending') return;
+  const deadline = Date.now() + (leaseSeconds() * 1000) / 2;
+  const chunkSize = Math.max(1, Math.min(100, Math.ceil(settings.concurrency / 2)));
+  const lanes = Math.max(2, Math.ceil(settings.concurrency / chunkSize));
+  let sent = 0;
+  let outOfTime = false;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      for (;;) {
+        if (Date.now() > deadline) {
+          outOfTime = true;
+          return;
+        }
+        const chunk = await claim(deps, job, chunkSize);
+        if (!chunk.length) return;
+        const results = await sendChunk(deps, chunk, message, settings);
+        await flush(deps, job.campaignId, results);
+        sent += results.filter((r) => r.status === 'sent').length;
+      }
+    }),
+  );
+  if (outOfTime) {
+    await enqueueBatch(deps.boss, job);
+  } else {
+    // Rows waiting for a retry: come back when the first one is due.
+    const [next] = rowsOf<{ at: string | Date | null }>(
+      await deps.db.execute(sql`
+        select min(next_attempt_at) as at from deliveries
+        where campaign_id = ${job.campaignId} ${job.from ? sql`and subscription_id > ${job.from}` : sql``} and subscription_id <= ${job.to}
+          and status in ('retrying', 'queued', 'sending')`),
+    );
+    if (next?.at) await enqueueBatch(deps.boss, job, { startAfter: new Date(next.at) });
+  }
+  if (await maybeComplete(deps.db, job.campaignId)) deps.log.info('campaign.completed', { campaignId: job.campaignId });
+  deps.log.debug('campaign.batch', { campaignId: job.campaignId, from: job.from, to: job.to, sent, outOfTime });
+}
+
+/**
+ * Re-enqueues work for unfinished rows in batch-sized ranges (resume after pause, or a batch job
+ * lost for good). Ranges may differ from the original ones; claims keep it exactly-once.
+ */
+export async function rebatch(deps: Pick<EngineDeps, 'db' | 'boss'>, campaignId: string): Promise<number> {
+  const settings = await getDeliverySettings(deps.db);
+  let from: string | null = null;
+  let jobs = 0;
+  for (;;) {
+    const rows: { subscription_id: string }[] = rowsOf<{ subscription_id: string }>(
+      await deps.db.execute(sql`
+        select subscription_id from deliveries
+        where campaign_id = ${campaignId} and status in ('queued', 'retrying', 'sending')
+          ${from ? sql`and subscription_id > ${from}` : sql``}
+        order by subscription_id limit ${settings.batchSize}`),
+    );
+    if (!rows.length) return jobs;
+    const to: string = rows[rows.length - 1]!.subscription_id;
+    await enqueueBatch(deps.boss, { campaignId, from, to }, { rebatch: true });
+    jobs++;
+    from = to;
+  }
+}
+
+/**
+ * Keeps every campaign moving: fires overdue schedules, re-drives queued campaigns, unfinished
+ * fan-outs and batches without a live job (after a crash), and completes finished campaigns.
+ */
+export async function reconcile(deps: EngineDeps): Promise<void> {
+  const overdue = rowsOf<{ id: string }>(
+    await deps.db.execute(sql`
+      select id from campaigns
+      where (status = 'scheduled' and scheduled_at <= now())
+         or (status = 'queued' and updated_at < now() - interval '10 seconds')
+      limit 100`),
+  );
+  for (const c of overdue) await enqueueStart(deps.boss, c.id);
+
+  const sending = rowsOf<{ id: string; fanout_done: boolean }>(await deps.db.execute(sql`select id, fanout_done from campaigns where status = 'sending' limit 200`));
+  for (const c of sending) {
+    if (!c.fanout_done) {
+      await enqueueFanout(deps.boss, c.id);
+      continue;
+    }
+    if (await maybeComplete(deps.db, c.id)) continue;
+    // A dead worker's claims (older than the lease), or unfinished rows with no job to send them.
+    const [state] = rowsOf<{ stale: boolean; live: boolean }>(
+      await deps.db.execute(sql`
+        select
+          exists (select 1 from deliveries where campaign_id = ${c.id} and status = 'sending'
+                  and claimed_at < now() - make_interval(secs => ${leaseSeconds()})) as stale,
+          exists (select 1 from pgboss.job where name = 'campaign.send-batch' and state < 'completed'
+                  and data->>'campaignId' = ${c.id}) as live`),
+    );
+    if (state?.stale || !state?.live) {
+      const jobs = await rebatch(deps, c.id);
+      if (jobs) deps.log.warn('campaign.rebatched', { campaignId: c.id, jobs });
+    }
+  }
+}
+
+function pgArray(v: string[] | string | null): string[] {
+  if (Array.isArray(v)) return v;
+  if (!v) return [];
+  return v.replace(/^{|}$/g, '').split(',').filter(Boolean);
+}

@@ -1,0 +1,69 @@
+/**
+ * Runs the delivery engine's job handlers in this process: inside the web process on the
+ * embedded database (WORKER=in-process), or in `npm run worker` processes on PostgreSQL, as many
+ * as you like. Each process has its own connection pools, VAPID cache and pacing.
+ */
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { logger } from '../../lib/logger';
+import type { Runtime } from '../runtime';
+import { processSender } from '../push/deliver';
+import { Keyring } from '../vapid/keys';
+import { fanout, reconcile, runBatch, startCampaign, type EngineDeps } from './engine';
+import { Semaphore, ServiceGates } from './gate';
+import { batchJob, ensureDeliveryQueues, fanoutJob, QUEUES, startJob } from './queues';
+
+export interface DeliveryWorker {
+  deps: EngineDeps;
+  stop(): Promise<void>;
+}
+
+export async function startDeliveryWorker(rt: Runtime): Promise<DeliveryWorker> {
+  const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const log = logger.child({ worker: workerId });
+  const deps: EngineDeps = {
+    db: rt.database.db,
+    boss: rt.boss,
+    sender: processSender(),
+    keyring: new Keyring(rt.database.db),
+    workerId,
+    gates: new ServiceGates(0),
+    inflight: new Semaphore(100),
+    log,
+  };
+  await ensureDeliveryQueues(rt.boss);
+  const poll = { batchSize: 1, pollingIntervalSeconds: 1 };
+  const guard = (name: string, fn: (data: unknown) => Promise<void>) => async (jobs: { id: string; data: unknown }[]) => {
+    for (const job of jobs) {
+      try {
+        await fn(job.data);
+      } catch (err) {
+        log.error('job.failed', { queue: name, jobId: job.id, err });
+        throw err; // pg-boss retries it
+      }
+    }
+  };
+  await rt.boss.work(QUEUES.start, poll, guard(QUEUES.start, (d) => startCampaign(deps, startJob.parse(d).campaignId)));
+  await rt.boss.work(QUEUES.fanout, poll, guard(QUEUES.fanout, (d) => fanout(deps, fanoutJob.parse(d).campaignId)));
+  // Two batch pollers: one batch's slowest requests do not idle the whole process.
+  for (let i = 0; i < 2; i++) await rt.boss.work(QUEUES.batch, poll, guard(QUEUES.batch, (d) => runBatch(deps, batchJob.parse(d))));
+  await rt.boss.work(QUEUES.reconcile, { batchSize: 1, pollingIntervalSeconds: 5 }, guard(QUEUES.reconcile, () => reconcile(deps)));
+
+  // Re-drive anything a previous run left behind, then keep doing so periodically.
+  const every = Math.max(2, Number(process.env.RECONCILE_SECONDS ?? 30) || 30) * 1000;
+  const tick = () => rt.boss.send(QUEUES.reconcile, {}, { singletonKey: 'reconcile' }).catch((err) => log.error('reconcile.enqueue-failed', { err }));
+  const first = setTimeout(tick, 1000);
+  const timer = setInterval(tick, every);
+  first.unref();
+  timer.unref();
+  log.info('worker.started', { queues: Object.values(QUEUES) });
+  return {
+    deps,
+    async stop() {
+      clearTimeout(first);
+      clearInterval(timer);
+      for (const q of Object.values(QUEUES)) await rt.boss.offWork(q).catch(() => {});
+    },
+  };
+}
