@@ -12,12 +12,23 @@ export interface NavItem {
 /** The admin areas that exist. An area appears here only once it is built. */
 export const NAV: { section: string; items: NavItem[] }[] = [
   {
+    section: 'Messaging',
+    items: [
+      { href: '/admin', label: 'Overview', permission: 'dashboard.read', icon: 'home' },
+      { href: '/admin/campaigns', label: 'Campaigns', permission: 'campaigns.read', icon: 'megaphone' },
+    ],
+  },
+  {
     section: 'Audience',
-    items: [{ href: '/admin/topics', label: 'Topics', permission: 'topics.read', icon: 'tag' }],
+    items: [
+      { href: '/admin/subscribers', label: 'Subscribers', permission: 'subscribers.read', icon: 'users' },
+      { href: '/admin/topics', label: 'Topics', permission: 'topics.read', icon: 'tag' },
+    ],
   },
   {
     section: 'Administration',
     items: [
+      { href: '/admin/settings', label: 'Settings', permission: 'settings.read', icon: 'settings' },
       { href: '/admin/vapid', label: 'VAPID keys', permission: 'vapid.manage', icon: 'key' },
       { href: '/admin/users', label: 'Users', permission: 'users.read', icon: 'people' },
       { href: '/admin/audit', label: 'Audit log', permission: 'audit.read', icon: 'list' },
