@@ -1,7 +1,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import webpush from 'web-push';
-import { OWNER, apiLogin } from './support/auth';
+import { OWNER, apiLogin, addUserViaUi } from './support/auth';
 
 /**
  * A PushSubscription as a browser would send it, on an allowed push service. Nothing is ever
@@ -91,12 +91,7 @@ test('topics: create with a suggested slug, count subscribers, edit, delete; vie
 
   // A viewer reads the table but gets no forms or row actions, and no VAPID page.
   const viewer = { email: `topics-viewer-${stamp}@e2e.test`, password: 'viewer-password-1' };
-  await page.goto('/admin/users');
-  await page.getByLabel('E-mail').fill(viewer.email);
-  await page.getByLabel('Initial password').fill(viewer.password);
-  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
-  await page.getByRole('button', { name: 'Add user' }).click();
-  await expect(page.getByText(`${viewer.email} can now sign in.`)).toBeVisible();
+  await addUserViaUi(page, { ...viewer, role: 'viewer' });
   const viewerContext = await browser.newContext();
   const vpage = await viewerContext.newPage();
   await apiLogin(vpage.request, viewer.email, viewer.password);

@@ -3,7 +3,7 @@
 #  1. Debian packages npm cannot provide (Chromium, Firefox ESR);
 #  2. lint and type-check;
 #  3. unit tests, and the database tests on PGlite and on PostgreSQL at $TEST_DATABASE_URL;
-#  4. the production build, then end-to-end tests in Chromium.
+#  4. the production build, then end-to-end tests in Chromium, then push delivery to Firefox.
 # Without a reachable PostgreSQL the PostgreSQL half is skipped with a plain message, unless
 # REQUIRE_POSTGRES=1 (CI), which makes that a failure.
 set -euo pipefail
@@ -43,6 +43,9 @@ npx next build
 
 step "End-to-end tests (Chromium)"
 npx playwright test
+
+step "End-to-end push delivery to a real browser (Firefox ESR)"
+npx playwright test -c playwright.firefox.config.ts
 
 echo
 echo "==> All tests passed in $(( $(date +%s) - started ))s"

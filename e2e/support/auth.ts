@@ -20,3 +20,13 @@ export async function uiLogin(page: Page, email: string, password: string) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/** Adds a user on the Users page (the page is the thing under test elsewhere; here it is setup). */
+export async function addUserViaUi(page: Page, user: { email: string; password: string; role: 'owner' | 'admin' | 'marketer' | 'viewer' }) {
+  await page.goto('/admin/users');
+  await page.getByLabel('E-mail').fill(user.email);
+  await page.getByLabel('Initial password').fill(user.password);
+  await page.getByLabel('Role', { exact: true }).selectOption(user.role);
+  await page.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByText(`${user.email} can now sign in.`)).toBeVisible();
+}

@@ -10,12 +10,9 @@
  * ~11% cheaper per message than crypto.hkdfSync on Node 20 (../shared/research/perf-anchors.md).
  */
 import { createCipheriv, createECDH, createHmac, randomBytes } from 'node:crypto';
+import { MAX_PAYLOAD_BYTES, RECORD_SIZE } from './constants';
 
-export const RECORD_SIZE = 4096;
-const HEADER_BYTES = 16 + 4 + 1 + 65;
-const TAG_BYTES = 16;
-/** The largest plaintext that fits one push message. */
-export const MAX_PAYLOAD_BYTES = RECORD_SIZE - HEADER_BYTES - TAG_BYTES - 1;
+export { MAX_PAYLOAD_BYTES, RECORD_SIZE };
 
 const KEY_INFO_PREFIX = Buffer.from('WebPush: info\0', 'latin1');
 const ONE = Buffer.from([1]);

@@ -2,11 +2,10 @@
  * The notification a person sees, as Pushdeck's service worker expects it inside the encrypted
  * push payload (public/sw.js `toNotification`). Shared by the composer, the API and the engine:
  * one schema, one serialisation, one size measure, so the size meter in the composer shows
- * exactly what will be sent.
+ * exactly what will be sent. Safe for the browser bundle (no Node imports).
  */
 import { z } from 'zod';
-import { MAX_PAYLOAD_BYTES } from './ece';
-import { MAX_TTL_SECONDS, TOPIC_RE, URGENCIES } from './sender';
+import { MAX_PAYLOAD_BYTES, MAX_TTL_SECONDS, TOPIC_RE, URGENCIES } from './constants';
 
 const urlOrPath = (what: string) =>
   z
@@ -87,6 +86,7 @@ export function payloadObject(n: NotificationContent, extras: PayloadExtras = {}
   return out;
 }
 
+/** The plaintext of one push (server side: Buffer). */
 export function encodePayload(n: NotificationContent, extras: PayloadExtras = {}): Buffer {
   return Buffer.from(JSON.stringify(payloadObject(n, extras)), 'utf8');
 }
@@ -102,6 +102,7 @@ export interface PayloadSize {
 
 /** What a notification will weigh once sent, against what one push message holds. */
 export function measurePayload(n: NotificationContent): PayloadSize {
-  const bytes = encodePayload(n).length + PER_MESSAGE_OVERHEAD;
+  // TextEncoder, not Buffer: the composer measures in the browser with this same function.
+  const bytes = new TextEncoder().encode(JSON.stringify(payloadObject(n))).length + PER_MESSAGE_OVERHEAD;
   return { bytes, limit: MAX_PAYLOAD_BYTES, fits: bytes <= MAX_PAYLOAD_BYTES };
 }

@@ -12,12 +12,9 @@ import { encryptAes128gcm, PayloadTooLargeError } from './ece';
 import type { PushAllowlist } from './allowlist';
 import type { IssuedClaim, VapidSigner } from './vapid';
 
-export const URGENCIES = ['very-low', 'low', 'normal', 'high'] as const;
-export type Urgency = (typeof URGENCIES)[number];
-/** RFC 8030 §5.4: at most 32 characters of the URL- and filename-safe base64 alphabet. */
-export const TOPIC_RE = /^[A-Za-z0-9_-]{1,32}$/;
-/** Push services keep messages at most about four weeks. */
-export const MAX_TTL_SECONDS = 28 * 24 * 3600;
+import type { Urgency } from './constants';
+
+export { MAX_TTL_SECONDS, TOPIC_RE, URGENCIES, type Urgency } from './constants';
 
 export interface PushTarget {
   endpoint: string;

@@ -5,9 +5,9 @@
  * transaction, so a campaign is never "sending" without a job to send it.
  */
 import 'server-only';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db';
-import { campaigns, subscriptions, topics, type Campaign, type CampaignStatus } from '../../db/schema';
+import { campaigns, deliveries, subscriptions, topics, type Campaign, type CampaignStatus } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { encodePayload } from '../../lib/push/payload';
 import type { SendResult } from '../../lib/push/sender';
@@ -169,7 +169,18 @@ export async function cancelCampaign(ctx: Ctx, input: unknown): Promise<Campaign
   const id = parseId(input);
   return inTx(ctx, async (tx) => {
     const [before] = await tx.db.select({ status: campaigns.status }).from(campaigns).where(eq(campaigns.id, id));
-    const row = await transition(tx, id, ['scheduled', 'queued', 'sending', 'paused'], { status: 'cancelled', completedAt: new Date() }, 'This campaign cannot be cancelled.');
+    let row = await transition(tx, id, ['scheduled', 'queued', 'sending', 'paused'], { status: 'cancelled', completedAt: new Date() }, 'This campaign cannot be cancelled.');
+    // What was still waiting will never go out: give it a final status so the numbers add up.
+    // Rows in flight ('sending') are settled by the worker that holds them.
+    await tx.db.execute(sql`
+      with dropped as (
+        update ${deliveries} set status = 'skipped', reason = 'The campaign was cancelled before this was sent.',
+          next_attempt_at = null, updated_at = now()
+        where campaign_id = ${id} and status in ('queued', 'retrying')
+        returning 1
+      )
+      update ${campaigns} set skipped = skipped + (select count(*) from dropped) where id = ${id}`);
+    [row] = (await tx.db.select().from(campaigns).where(eq(campaigns.id, id))) as [Campaign];
     await recordAudit(tx, { action: 'campaign.cancel', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: before?.status }, after: { status: 'cancelled' } });
     return row;
   });

@@ -218,6 +218,23 @@ describe('campaigns through the engine', () => {
     expect((await campaignRow(other.id)).status).toBe('cancelled');
   });
 
+  it('cancelling a sending campaign settles what was still waiting as skipped', async () => {
+    const subs = await Promise.all(Array.from({ length: 40 }, () => browser(['deals'])));
+    for (const s of subs) server.setBehaviour(s.testId, { delayMs: 300, times: 1 });
+    const c = await createCampaign(ctxFor(tdb, marketer), { content: { title: 'Stop me' }, audience: 'any', topicIds: [topicIds.deals] });
+    await sendCampaignNow(ctxFor(tdb, marketer), { id: c.id });
+    await waitFor(async () => (await campaignRow(c.id)).fanoutDone, 'fan-out');
+    await cancelCampaign(ctxFor(tdb, marketer), { id: c.id });
+    await waitFor(async () => (await tdb.db.select().from(deliveries).where(eq(deliveries.status, 'sending'))).length === 0, 'in-flight sends to land');
+    const row = await campaignRow(c.id);
+    expect(row.status).toBe('cancelled');
+    expect(row.skipped).toBeGreaterThan(0);
+    expect(row.sent + row.failed + row.expired + row.skipped).toBe(row.targeted);
+    const statuses = new Set((await tdb.db.select().from(deliveries).where(eq(deliveries.campaignId, c.id))).map((d) => d.status));
+    expect([...statuses].every((s) => s === 'sent' || s === 'skipped')).toBe(true);
+    expect(server.allMessages().length).toBe(row.sent);
+  });
+
   it('pauses and resumes without losing or repeating anyone', { timeout: 60_000 }, async () => {
     const subs = await Promise.all(Array.from({ length: 60 }, () => browser(['sport'])));
     for (const s of subs) server.setBehaviour(s.testId, { delayMs: 300, times: 1 });

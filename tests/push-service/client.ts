@@ -7,6 +7,9 @@ import { Agent, request } from 'undici';
 import { ensureTestCert } from './cert';
 import type {
   Behaviour,
+  BrowserChannel,
+  BrowserMessage,
+  BrowserSession,
   CreateSubscriberOptions,
   CreatedSubscriber,
   PushMessage,
@@ -63,9 +66,25 @@ export class PushServiceClient implements PushServiceControl {
   }
 
   async requests(filter: RequestFilter = {}): Promise<PushRequestRecord[]> {
-    const query = filter.subscriberId === undefined ? '' : `?subscriberId=${encodeURIComponent(filter.subscriberId)}`;
+    const params = new URLSearchParams();
+    if (filter.subscriberId !== undefined) params.set('subscriberId', filter.subscriberId);
+    if (filter.endpoint !== undefined) params.set('endpoint', filter.endpoint);
+    const query = params.size === 0 ? '' : `?${params.toString()}`;
     const body = await this.call<{ requests: PushRequestRecord[] }>('GET', `/_control/requests${query}`);
     return body.requests;
+  }
+
+  async browserChannels(): Promise<BrowserChannel[]> {
+    return (await this.call<{ channels: BrowserChannel[] }>('GET', '/_control/browser/channels')).channels;
+  }
+
+  async browserMessages(channelId?: string): Promise<BrowserMessage[]> {
+    const query = channelId === undefined ? '' : `?channelId=${encodeURIComponent(channelId)}`;
+    return (await this.call<{ messages: BrowserMessage[] }>('GET', `/_control/browser/messages${query}`)).messages;
+  }
+
+  async browserSessions(): Promise<BrowserSession[]> {
+    return (await this.call<{ sessions: BrowserSession[] }>('GET', '/_control/browser/sessions')).sessions;
   }
 
   async waitForMessages(subscriberId: string, count: number, timeoutMs = 10_000): Promise<PushMessage[]> {

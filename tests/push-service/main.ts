@@ -3,8 +3,9 @@
  *
  *   node --import tsx tests/push-service/main.ts [--port N]
  *
- * Prints one JSON line `{"origin","certPath","pid"}` on stdout once listening; control it over
- * HTTPS with PushServiceClient; SIGTERM or SIGINT stops it.
+ * Prints one JSON line `{"origin","browserPushURL","certPath","pid"}` on stdout once listening;
+ * control it over HTTPS with PushServiceClient; SIGTERM or SIGINT stops it. Browsers connect to
+ * browserPushURL (`ws://`, the same port as origin; see server.ts).
  */
 import { PushServiceServer } from './server';
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
-  console.log(JSON.stringify({ origin, certPath: server.certPath, pid: process.pid }));
+  console.log(JSON.stringify({ origin, browserPushURL: server.browserPushURL, certPath: server.certPath, pid: process.pid }));
 }
 
 main().catch((err: unknown) => {

@@ -5,17 +5,33 @@
  * (RFC 8291) with the independent `http_ece` package so tests can assert on plaintext, records
  * every request, injects faults on demand, and serves a JSON control API for out-of-process use.
  *
+ * Real browsers (Firefox) subscribe too: browser.ts speaks Mozilla's WebPush protocol with them
+ * over WebSocket and hands out `/wpush/<channelID>` endpoints; pushes to those are checked here
+ * the same way, then stored and forwarded to the browser, which alone can decrypt them.
+ *
+ * One port, two protocols: TLS for everything HTTP (push requests, the control API) and plain
+ * HTTP for the browsers' WebSocket, told apart by the first byte a client sends (0x16 starts
+ * every TLS handshake; an HTTP request starts with a letter). Firefox reaches its push service
+ * over `ws://` only (with `dom.push.testing.allowInsecureServerURL`; `wss://` would need this
+ * self-signed certificate in its profile), while web-push senders need `https://` — and one
+ * port keeps every configuration that already names this server's port as it is.
+ *
  * The VAPID checks are written here with node:crypto on purpose: the point is to judge the
  * application's own VAPID and encryption code with something that does not share it.
  */
 import { createECDH, createPublicKey, randomBytes, verify, type ECDH, type KeyObject } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:https';
+import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { BrowserPushHub } from './browser';
 import { ensureTestCert } from './cert';
 import type {
   Behaviour,
+  BrowserChannel,
+  BrowserMessage,
+  BrowserSession,
   CreateSubscriberOptions,
   CreatedSubscriber,
   PushMessage,
@@ -45,7 +61,7 @@ export const ERRNO = {
   noSuchSubscription: 102,
   /** 413: body over 4096 bytes (autopush: payload too large). */
   payloadTooLarge: 104,
-  /** 410: subscription gone; only from a behaviour (autopush: no subscription). */
+  /** 410: subscription gone: a browser's endpoint not (or no longer) registered, or a behaviour (autopush: no subscription). */
   gone: 106,
   /** 401 and 403: any VAPID failure (autopush: invalid authentication). */
   authentication: 109,
@@ -134,8 +150,14 @@ export class PushServiceServer implements PushServiceControl {
   private readonly cert: string;
   private readonly key: string;
   private readonly port: number;
-  private server: Server | undefined;
+  /** The listening socket; it passes each connection to `https` or `plain` by its first byte. */
+  private server: NetServer | undefined;
+  private https: HttpsServer | undefined;
+  private plain: HttpServer | undefined;
+  /** Every open connection, so stop() can end them: the TLS side takes over their handles. */
+  private readonly sockets = new Set<Socket>();
   private currentOrigin: string | undefined;
+  private readonly browsers = new BrowserPushHub((channelId) => `${this.origin}/wpush/${channelId}`, decodeP256Point);
   private readonly subscribers = new Map<string, Subscriber>();
   private readonly behaviours = new Map<string, ActiveBehaviour>();
   private readonly messageLog = new Map<string, PushMessage[]>();
@@ -159,12 +181,39 @@ export class PushServiceServer implements PushServiceControl {
     return this.currentOrigin;
   }
 
+  /** `ws://127.0.0.1:PORT/`: Firefox's `dom.push.serverURL`. Same port as origin. */
+  get browserPushURL(): string {
+    return `${this.origin.replace(/^https:/, 'ws:')}/`;
+  }
+
   async start(): Promise<string> {
     if (this.server) return this.origin;
-    const server = createServer({ cert: this.cert, key: this.key }, (req, res) => {
+    const https = createHttpsServer({ cert: this.cert, key: this.key }, (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (res.headersSent) res.destroy();
         else sendError(res, new Rejection(500, ERRNO.internal, `Test server failure: ${errorMessage(err)}`));
+      });
+    });
+    // Plain HTTP is only for the browsers' WebSocket; anything else is told to use TLS.
+    const plain = createHttpServer((req, res) => {
+      req.resume();
+      sendError(res, new Rejection(400, ERRNO.internal, 'This port speaks HTTPS; plain HTTP is only for the WebSocket of browsers (push-notification)'));
+    });
+    plain.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.browsers.handleUpgrade(req, socket, head));
+    const server = createNetServer((socket) => {
+      this.sockets.add(socket);
+      socket.on('error', () => socket.destroy());
+      socket.once('close', () => this.sockets.delete(socket));
+      socket.once('data', (first: Buffer) => {
+        socket.pause();
+        socket.unshift(first);
+        // The TLS server reads what was put back (it takes over buffered data); the HTTP server
+        // reads the stream, so it needs it flowing again.
+        if (first[0] === 0x16) https.emit('connection', socket);
+        else {
+          plain.emit('connection', socket);
+          socket.resume();
+        }
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -175,6 +224,8 @@ export class PushServiceServer implements PushServiceControl {
       });
     });
     this.server = server;
+    this.https = https;
+    this.plain = plain;
     this.currentOrigin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this.currentOrigin;
   }
@@ -185,10 +236,13 @@ export class PushServiceServer implements PushServiceControl {
     this.server = undefined;
     for (const wake of this.sleepers) wake();
     for (const waiter of [...this.waiters]) waiter.fail(new Error('PushServiceServer stopped'));
+    this.browsers.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       // Keep-alive sockets (and requests stuck in a delay) would otherwise hold close() open.
-      server.closeAllConnections();
+      this.https?.closeAllConnections();
+      this.plain?.closeAllConnections();
+      for (const socket of this.sockets) socket.destroy();
     });
   }
 
@@ -222,8 +276,20 @@ export class PushServiceServer implements PushServiceControl {
   }
 
   requests(filter: RequestFilter = {}): PushRequestRecord[] {
-    const { subscriberId } = filter;
-    return subscriberId === undefined ? [...this.requestLog] : this.requestLog.filter((r) => r.subscriberId === subscriberId);
+    const { subscriberId, endpoint } = filter;
+    return this.requestLog.filter((r) => (subscriberId === undefined || r.subscriberId === subscriberId) && (endpoint === undefined || r.endpoint === endpoint));
+  }
+
+  browserChannels(): BrowserChannel[] {
+    return this.browsers.channelList();
+  }
+
+  browserMessages(channelId?: string): BrowserMessage[] {
+    return this.browsers.messages(channelId);
+  }
+
+  browserSessions(): BrowserSession[] {
+    return this.browsers.sessions();
   }
 
   waitForMessages(subscriberId: string, count: number, timeoutMs = 10_000): Promise<PushMessage[]> {
@@ -259,7 +325,7 @@ export class PushServiceServer implements PushServiceControl {
   }
 
   setBehaviour(subscriberId: string, behaviour: Behaviour | null): void {
-    this.subscriber(subscriberId);
+    if (!this.browsers.channel(subscriberId)) this.subscriber(subscriberId);
     const parsed = parseBehaviour(behaviour);
     if (parsed === null) this.behaviours.delete(subscriberId);
     else this.behaviours.set(subscriberId, { behaviour: parsed, remaining: parsed.times ?? Infinity });
@@ -270,6 +336,7 @@ export class PushServiceServer implements PushServiceControl {
     this.allMessageLog = [];
     this.requestLog = [];
     this.behaviours.clear();
+    this.browsers.reset();
   }
 
   private subscriber(id: string): Subscriber {
@@ -281,8 +348,8 @@ export class PushServiceServer implements PushServiceControl {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     if (url.pathname === '/_control' || url.pathname.startsWith('/_control/')) return this.handleControl(req, res, url);
-    const push = /^\/push\/([^/]+)$/.exec(url.pathname);
-    if (push?.[1] && req.method === 'POST') return this.handlePush(req, res, push[1]);
+    const push = /^\/(w?push)\/([^/]+)$/.exec(url.pathname);
+    if (push?.[2] && req.method === 'POST') return this.handlePush(req, res, push[2], push[1] === 'wpush' ? 'browser' : 'subscriber');
     await readBody(req);
     if (push) sendError(res, new Rejection(405, ERRNO.internal, 'Push requests must be POST', { Allow: 'POST' }));
     else sendError(res, new Rejection(404, ERRNO.noSuchSubscription, 'No such route'));
@@ -290,11 +357,16 @@ export class PushServiceServer implements PushServiceControl {
 
   // ---- push requests (RFC 8030 section 5) ----
 
-  private async handlePush(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  /**
+   * `/push/<id>` for subscribers this server made (it decrypts what they get) and `/wpush/<id>`
+   * for a browser's channel (stored and forwarded over the browser's WebSocket).
+   */
+  private async handlePush(req: IncomingMessage, res: ServerResponse, id: string, kind: 'subscriber' | 'browser'): Promise<void> {
     const body = await readBody(req);
     const record: PushRequestRecord = {
       at: Date.now(),
       subscriberId: id,
+      endpoint: `${this.origin}/${kind === 'browser' ? 'wpush' : 'push'}/${id}`,
       status: 0,
       headers: {
         ttl: header(req, 'ttl'),
@@ -305,8 +377,18 @@ export class PushServiceServer implements PushServiceControl {
       bodyBytes: body.length,
     };
 
-    const subscriber = this.subscribers.get(id);
-    if (!subscriber) return this.reject(res, record, new Rejection(404, ERRNO.noSuchSubscription, 'No such subscription'));
+    let applicationServerKey: Buffer | null;
+    const subscriber = kind === 'subscriber' ? this.subscribers.get(id) : undefined;
+    if (kind === 'subscriber') {
+      if (!subscriber) return this.reject(res, record, new Rejection(404, ERRNO.noSuchSubscription, 'No such subscription'));
+      applicationServerKey = subscriber.applicationServerKey;
+    } else {
+      const channel = this.browsers.registeredKey(id);
+      if (!channel.registered) {
+        return this.reject(res, record, new Rejection(410, ERRNO.gone, 'No such subscription: the browser never registered it or has unregistered it'));
+      }
+      applicationServerKey = channel.key;
+    }
 
     const active = this.takeBehaviour(id);
     if (active) {
@@ -330,7 +412,8 @@ export class PushServiceServer implements PushServiceControl {
     let accepted: { vapid: PushMessage['vapid']; ttl: number; urgency: string | null; topic: string | null };
     try {
       const vapid = checkVapid(header(req, 'authorization'), this.origin, record);
-      if (!vapid.key.equals(subscriber.applicationServerKey)) {
+      // A browser may subscribe without an applicationServerKey; then any valid VAPID key will do.
+      if (applicationServerKey && !vapid.key.equals(applicationServerKey)) {
         throw new Rejection(403, ERRNO.authentication, 'VAPID key k does not match the applicationServerKey of the subscription');
       }
       accepted = { vapid: vapid.claims, ...checkHeaders(record.headers) };
@@ -341,6 +424,19 @@ export class PushServiceServer implements PushServiceControl {
     } catch (err) {
       if (err instanceof Rejection) return this.reject(res, record, err);
       throw err;
+    }
+
+    if (!subscriber) {
+      // Checked again: the browser may have unregistered while a `delayMs` behaviour slept.
+      if (!this.browsers.registeredKey(id).registered) {
+        return this.reject(res, record, new Rejection(410, ERRNO.gone, 'No such subscription: the browser has unregistered it'));
+      }
+      const forwarded = this.browsers.accept(id, { at: record.at, ...accepted, body: body.data });
+      record.status = 201;
+      this.requestLog.push(record);
+      res.writeHead(201, { Location: `${this.origin}/m/${forwarded.version}`, TTL: String(forwarded.ttl) });
+      res.end();
+      return;
     }
 
     const message: PushMessage = {
@@ -423,8 +519,14 @@ export class PushServiceServer implements PushServiceControl {
       if (route === 'GET /_control/messages') return sendJson(res, 200, { messages: this.allMessages() });
       if (route === 'GET /_control/requests') {
         const subscriberId = url.searchParams.get('subscriberId') || undefined;
-        return sendJson(res, 200, { requests: this.requests({ subscriberId }) });
+        const endpoint = url.searchParams.get('endpoint') || undefined;
+        return sendJson(res, 200, { requests: this.requests({ subscriberId, endpoint }) });
       }
+      if (route === 'GET /_control/browser/channels') return sendJson(res, 200, { channels: this.browserChannels() });
+      if (route === 'GET /_control/browser/messages') {
+        return sendJson(res, 200, { messages: this.browserMessages(url.searchParams.get('channelId') || undefined) });
+      }
+      if (route === 'GET /_control/browser/sessions') return sendJson(res, 200, { sessions: this.browserSessions() });
       if (route === 'POST /_control/reset') {
         this.reset();
         return sendEmpty(res, 204);
@@ -433,7 +535,7 @@ export class PushServiceServer implements PushServiceControl {
       const [, method, id, what] = sub ?? [];
       if (id && method === 'GET' && what === 'messages') return sendJson(res, 200, { messages: this.messages(id) });
       if (id && method === 'PUT' && what === 'behaviour') {
-        this.subscriber(id);
+        if (!this.browsers.channel(id)) this.subscriber(id);
         let behaviour: Behaviour | null;
         try {
           behaviour = parseBehaviour(parseJson(body));

@@ -1,0 +1,187 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { Badge } from '@/components/ui/badge';
+import { buttonClass } from '@/components/ui/button';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/table';
+import { Time } from '@/components/ui/time';
+import { can } from '@/lib/auth/roles';
+import { isAppError } from '@/lib/errors';
+import { requirePageCtx } from '@/server/auth/session';
+import { getSubscriber } from '@/server/subscribers/queries';
+import { DeleteSubscriber } from '../_components/delete-subscriber';
+import { DeliveryStatusBadge, shortId, SubscriberStatus } from '../_components/labels';
+
+export const metadata: Metadata = { title: 'Subscriber' };
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid gap-1 py-2.5 sm:grid-cols-[10rem_1fr] sm:gap-4">
+      <dt className="text-sm text-slate-500">{label}</dt>
+      <dd className="min-w-0 text-sm text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+export default async function SubscriberPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const ctx = await requirePageCtx('subscribers.read', `/admin/subscribers/${encodeURIComponent(id)}`);
+  const s = await getSubscriber(ctx, id).catch((e) => {
+    if (isAppError(e) && e.code === 'not_found') notFound();
+    throw e;
+  });
+  const mayDelete = can(ctx.actor.role, 'subscribers.manage');
+
+  return (
+    <>
+      <div className="mb-3">
+        <Link href="/admin/subscribers" className="text-sm text-slate-500 hover:text-slate-800">
+          ← Subscribers
+        </Link>
+      </div>
+      <PageHeader
+        title={
+          <span className="flex flex-wrap items-center gap-3">
+            Subscriber <span className="font-mono text-xl text-slate-600">{shortId(s.id)}</span>
+            <SubscriberStatus status={s.status} />
+          </span>
+        }
+        description={`${s.browser ?? 'A browser'} on ${s.pushService}, subscribed ${s.createdAt.toISOString().slice(0, 10)}.`}
+      />
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <Card className="min-w-0">
+          <CardHeader title="Details" />
+          <CardBody className="py-2">
+            <dl className="divide-y divide-slate-100">
+              <Row label="Id">
+                <span className="font-mono text-xs break-all">{s.id}</span>
+              </Row>
+              <Row label="Status">
+                <SubscriberStatus status={s.status} />
+              </Row>
+              <Row label="Push service">
+                <span data-testid="push-service">{s.pushService}</span>
+                {s.endpointOrigin && (
+                  <span className="block text-xs text-slate-500">
+                    Endpoint at {s.endpointOrigin} (the full address is a secret and is not shown)
+                  </span>
+                )}
+              </Row>
+              <Row label="Browser">
+                {s.browser ?? <span className="text-slate-400">Unknown</span>}
+                {s.userAgent && <span className="mt-0.5 block text-xs break-words text-slate-500">{s.userAgent}</span>}
+              </Row>
+              <Row label="VAPID key">
+                {s.vapidKey ? (
+                  <span className="inline-flex flex-wrap items-center gap-2">
+                    {s.vapidKey.label}
+                    <Badge tone={s.vapidKey.status === 'active' ? 'green' : s.vapidKey.status === 'retired' ? 'gray' : 'blue'}>{s.vapidKey.status}</Badge>
+                  </span>
+                ) : (
+                  <span className="text-slate-400">The key was deleted</span>
+                )}
+              </Row>
+              <Row label="Subscribed">
+                <Time value={s.createdAt} withSeconds />
+              </Row>
+              <Row label="Last changed">
+                <Time value={s.updatedAt} withSeconds />
+              </Row>
+              <Row label={s.status === 'expired' ? 'Expired' : s.status === 'unsubscribed' ? 'Unsubscribed' : 'Ended'}>
+                {s.endedAt ? <Time value={s.endedAt} withSeconds /> : <span className="text-slate-400">Still subscribed</span>}
+              </Row>
+              <Row label="Browser expiry">
+                {s.expiresAt ? <Time value={s.expiresAt} /> : <span className="text-slate-400">None given</span>}
+              </Row>
+            </dl>
+          </CardBody>
+        </Card>
+
+        <div className="space-y-6">
+          <Card>
+            <CardHeader title="Topics" />
+            <CardBody>
+              {s.topics.length ? (
+                <ul className="flex flex-wrap gap-1.5" data-testid="subscriber-topics">
+                  {s.topics.map((t) => (
+                    <li key={t.id}>
+                      <Badge tone="brand" title={t.slug}>
+                        {t.name}
+                      </Badge>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="text-sm text-slate-500" data-testid="subscriber-topics">
+                  {s.status === 'active' ? 'No topics: only campaigns sent to all subscribers reach it.' : 'None: topics are dropped when a subscription ends.'}
+                </p>
+              )}
+            </CardBody>
+          </Card>
+          {mayDelete && (
+            <Card>
+              <CardHeader title="Delete" description="For removing test devices, or on request of the person." />
+              <CardBody>
+                <DeleteSubscriber id={s.id} label={shortId(s.id)} />
+              </CardBody>
+            </Card>
+          )}
+        </div>
+      </div>
+
+      <Card className="mt-6 overflow-hidden">
+        <CardHeader title="Delivery history" description="The last 50 notifications sent to this subscriber, newest first." />
+        {s.deliveries.length === 0 ? (
+          <EmptyState title="Nothing sent yet">Campaigns that reach this subscriber will be listed here.</EmptyState>
+        ) : (
+          <Table>
+            <THead>
+              <tr>
+                <Th>Campaign</Th>
+                <Th>Status</Th>
+                <Th className="text-right">Attempts</Th>
+                <Th className="text-right">HTTP</Th>
+                <Th className="text-right">Latency</Th>
+                <Th>Queued</Th>
+                <Th>Sent / updated</Th>
+              </tr>
+            </THead>
+            <TBody>
+              {s.deliveries.map((d) => (
+                <tr key={d.campaignId} data-testid="delivery-row">
+                  <Td className="max-w-64">
+                    <Link href={`/admin/campaigns/${d.campaignId}/deliveries/${s.id}`} className="font-medium text-brand-700 hover:underline">
+                      {d.campaignName || 'Untitled campaign'}
+                    </Link>
+                    {d.reason && d.status !== 'sent' && <span className="mt-0.5 block truncate text-xs text-slate-500" title={d.reason}>{d.reason}</span>}
+                  </Td>
+                  <Td>
+                    <DeliveryStatusBadge status={d.status} />
+                  </Td>
+                  <Td className="text-right tabular-nums">{d.attempts}</Td>
+                  <Td className="text-right tabular-nums">{d.httpStatus ?? '—'}</Td>
+                  <Td className="text-right whitespace-nowrap tabular-nums">{d.latencyMs != null ? `${d.latencyMs} ms` : '—'}</Td>
+                  <Td className="text-xs">
+                    <Time value={d.createdAt} />
+                  </Td>
+                  <Td className="text-xs">
+                    <Time value={d.sentAt ?? d.updatedAt} />
+                  </Td>
+                </tr>
+              ))}
+            </TBody>
+          </Table>
+        )}
+      </Card>
+      <div className="mt-6">
+        <Link href="/admin/subscribers" className={buttonClass('ghost', 'sm')}>
+          ← Back to subscribers
+        </Link>
+      </div>
+    </>
+  );
+}
