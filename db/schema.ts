@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   index,
@@ -250,7 +251,7 @@ export const campaigns = pgTable(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdByLabel: text('created_by_label').notNull(),
     source: campaignSource('source').notNull().default('dashboard'),
-    apiKeyId: uuid('api_key_id'),
+    apiKeyId: uuid('api_key_id').references((): AnyPgColumn => apiKeys.id, { onDelete: 'set null' }),
     idempotencyKey: text('idempotency_key'),
     /** Fan-out checkpoint: the last subscription id turned into a delivery row. */
     fanoutCursor: uuid('fanout_cursor'),
@@ -261,13 +262,20 @@ export const campaigns = pgTable(
     failed: integer('failed').notNull().default(0),
     expired: integer('expired').notNull().default(0),
     skipped: integer('skipped').notNull().default(0),
+    // Receipts reported by service workers (first one of each kind per delivery).
+    shown: integer('shown').notNull().default(0),
+    clicked: integer('clicked').notNull().default(0),
+    closed: integer('closed').notNull().default(0),
+    /** Who created it through the API (`key:<id>` or `token:<fingerprint>`); scopes Idempotency-Key. */
+    apiPrincipal: text('api_principal'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     index('campaigns_status_schedule_idx').on(t.status, t.scheduledAt),
     index('campaigns_created_idx').on(t.createdAt, t.id),
-    uniqueIndex('campaigns_idempotency_key').on(t.apiKeyId, t.idempotencyKey),
+    uniqueIndex('campaigns_idempotency_key').on(t.apiPrincipal, t.idempotencyKey),
+    index('campaigns_principal_idx').on(t.apiPrincipal, t.createdAt),
   ],
 );
 
@@ -331,3 +339,69 @@ export type Delivery = typeof deliveries.$inferSelect;
 export type CampaignStatus = (typeof campaignStatuses)[number];
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 export type AudienceMode = (typeof audienceModes)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Programmatic access: API keys, token verification keys, receipts
+// ---------------------------------------------------------------------------------------------
+
+export const apiScopes = ['send', 'manage'] as const;
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    name: text('name').notNull(),
+    /** The first characters of the key, shown so people can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    /** HMAC-SHA256 of the key under a server-derived key; the key itself is never stored. */
+    keyHash: text('key_hash').notNull(),
+    scopes: text('scopes').array().notNull().default(sql`'{send}'::text[]`),
+    /** Topics this key may target; null = any. */
+    topicIds: uuid('topic_ids').array(),
+    expiresAt: ts('expires_at'),
+    revokedAt: ts('revoked_at'),
+    lastUsedAt: ts('last_used_at'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdByLabel: text('created_by_label').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('api_keys_hash_key').on(t.keyHash)],
+);
+
+/** ES256 public keys that verify notiflux-style signed tokens. */
+export const tokenKeys = pgTable(
+  'token_keys',
+  {
+    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    name: text('name').notNull(),
+    publicKeyPem: text('public_key_pem').notNull(),
+    /** SHA-256 of the key's SubjectPublicKeyInfo, base64url: identifies it in logs and campaigns. */
+    fingerprint: text('fingerprint').notNull(),
+    createdByLabel: text('created_by_label').notNull(),
+    createdAt: createdAt(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('token_keys_fingerprint_key').on(t.fingerprint)],
+);
+
+export const receiptKinds = ['shown', 'clicked', 'closed'] as const;
+
+export const receipts = pgTable(
+  'receipts',
+  {
+    campaignId: uuid('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    /** For clicks: which action button, or null for the notification body. */
+    action: text('action'),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.subscriptionId, t.kind] })],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type TokenKey = typeof tokenKeys.$inferSelect;

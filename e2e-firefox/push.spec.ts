@@ -13,6 +13,7 @@ import {
   lookup,
   rotateVapidKey,
   sendCampaign,
+  campaignProgress,
   signIn,
   vapidKeySubscriptions,
   waitForCampaignCompleted,
@@ -89,6 +90,8 @@ test('visitors in Firefox get the campaigns of their topics, and nothing once th
     });
     expect(shown.actions).toHaveLength(2);
     expect(await waitForCampaignCompleted(page, id)).toMatchObject({ targeted: 1, sent: 1, failed: 0 });
+    // Pushdeck's service worker in Firefox reported the notification as shown (receipts).
+    await expect.poll(async () => (await campaignProgress(page.request, id)).shown, { timeout: 15_000 }).toBe(1);
     // One request reached the reader's endpoint, and Firefox acknowledged it as delivered.
     expect((await push.requests({ endpoint: readerSub.endpoint })).map((r) => [r.status, r.vapid?.k])).toEqual([[201, key]]);
     await expect.poll(async () => (await push.browserMessages(channelOf(readerSub.endpoint))).map((m) => [m.state, m.ack?.code])).toEqual([['acked', 100]]);

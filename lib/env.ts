@@ -49,6 +49,18 @@ const schema = z.object({
   PUBLIC_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Contact for the key generated on first start (otherwise the first owner's e-mail). */
   VAPID_SUBJECT: z.string().trim().optional(),
+  /** Programmatic API: requests per minute per API key or token signer. */
+  API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** notiflux-compatible token verification key: base64 of a P-256 public key PEM. */
+  JWT_PUBLIC_KEY_B64: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => {
+      if (!v) return true;
+      const pem = Buffer.from(v.replace(/\s+/g, ''), 'base64').toString('utf8');
+      return pem.includes('-----BEGIN PUBLIC KEY-----');
+    }, 'must be the base64 of a PEM public key (cat es256_public.pem | base64)'),
   /** Skip running migrations at start (when a deploy step runs `npm run db:migrate`). */
   SKIP_MIGRATIONS: bool.default(false),
 });

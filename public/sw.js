@@ -9,6 +9,8 @@
  *    visitor's topics.
  *  - key rotation: when the server's active VAPID key differs from the one this subscription was
  *    made with, re-subscribe with the new key (checked after pushes, at most every few minutes).
+ *  - receipts: "shown", "clicked" (with the action) and "closed" go back to /api/push/receipts
+ *    with the delivery's signed reference from the payload, so campaigns can count them.
  *
  * Plain JavaScript on purpose: it is served as-is from /sw.js, never bundled.
  */
@@ -93,6 +95,13 @@ function toNotification(payload) {
   return { title, options };
 }
 
+/** Reports a receipt; never fails the event (receipts are best effort). */
+function report(ref, kind, action) {
+  if (typeof ref !== 'string' || !ref) return Promise.resolve();
+  const body = JSON.stringify(action ? { ref, kind, action } : { ref, kind });
+  return fetch('/api/push/receipts', { method: 'POST', headers: { 'content-type': 'application/json' }, body, keepalive: true }).catch(() => {});
+}
+
 self.addEventListener('push', (event) => {
   let payload = {};
   if (event.data) {
@@ -105,7 +114,7 @@ self.addEventListener('push', (event) => {
   const { title, options } = toNotification(payload);
   event.waitUntil(
     Promise.all([
-      self.registration.showNotification(title, options),
+      self.registration.showNotification(title, options).then(() => report(options.data.ref, 'shown')),
       Date.now() - lastKeyCheck > KEY_CHECK_INTERVAL_MS ? ensureCurrentKey().catch(() => {}) : null,
     ]),
   );
@@ -124,7 +133,12 @@ self.addEventListener('notificationclick', (event) => {
   const data = event.notification.data || {};
   const url = (event.action && data.actionUrls && data.actionUrls[event.action]) || data.url || self.location.origin + '/';
   event.notification.close();
-  event.waitUntil(focusOrOpen(url));
+  event.waitUntil(Promise.all([focusOrOpen(url), report(data.ref, 'clicked', event.action || undefined)]));
+});
+
+self.addEventListener('notificationclose', (event) => {
+  const data = event.notification.data || {};
+  event.waitUntil(report(data.ref, 'closed'));
 });
 
 async function postJson(path, body) {

@@ -14,6 +14,7 @@ export function jsonError(e: unknown, where: string): Response {
   if (isAppError(e)) {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
     if (e.retryAfter) headers['retry-after'] = String(e.retryAfter);
+    if (e.code === 'unauthorized') headers['www-authenticate'] = 'Bearer';
     const body: { error: { code: string; message: string; fields?: Record<string, string[]> } } = {
       error: { code: e.code, message: e.message },
     };

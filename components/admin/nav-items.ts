@@ -30,6 +30,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
     items: [
       { href: '/admin/settings', label: 'Settings', permission: 'settings.read', icon: 'settings' },
       { href: '/admin/vapid', label: 'VAPID keys', permission: 'vapid.manage', icon: 'key' },
+      { href: '/admin/api', label: 'API', permission: 'api-keys.manage', icon: 'code' },
       { href: '/admin/users', label: 'Users', permission: 'users.read', icon: 'people' },
       { href: '/admin/audit', label: 'Audit log', permission: 'audit.read', icon: 'list' },
     ],

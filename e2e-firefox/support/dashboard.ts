@@ -72,6 +72,9 @@ export interface CampaignProgress {
   expired: number;
   skipped: number;
   pending: number;
+  shown: number;
+  clicked: number;
+  closed: number;
 }
 
 export async function campaignProgress(request: APIRequestContext, id: string): Promise<CampaignProgress> {

@@ -30,6 +30,21 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/**
+ * What API keys and signed tokens may do: a permission is open to a programmatic caller only
+ * through the scope listed here (`send` keys send and read their own campaigns; `manage` keys
+ * administer topics and subscribers). Anything not listed is dashboard-only.
+ */
+export const API_SCOPE_FOR: Partial<Record<Permission, 'send' | 'manage'>> = {
+  'campaigns.read': 'send',
+  'campaigns.write': 'send',
+  'campaigns.send': 'send',
+  'topics.read': 'manage',
+  'topics.manage': 'manage',
+  'subscribers.read': 'manage',
+  'subscribers.manage': 'manage',
+};
+
 export function roleAtLeast(role: Role, min: Role): boolean {
   return rank[role] >= rank[min];
 }

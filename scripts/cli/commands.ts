@@ -1,6 +1,8 @@
 /** The CLI's commands. Each one calls the same service the dashboard uses. */
 import { sql } from 'drizzle-orm';
-import { users } from '../../db/schema';
+import { inArray } from 'drizzle-orm';
+import { topics, users } from '../../db/schema';
+import { createApiKey } from '../../server/api-keys/mutations';
 import { ROLES } from '../../lib/auth/roles';
 import { createUser } from '../../server/users/mutations';
 import { listUsers } from '../../server/users/queries';
@@ -50,4 +52,23 @@ const usersList: Command = {
   },
 };
 
-export const commands: Command[] = [createAdmin, usersList];
+const createApiKeyCommand: Command = {
+  name: 'create-api-key',
+  summary: 'Create an API key and print it (shown once)',
+  usage: 'create-api-key --name N [--topics a,b] [--scopes send,manage] [--expires YYYY-MM-DD]',
+  options: { name: { type: 'string' }, topics: { type: 'string' }, scopes: { type: 'string' }, expires: { type: 'string' } },
+  async run(io, v) {
+    if (!v.name) usage('--name is required.');
+    const slugs = typeof v.topics === 'string' ? v.topics.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) : [];
+    const found = slugs.length ? await io.ctx.db.select({ id: topics.id, slug: topics.slug }).from(topics).where(inArray(topics.slug, slugs)) : [];
+    const missing = slugs.filter((s) => !found.some((f) => f.slug === s));
+    if (missing.length) usage(`Unknown topic${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`);
+    const scopes = typeof v.scopes === 'string' ? v.scopes.split(',').map((s) => s.trim()).filter(Boolean) : ['send'];
+    const { key, apiKey } = await createApiKey(io.ctx, { name: v.name, topicIds: found.map((f) => f.id), scopes, expiresAt: v.expires ?? '' });
+    // The key alone on stdout, so `KEY=$(npm run -s cli -- create-api-key …)` works.
+    io.result({ key, id: apiKey.id, name: apiKey.name, scopes: apiKey.scopes, topics: slugs, expiresAt: apiKey.expiresAt }, () => io.out(key));
+    if (!io.json) process.stderr.write(`Created API key "${apiKey.name}" (${apiKey.prefix}…). Store it now: it is not shown again.\n`);
+  },
+};
+
+export const commands: Command[] = [createAdmin, createApiKeyCommand, usersList];

@@ -54,7 +54,14 @@ function columns(v: ParsedCampaignInput) {
 
 const auditView = (c: Campaign) => ({ name: c.name, status: c.status, audience: c.audience, scheduledAt: c.scheduledAt?.toISOString() ?? null });
 
-export async function createCampaign(ctx: Ctx, input: unknown, extra: { source?: 'dashboard' | 'api'; apiKeyId?: string | null } = {}): Promise<Campaign> {
+export interface CampaignOrigin {
+  source?: 'dashboard' | 'api';
+  apiKeyId?: string | null;
+  apiPrincipal?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export async function createCampaign(ctx: Ctx, input: unknown, extra: CampaignOrigin = {}): Promise<Campaign> {
   assertCan(ctx, 'campaigns.write');
   const v = parseInput(input);
   await assertTopicsExist(ctx.db, [...v.topicIds, ...v.excludeTopicIds]);
@@ -67,6 +74,8 @@ export async function createCampaign(ctx: Ctx, input: unknown, extra: { source?:
         createdByLabel: actorLabel(ctx.actor),
         source: extra.source ?? 'dashboard',
         apiKeyId: extra.apiKeyId ?? null,
+        apiPrincipal: extra.apiPrincipal ?? null,
+        idempotencyKey: extra.idempotencyKey ?? null,
       })
       .returning();
     await recordAudit(tx, { action: 'campaign.create', targetType: 'campaign', targetId: row!.id, targetLabel: row!.name, after: auditView(row!) });
@@ -140,6 +149,12 @@ export async function scheduleCampaign(ctx: Ctx, input: unknown, now = new Date(
   if (!isTimeZone(timeZone)) throw new AppError('validation_failed', 'Unknown time zone.', { fieldErrors: { timeZone: ['Unknown time zone.'] } });
   const at = zonedToUtc(localTime, timeZone);
   if (!at) throw new AppError('validation_failed', 'Choose a date and time.', { fieldErrors: { localTime: ['Choose a date and time.'] } });
+  return scheduleCampaignAt(ctx, id, at, timeZone, now);
+}
+
+/** Schedules a draft for an instant (the API passes one directly). */
+export async function scheduleCampaignAt(ctx: Ctx, id: string, at: Date, timeZone = 'UTC', now = new Date()): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.send');
   if (at.getTime() < now.getTime() + 30_000) {
     throw new AppError('validation_failed', 'Choose a time at least a minute from now (or send it now).', { fieldErrors: { localTime: ['That time has passed.'] } });
   }

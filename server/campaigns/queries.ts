@@ -111,6 +111,10 @@ export interface CampaignProgress {
   skipped: number;
   pending: number;
   fanoutDone: boolean;
+  /** Receipts from service workers: each counted once per delivery. */
+  shown: number;
+  clicked: number;
+  closed: number;
   startedAt: string | null;
   completedAt: string | null;
   /** Messages recorded in the last full minute, per second. */
@@ -136,6 +140,9 @@ export async function campaignProgress(ctx: Ctx, id: string): Promise<CampaignPr
     skipped: c.skipped,
     pending: Math.max(0, c.targeted - finished),
     fanoutDone: c.fanoutDone,
+    shown: c.shown,
+    clicked: c.clicked,
+    closed: c.closed,
     startedAt: c.startedAt?.toISOString() ?? null,
     completedAt: c.completedAt?.toISOString() ?? null,
     perSecond: Math.round(Number(recent?.n ?? 0) / 60),

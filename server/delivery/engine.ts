@@ -22,6 +22,7 @@ import type { Logger } from '../../lib/logger';
 import { encodePayload, type NotificationContent } from '../../lib/push/payload';
 import type { PushSender, SendResult, Urgency } from '../../lib/push/sender';
 import type { Keyring } from '../vapid/keys';
+import { makeRef } from '../receipts/ref';
 import { audienceCondition, type Audience } from './audience';
 import { Semaphore, ServiceGates } from './gate';
 import { enqueueBatch, enqueueFanout, enqueueStart, leaseSeconds, type BatchJob } from './queues';
@@ -260,9 +261,8 @@ interface CampaignMessage {
   push_topic: string | null;
 }
 
-async function sendChunk(deps: EngineDeps, chunk: Claimed[], message: CampaignMessage, settings: DeliverySettings): Promise<ResultRow[]> {
+async function sendChunk(deps: EngineDeps, campaignId: string, chunk: Claimed[], message: CampaignMessage, settings: DeliverySettings): Promise<ResultRow[]> {
   const signers = await deps.keyring.signers(chunk.flatMap((c) => (c.vapid_key_id ? [c.vapid_key_id] : [])));
-  const payload = encodePayload(message.content);
   return Promise.all(
     chunk.map(async (c): Promise<ResultRow> => {
       const base = { subscription_id: c.subscription_id, http_status: null, latency_ms: null, vapid_claim_id: null, next_attempt_at: null };
@@ -280,6 +280,8 @@ async function sendChunk(deps: EngineDeps, chunk: Claimed[], message: CampaignMe
           const until = deps.gates.pausedUntil(c.push_service) || Date.now() + 1000;
           return { ...base, status: 'retrying', reason: 'Push service asked us to slow down (429).', next_attempt_at: new Date(until).toISOString(), attempted: false };
         }
+        // Each payload carries its own receipt reference, so the service worker can report back.
+        const payload = encodePayload(message.content, { ref: makeRef(campaignId, c.subscription_id) });
         result = await deps.sender.send(c, { payload, ttl: message.ttl, urgency: message.urgency, topic: message.push_topic ?? undefined }, signer);
       } finally {
         deps.inflight.release();
@@ -333,7 +335,7 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
         }
         const chunk = await claim(deps, job, chunkSize);
         if (!chunk.length) return;
-        const results = await sendChunk(deps, chunk, message, settings);
+        const results = await sendChunk(deps, job.campaignId, chunk, message, settings);
         await flush(deps, job.campaignId, results);
         sent += results.filter((r) => r.status === 'sent').length;
       }

@@ -181,7 +181,7 @@ describe('getOverview', () => {
     for (const role of ['viewer', 'marketer', 'admin', 'owner'] as const) {
       await expect(getOverview(ctxFor(tdb, { ...viewer, role }))).resolves.toBeTruthy();
     }
-    const err = await getOverview(ctxFor(tdb, { kind: 'api-key', id: 'k', name: 'k', topics: null, scopes: [] })).catch((e) => e);
+    const err = await getOverview(ctxFor(tdb, { kind: 'api-key', id: 'k', name: 'k', topicIds: null, scopes: ['send', 'manage'] })).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('forbidden');
   });

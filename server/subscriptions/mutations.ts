@@ -17,8 +17,11 @@ import { endpointSchema, subscribeSchema } from './schemas';
 
 export interface SubscribeOptions {
   userAgent?: string | null;
-  /** Private topic slugs the caller may assign (a signed token with `subscribe` scope). */
-  privateTopicsAllowed?: string[];
+  /**
+   * The `topics` claim of a verified token with `subscribe` scope: the request may then use
+   * only these topics, private ones included.
+   */
+  tokenTopics?: string[];
 }
 
 export interface SubscribeResult {
@@ -65,7 +68,11 @@ export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions =
 
   const slugs = [...new Set(parsed.data.topics.map((t) => t.trim().toLowerCase()))].sort();
   const found = slugs.length ? await db.select({ id: topics.id, slug: topics.slug, isPublic: topics.isPublic }).from(topics).where(inArray(topics.slug, slugs)) : [];
-  const allowedPrivate = new Set(opts.privateTopicsAllowed ?? []);
+  if (opts.tokenTopics) {
+    const outside = slugs.filter((s) => !opts.tokenTopics!.includes(s));
+    if (outside.length) throw new AppError('forbidden', `The token's topics do not include: ${outside.join(', ')}.`);
+  }
+  const allowedPrivate = new Set(opts.tokenTopics ?? []);
   const refused = slugs.filter((s) => {
     const t = found.find((f) => f.slug === s);
     return !t || (!t.isPublic && !allowedPrivate.has(s));

@@ -38,6 +38,8 @@ export const subscribeSchema = z.object({
   vapidPublicKey: b64url('vapidPublicKey').optional(),
   /** When re-subscribing after a key rotation: the subscription this one replaces. */
   previousEndpoint: z.string().max(MAX_ENDPOINT_LENGTH).optional(),
+  /** A signed token with scope "subscribe" (notiflux format): allows the private topics it lists. */
+  token: z.string().max(8192).optional(),
 });
 
 export const endpointSchema = z.object({

@@ -30,3 +30,9 @@ export async function listPublicTopics(db: Db): Promise<Pick<Topic, 'slug' | 'na
     .where(eq(topics.isPublic, true))
     .orderBy(asc(topics.name));
 }
+
+/** A topic's display name by slug (null when there is no such topic). */
+export async function topicTitle(db: Db, slug: string): Promise<string | null> {
+  const [row] = await db.select({ name: topics.name }).from(topics).where(eq(topics.slug, slug));
+  return row?.name ?? null;
+}

@@ -10,7 +10,7 @@ import { Td } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import { activateVapidKeyAction, deleteVapidKeyAction, retireVapidKeyAction, updateVapidKeyAction } from '../actions';
 import { ContactHint, describedBy } from './contact-hint';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '@/components/ui/copy-button';
 
 /** What the page hands to the browser about a key: public fields only, picked one by one. */
 export type KeyView = {
@@ -88,7 +88,7 @@ export function KeyRow({ k }: { k: KeyView }) {
             <code data-testid="public-key" title={k.publicKey} className="block max-w-[10rem] truncate font-mono text-xs text-slate-600">
               {k.publicKey}
             </code>
-            <CopyButton text={k.publicKey} label={`Copy public key of ${label}`} />
+            <CopyButton text={k.publicKey} label={`Copy public key of ${label}`} what="the public key" />
           </div>
           <div className="mt-1 text-xs text-slate-500">
             Created <Time value={k.createdAt} />

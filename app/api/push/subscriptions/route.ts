@@ -1,4 +1,6 @@
 import { getDb } from '@/db';
+import { AppError } from '@/lib/errors';
+import { authenticateToken } from '@/server/api/auth';
 import { limitPublic, PUBLIC_CORS, readJson, route, withHeaders } from '@/server/http';
 import { MAX_BODY_BYTES } from '@/server/subscriptions/schemas';
 import { subscribe, unsubscribe } from '@/server/subscriptions/mutations';
@@ -11,8 +13,18 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = route('POST /api/push/subscriptions', async (req: Request) => {
   limitPublic(req);
+  const db = await getDb();
   const body = await readJson(req, MAX_BODY_BYTES);
-  const result = await subscribe(await getDb(), body, { userAgent: req.headers.get('user-agent') });
+  // A signed token (scope "subscribe") may add the private topics it lists.
+  const token = body && typeof body === 'object' ? (body as { token?: unknown }).token : undefined;
+  let tokenTopics: string[] | undefined;
+  if (token !== undefined) {
+    if (typeof token !== 'string') throw new AppError('bad_request', 'token must be a string.');
+    const actor = await authenticateToken(db, token);
+    if (!actor.scopes.includes('subscribe')) throw new AppError('forbidden', 'This token does not have the "subscribe" scope.');
+    tokenTopics = actor.topics;
+  }
+  const result = await subscribe(db, body, { userAgent: req.headers.get('user-agent'), tokenTopics });
   return withHeaders(Response.json({ id: result.id, topics: result.topics }, { status: result.created ? 201 : 200 }), PUBLIC_CORS);
 }, { headers: PUBLIC_CORS });
 

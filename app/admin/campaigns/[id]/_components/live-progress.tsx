@@ -189,6 +189,14 @@ export function LiveProgress({ initial, scheduledFor }: { initial: CampaignProgr
                   </dd>
                 </div>
               )}
+              {p.sent > 0 && (
+                <div className="flex gap-1.5" title="Reported by the service worker on each device: shown, then clicked (notification or a button).">
+                  <dt className="text-slate-500">Engagement</dt>
+                  <dd className="font-medium text-slate-800 tabular-nums" data-testid="progress-engagement">
+                    {n(p.shown)} shown ({share(p.shown, p.sent)} of sent) · {n(p.clicked)} clicked ({share(p.clicked, p.shown)} of shown)
+                  </dd>
+                </div>
+              )}
               <div className="flex gap-1.5">
                 <dt className="text-slate-500">Started</dt>
                 <dd className="text-slate-800">
@@ -210,4 +218,8 @@ export function LiveProgress({ initial, scheduledFor }: { initial: CampaignProgr
       </CardBody>
     </Card>
   );
+}
+
+function share(part: number, whole: number): string {
+  return whole > 0 ? `${((part / whole) * 100).toFixed(part === whole || part === 0 ? 0 : 1)} %` : '—';
 }

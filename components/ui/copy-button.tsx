@@ -1,12 +1,12 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { buttonClass } from '@/components/ui/button';
+import { buttonClass } from './button';
 
 /**
  * Copies a public value. `navigator.clipboard` exists only in secure contexts; a dashboard served
  * over plain http on a LAN address falls back to a selected textarea and execCommand.
  */
-export function CopyButton({ text, label }: { text: string; label: string }) {
+export function CopyButton({ text, label, what = 'the text' }: { text: string; label: string; /** Named in the failure message, e.g. "the key". */ what?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
 
   useEffect(() => {
@@ -52,7 +52,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}
       </button>
       <span className="sr-only" role="status">
-        {state === 'copied' ? 'Copied to the clipboard.' : state === 'failed' ? 'Copying failed; select the key and copy it by hand.' : ''}
+        {state === 'copied' ? 'Copied to the clipboard.' : state === 'failed' ? `Copying failed; select ${what} and copy it by hand.` : ''}
       </span>
     </span>
   );

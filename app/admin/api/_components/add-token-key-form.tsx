@@ -1,0 +1,65 @@
+'use client';
+import { useActionState } from 'react';
+import { Field, Input, Textarea } from '@/components/ui/form';
+import { Notice } from '@/components/ui/notice';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { addTokenKeyAction } from '../actions';
+
+function describedBy(id: string, errors: string[] | undefined) {
+  return errors?.length ? `${id}-error` : `${id}-hint`;
+}
+
+/** Trusts a P-256 public key: tokens signed with its private half are accepted from then on. */
+export function AddTokenKeyForm() {
+  const [state, action] = useActionState(addTokenKeyAction, null);
+  const fe = state && !state.ok ? state.error.fieldErrors : undefined;
+  const values = state && !state.ok ? state.error.values : undefined;
+  return (
+    <form action={action} className="space-y-4" noValidate aria-label="Add a verification key">
+      {state?.ok && <Notice tone="success">{state.message}</Notice>}
+      {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
+      <Field label="Name" htmlFor="token-key-name" hint="Who signs with it, e.g. “Accounts service”." errors={fe?.name}>
+        <Input
+          id="token-key-name"
+          name="name"
+          autoComplete="off"
+          maxLength={80}
+          required
+          defaultValue={values?.name}
+          aria-invalid={!!fe?.name}
+          aria-describedby={describedBy('token-key-name', fe?.name)}
+        />
+      </Field>
+      <Field
+        label="Public key"
+        htmlFor="token-key-public"
+        hint={
+          <>
+            A P-256 public key in PEM (<code className="font-mono">-----BEGIN PUBLIC KEY-----</code>), or the base64 of that PEM. Never paste the private
+            key: it stays with the program that signs.
+          </>
+        }
+        errors={fe?.publicKey}
+      >
+        <Textarea
+          id="token-key-public"
+          name="publicKey"
+          rows={5}
+          required
+          autoComplete="off"
+          autoCorrect="off"
+          autoCapitalize="off"
+          spellCheck={false}
+          placeholder={'-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----'}
+          className="font-mono text-xs"
+          defaultValue={values?.publicKey}
+          aria-invalid={!!fe?.publicKey}
+          aria-describedby={describedBy('token-key-public', fe?.publicKey)}
+        />
+      </Field>
+      <div>
+        <SubmitButton pendingText="Adding…">Add key</SubmitButton>
+      </div>
+    </form>
+  );
+}

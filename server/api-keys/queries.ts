@@ -1,0 +1,37 @@
+import { desc } from 'drizzle-orm';
+import { apiKeys, tokenKeys } from '../../db/schema';
+import { parseVerifyKey } from '../../lib/auth/jwt';
+import { assertCan, type Ctx } from '../context';
+import type { PublicApiKey } from './mutations';
+
+export async function listApiKeys(ctx: Ctx): Promise<PublicApiKey[]> {
+  assertCan(ctx, 'api-keys.manage');
+  const rows = await ctx.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt)).limit(500);
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  return rows.map(({ keyHash, ...rest }) => rest);
+}
+
+export async function listTokenKeys(ctx: Ctx) {
+  assertCan(ctx, 'api-keys.manage');
+  const rows = await ctx.db.select().from(tokenKeys).orderBy(desc(tokenKeys.createdAt)).limit(200);
+  return { keys: rows, environment: environmentTokenKey() };
+}
+
+let envKey: { raw: string | undefined; parsed: ReturnType<typeof parseVerifyKey> | null } | undefined;
+
+/** The verification key from JWT_PUBLIC_KEY_B64 (notiflux's variable), when set and valid. */
+export function environmentTokenKey(): { fingerprint: string; pem: string; key: ReturnType<typeof parseVerifyKey>['key'] } | null {
+  const raw = process.env.JWT_PUBLIC_KEY_B64 || undefined;
+  if (!envKey || envKey.raw !== raw) {
+    let parsed: ReturnType<typeof parseVerifyKey> | null = null;
+    if (raw) {
+      try {
+        parsed = parseVerifyKey(raw);
+      } catch {
+        parsed = null; // reported at start-up by the configuration check
+      }
+    }
+    envKey = { raw, parsed };
+  }
+  return envKey.parsed;
+}

@@ -1,0 +1,85 @@
+/**
+ * Who is calling the programmatic API: `Authorization: Bearer <API key>` or
+ * `Bearer <signed token>` (notiflux format). Every failure is a 401 with a message saying which
+ * check failed; scope and topic limits are 403s decided by the services.
+ */
+import 'server-only';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db';
+import { apiKeys, tokenKeys } from '../../db/schema';
+import { TokenError, verifyToken, type VerifyKey } from '../../lib/auth/jwt';
+import { config } from '../../lib/env';
+import { AppError } from '../../lib/errors';
+import { clientIp } from '../../lib/http/client-ip';
+import { TokenBuckets } from '../../lib/http/rate-limit';
+import { createPublicKey } from 'node:crypto';
+import { makeCtx, type Actor, type Ctx } from '../context';
+import { API_KEY_PREFIX, hashApiKey } from '../api-keys/mutations';
+import { environmentTokenKey } from '../api-keys/queries';
+
+export async function authenticateApiKey(db: Db, key: string): Promise<Extract<Actor, { kind: 'api-key' }>> {
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hashApiKey(key)));
+  if (!row) throw new AppError('unauthorized', 'Unknown API key.');
+  if (row.revokedAt) throw new AppError('unauthorized', 'This API key has been revoked.');
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new AppError('unauthorized', 'This API key has expired.');
+  // Last-used time, at most one write a minute per key.
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: new Date() })
+    .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(Date.now() - 60_000)))));
+  return { kind: 'api-key', id: row.id, name: row.name, topicIds: row.topicIds, scopes: row.scopes };
+}
+
+/** Trusted token keys: those added in the dashboard (not revoked) and JWT_PUBLIC_KEY_B64. */
+export async function tokenVerifyKeys(db: Db): Promise<VerifyKey[]> {
+  const rows = await db.select().from(tokenKeys).where(isNull(tokenKeys.revokedAt));
+  const keys: VerifyKey[] = rows.map((r) => ({ id: r.fingerprint, key: createPublicKey(r.publicKeyPem) }));
+  const env = environmentTokenKey();
+  if (env && !keys.some((k) => k.id === env.fingerprint)) keys.push({ id: env.fingerprint, key: env.key });
+  return keys;
+}
+
+export async function authenticateToken(db: Db, token: string): Promise<Extract<Actor, { kind: 'token' }>> {
+  const keys = await tokenVerifyKeys(db);
+  try {
+    const { claims, keyId } = verifyToken(token, keys);
+    // notiflux's "broadcast" scope is our "send"; "subscribe" stays as it is.
+    const scopes = [...new Set(claims.scope.map((s) => (s === 'broadcast' ? 'send' : s)))];
+    return { kind: 'token', fingerprint: keyId, subject: claims.sub ?? null, topics: claims.topics, scopes };
+  } catch (e) {
+    if (e instanceof TokenError) throw new AppError('unauthorized', e.message, { cause: e });
+    throw e;
+  }
+}
+
+/** Reads `Authorization: Bearer …` (or a token passed in the body, as /broadcast does). */
+export async function authenticateBearer(db: Db, credential: string | null | undefined): Promise<Actor> {
+  if (!credential) throw new AppError('unauthorized', 'Send an API key or a signed token: Authorization: Bearer <key or token>.');
+  if (credential.startsWith(API_KEY_PREFIX)) return authenticateApiKey(db, credential);
+  if (credential.split('.').length === 3) return authenticateToken(db, credential);
+  throw new AppError('unauthorized', 'That is neither an API key nor a signed token.');
+}
+
+export function bearerOf(req: Request): string | null {
+  const h = req.headers.get('authorization');
+  const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+  return m ? m[1]! : null;
+}
+
+let buckets: TokenBuckets | undefined;
+
+/** Per API key / token signer. */
+export function limitApi(actor: Actor): void {
+  buckets ??= new TokenBuckets(config().API_RATE_PER_MINUTE);
+  const who = actor.kind === 'api-key' ? `key:${actor.id}` : actor.kind === 'token' ? `token:${actor.fingerprint}` : 'other';
+  const t = buckets.take(who);
+  if (!t.ok) throw new AppError('rate_limited', 'Too many requests for this key. Slow down.', { retryAfter: t.retryAfter });
+}
+
+/** The context for a programmatic request: authenticated, rate-limited. */
+export async function apiCtx(db: Db, req: Request, credential = bearerOf(req)): Promise<Ctx> {
+  const actor = await authenticateBearer(db, credential);
+  limitApi(actor);
+  return makeCtx(db, actor, { ip: clientIp(req.headers) });
+}
+

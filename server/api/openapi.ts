@@ -1,0 +1,166 @@
+/**
+ * The OpenAPI 3.1 document for the public and programmatic API, built from the same zod schemas
+ * the route handlers validate with (OpenAPI 3.1 uses JSON Schema 2020-12, which zod emits), so
+ * the documentation cannot drift from the code. A test compares it with the route files.
+ */
+import { z } from 'zod';
+import { receiptSchema } from '../receipts/record';
+import { endpointSchema, subscribeSchema } from '../subscriptions/schemas';
+import { apiCampaignListSchema } from './campaigns';
+import { v1NotificationSchema } from './notifications';
+import pkg from '../../package.json';
+
+function json(schema: z.ZodType): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { $schema, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.enum(['bad_request', 'validation_failed', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'payload_too_large', 'unsupported_media_type', 'unprocessable', 'unavailable', 'internal']),
+    message: z.string(),
+    fields: z.record(z.string(), z.array(z.string())).optional(),
+  }),
+});
+
+export const sendResponseSchema = z.object({ campaignId: z.uuid(), status: z.enum(['queued', 'scheduled', 'sending', 'completed', 'cancelled', 'paused', 'failed', 'draft']), recipients: z.number().int() });
+
+export const apiCampaignSchema = z.object({
+  id: z.uuid(),
+  status: z.string(),
+  title: z.string(),
+  source: z.enum(['dashboard', 'api']),
+  createdAt: z.string(),
+  scheduledAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  counts: z.object({ targeted: z.number(), sent: z.number(), failed: z.number(), expired: z.number(), skipped: z.number(), pending: z.number() }),
+  receipts: z.object({ shown: z.number(), clicked: z.number(), closed: z.number() }),
+});
+
+export const subscriptionResponseSchema = z.object({ id: z.uuid(), topics: z.array(z.string()) });
+export const lookupResponseSchema = z.object({ id: z.uuid(), status: z.enum(['active', 'expired', 'unsubscribed']), topics: z.array(z.string()), vapidPublicKey: z.string().nullable() });
+export const topicsResponseSchema = z.object({ topics: z.array(z.object({ slug: z.string(), name: z.string(), description: z.string() })) });
+export const broadcastSchema = z.object({ topic: z.string(), message: z.string(), token: z.string() });
+
+const err = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const ok = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema: json(schema) } } });
+const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
+const common = { '400': err('Malformed JSON or fields'), '413': err('Body too large'), '415': err('Not application/json'), '429': err('Rate limited (see Retry-After)') };
+const authErrors = { '401': err('Missing, unknown, expired or badly signed credentials'), '403': err('Wrong scope, or a topic outside the key or token limits') };
+
+export function openApiDocument(serverUrl?: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Pushdeck API',
+      version: pkg.version,
+      description:
+        'Subscribe browsers to Web Push topics and send notifications. Programmatic endpoints take `Authorization: Bearer <API key or signed token>`; tokens are ES256 JWTs in notiflux format (`exp`, `topics`, `scope`).',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key (pd_…) or an ES256 signed token.' },
+      },
+      schemas: { Error: json(errorResponseSchema) },
+    },
+    paths: {
+      '/api/push/vapid-public-key': {
+        get: {
+          operationId: 'getVapidPublicKey',
+          summary: 'The applicationServerKey for new subscriptions',
+          responses: {
+            '200': {
+              description: 'The active key: JSON, or the raw 65 bytes with Accept: application/octet-stream',
+              content: { 'application/json': { schema: json(z.object({ publicKey: z.string() })) }, 'application/octet-stream': { schema: { type: 'string', contentEncoding: 'binary' } } },
+            },
+            '503': err('No key is active yet'),
+          },
+        },
+      },
+      '/api/push/subscriptions': {
+        post: {
+          operationId: 'subscribe',
+          summary: 'Store a browser subscription with its topics',
+          description: 'The endpoint must be https on an allowed push service; p256dh a P-256 point; auth 16 bytes. An optional token with scope "subscribe" allows the private topics it lists.',
+          requestBody: body(subscribeSchema),
+          responses: { '201': ok('Created', subscriptionResponseSchema), '200': ok('Known endpoint: topics replaced, keys updated', subscriptionResponseSchema), ...common, ...authErrors, '422': err('Endpoint not allowed, bad key, unknown or private topic') },
+        },
+        delete: {
+          operationId: 'unsubscribe',
+          summary: 'Remove a subscription (idempotent)',
+          requestBody: body(endpointSchema),
+          responses: { '204': { description: 'Gone (also when it was unknown)' }, ...common },
+        },
+      },
+      '/api/push/subscriptions/lookup': {
+        post: {
+          operationId: 'lookupSubscription',
+          summary: "A subscription's status and topics, by endpoint",
+          requestBody: body(endpointSchema),
+          responses: { '200': ok('Found', lookupResponseSchema), '404': err('Not subscribed'), ...common },
+        },
+      },
+      '/api/push/topics': {
+        get: { operationId: 'listPublicTopics', summary: 'The public topics', responses: { '200': ok('Topics', topicsResponseSchema) } },
+      },
+      '/api/push/receipts': {
+        post: {
+          operationId: 'reportReceipt',
+          summary: 'A service worker reports a notification shown, clicked or closed',
+          requestBody: body(receiptSchema),
+          responses: { '204': { description: 'Recorded (repeats are ignored)' }, '403': err('Not a valid receipt reference'), '404': err('No such delivery'), ...common },
+        },
+      },
+      '/api/v1/notifications': {
+        post: {
+          operationId: 'sendNotification',
+          summary: 'Send (or schedule) a notification to topics',
+          security: [{ bearer: [] }],
+          parameters: [
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'A retry with the same key returns the same campaign and sends nothing again.' },
+          ],
+          requestBody: body(v1NotificationSchema),
+          responses: { '202': ok('Queued or scheduled', sendResponseSchema), ...common, ...authErrors, '422': err('Unknown topic') },
+        },
+      },
+      '/api/v1/campaigns': {
+        get: {
+          operationId: 'listCampaigns',
+          summary: "This key's campaigns, newest first",
+          security: [{ bearer: [] }],
+          parameters: [
+            { name: 'limit', in: 'query', required: false, schema: json(apiCampaignListSchema.shape.limit) },
+            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+          ],
+          responses: { '200': ok('A page', z.object({ campaigns: z.array(apiCampaignSchema), nextCursor: z.string().nullable() })), ...authErrors, '429': common['429'] },
+        },
+      },
+      '/api/v1/campaigns/{id}': {
+        get: {
+          operationId: 'getCampaign',
+          summary: "A campaign's status, counts and receipts",
+          security: [{ bearer: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '200': ok('The campaign', apiCampaignSchema), '404': err('Not found, or not created with this key'), ...authErrors },
+        },
+      },
+      '/broadcast': {
+        post: {
+          operationId: 'broadcast',
+          summary: 'notiflux-compatible broadcast: the token (scope "broadcast") travels in the body',
+          requestBody: body(broadcastSchema),
+          responses: { '202': ok('Queued', sendResponseSchema), ...common, ...authErrors, '422': err('Unknown topic') },
+        },
+      },
+      '/api/health': {
+        get: { operationId: 'health', summary: 'Readiness: database and queue', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } },
+      },
+      '/api/health/lb': { get: { operationId: 'liveness', summary: 'Liveness for load balancers', responses: { '200': { description: 'OK' } } } },
+      '/api/version': { get: { operationId: 'version', summary: 'Version', responses: { '200': { description: 'Version' } } } },
+      '/api/openapi.json': { get: { operationId: 'openapi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+    },
+  };
+}
