@@ -12,6 +12,7 @@ import {
   integer,
   jsonb,
   pgEnum,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -268,6 +269,11 @@ export const campaigns = pgTable(
     closed: integer('closed').notNull().default(0),
     /** Who created it through the API (`key:<id>` or `token:<fingerprint>`); scopes Idempotency-Key. */
     apiPrincipal: text('api_principal'),
+    /** Deliver through the server: the push carries a pointer, the content sits in `messages`. */
+    storeContent: boolean('store_content').notNull().default(false),
+    messageId: uuid('message_id'),
+    /** Position in the public inbox (from the inbox_seq sequence), set when sending starts. */
+    publishedSeq: bigint('published_seq', { mode: 'number' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -276,8 +282,12 @@ export const campaigns = pgTable(
     index('campaigns_created_idx').on(t.createdAt, t.id),
     uniqueIndex('campaigns_idempotency_key').on(t.apiPrincipal, t.idempotencyKey),
     index('campaigns_principal_idx').on(t.apiPrincipal, t.createdAt),
+    index('campaigns_published_idx').on(t.publishedSeq).where(sql`published_seq is not null`),
   ],
 );
+
+/** Orders what the public inbox shows; its value is the inbox's ETag. */
+export const inboxSeq = pgSequence('inbox_seq');
 
 /** queued → sending → sent | retrying → … | failed | expired (404/410) | skipped (unsubscribed before its turn). */
 export const deliveryStatuses = ['queued', 'sending', 'sent', 'retrying', 'failed', 'expired', 'skipped'] as const;
@@ -405,3 +415,35 @@ export const receipts = pgTable(
 
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type TokenKey = typeof tokenKeys.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Server-side message stores
+// ---------------------------------------------------------------------------------------------
+
+/** Notifications too large for one push: the push carries a pointer and a capability token. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    campaignId: uuid('campaign_id').references(() => campaigns.id, { onDelete: 'cascade' }),
+    content: jsonb('content').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('messages_expires_idx').on(t.expiresAt)],
+);
+
+/** pushbox-style per-subscription store for programs: indexed, paged, expiring. */
+export const storeMessages = pgTable(
+  'store_messages',
+  {
+    idx: bigint('idx', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id, { onDelete: 'cascade' }),
+    data: text('data').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('store_messages_subscription_idx').on(t.subscriptionId, t.idx), index('store_messages_expires_idx').on(t.expiresAt)],
+);

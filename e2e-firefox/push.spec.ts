@@ -100,6 +100,19 @@ test('visitors in Firefox get the campaigns of their topics, and nothing once th
     expect(await outsider.notifications()).toEqual([]);
   });
 
+  await test.step('a notification too large for one push arrives as a pointer and the service worker fetches it', async () => {
+    const article = 'x'.repeat(6000);
+    const campaign = { ...campaignFor([news.name], s, 'The long read'), data: JSON.stringify({ article }), throughServer: true };
+    const id = await sendCampaign(page, campaign);
+    const shown = await reader.waitForNotification(campaign.title);
+    // The full content, fetched from the server with the pointer's token (not the fallback text).
+    expect(shown).toMatchObject({ title: campaign.title, body: campaign.body, data: { url: campaign.url, custom: { article } } });
+    expect(await waitForCampaignCompleted(page, id)).toMatchObject({ sent: 1 });
+    // What went through the push service was small: the pointer, not the 6 KB article.
+    const [request] = await push.requests({ endpoint: readerSub.endpoint }).then((all) => all.slice(-1));
+    expect(request!.bodyBytes).toBeLessThan(600);
+  });
+
   await test.step('after "Turn off notifications" the next campaign is not delivered and its endpoint gets no request', async () => {
     const before = (await push.requests({ endpoint: readerSub.endpoint })).length;
     await reader.openPublicPage();

@@ -9,6 +9,8 @@
  *    visitor's topics.
  *  - key rotation: when the server's active VAPID key differs from the one this subscription was
  *    made with, re-subscribe with the new key (checked after pushes, at most every few minutes).
+ *  - large notifications: a push with a pointer (`m`, token `k`) is fetched from
+ *    /api/v1/messages/{m} before it is shown (its short title is the fallback).
  *  - receipts: "shown", "clicked" (with the action) and "closed" go back to /api/push/receipts
  *    with the delivery's signed reference from the payload, so campaigns can count them.
  *
@@ -102,6 +104,19 @@ function report(ref, kind, action) {
   return fetch('/api/push/receipts', { method: 'POST', headers: { 'content-type': 'application/json' }, body, keepalive: true }).catch(() => {});
 }
 
+/** A push that carries a pointer: fetch the stored content (keeping the push's own fields). */
+async function resolvePointer(payload) {
+  if (typeof payload.m !== 'string' || typeof payload.k !== 'string') return payload;
+  try {
+    const res = await fetch(`/api/v1/messages/${encodeURIComponent(payload.m)}`, { headers: { authorization: `Bearer ${payload.k}` }, cache: 'no-store' });
+    if (!res.ok) throw new Error(String(res.status));
+    const content = await res.json();
+    return { ...content, ref: payload.ref, timestamp: payload.timestamp };
+  } catch (e) {
+    return { title: payload.title, body: 'Open to read the full message.', ref: payload.ref, timestamp: payload.timestamp };
+  }
+}
+
 self.addEventListener('push', (event) => {
   let payload = {};
   if (event.data) {
@@ -111,10 +126,12 @@ self.addEventListener('push', (event) => {
       payload = { body: event.data.text() };
     }
   }
-  const { title, options } = toNotification(payload);
   event.waitUntil(
     Promise.all([
-      self.registration.showNotification(title, options).then(() => report(options.data.ref, 'shown')),
+      resolvePointer(payload).then((full) => {
+        const { title, options } = toNotification(full);
+        return self.registration.showNotification(title, options).then(() => report(options.data.ref, 'shown'));
+      }),
       Date.now() - lastKeyCheck > KEY_CHECK_INTERVAL_MS ? ensureCurrentKey().catch(() => {}) : null,
     ]),
   );

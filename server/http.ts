@@ -80,7 +80,8 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
 export const PUBLIC_CORS: Record<string, string> = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
-  'access-control-allow-headers': 'content-type, authorization, idempotency-key',
+  'access-control-allow-headers': 'content-type, authorization, idempotency-key, if-none-match',
+  'access-control-expose-headers': 'etag, retry-after',
   'access-control-max-age': '600',
 };
 

@@ -8,6 +8,8 @@ import { closeDatabase, getDatabase, type Database } from '../db';
 import { config } from '../lib/env';
 import { logger } from '../lib/logger';
 import { createBoss, ensureQueue, type Boss } from '../lib/queue/boss';
+import { currentInboxHub } from './inbox/hub';
+import { collectExpiredMessages } from './messages/store';
 import { pruneWindows } from './rate-limit/window';
 import { checkSecretFingerprint } from './system/secret-check';
 import { ensureActiveVapidKey } from './vapid/mutations';
@@ -49,9 +51,11 @@ async function boot(role: Runtime['role']): Promise<Runtime> {
   const rt: Runtime = { database, boss, role, startedAt: new Date() };
   if (role !== 'cli') {
     await ensureQueue(boss, HOUSEKEEPING_QUEUE, { retryLimit: 1, expireInSeconds: 300 });
-    await boss.schedule(HOUSEKEEPING_QUEUE, '17 * * * *');
+    await boss.schedule(HOUSEKEEPING_QUEUE, '*/10 * * * *');
     await boss.work(HOUSEKEEPING_QUEUE, async () => {
       await pruneWindows(database.db);
+      const collected = await collectExpiredMessages(database.db);
+      if (collected.messages || collected.store) logger.info('housekeeping.collected', collected);
     });
   }
   await ensureDeliveryQueues(boss);
@@ -88,6 +92,7 @@ export async function stopRuntime(): Promise<void> {
     await hook().catch((err) => logger.error('runtime.stop-hook-failed', { err }));
   }
   g.__pushdeckStopHooks = [];
+  await currentInboxHub()?.stop();
   if (rt) {
     await rt.boss.stop({ graceful: true, timeout: 10_000, close: true }).catch((err) => logger.error('queue.stop-failed', { err }));
   }

@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { buttonClass } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { Notice } from '@/components/ui/notice';
+import { InboxPanel } from './inbox-panel';
 import { api, b64urlToBytes, detectSupport, registerWorker, sameKey, subscribeWithTimeout, type Topic } from './push-client';
 
 type View = 'checking' | 'unsupported' | 'ios' | 'insecure' | 'no-key' | 'denied' | 'ready' | 'subscribed';
@@ -119,9 +120,12 @@ export function SubscribePanel({ topics, publicKey }: { topics: Topic[]; publicK
 
   const toggle = (slug: string) => setSelected((s) => (s.includes(slug) ? s.filter((x) => x !== slug) : [...s, slug].sort()));
   const dirty = view === 'subscribed' && [...selected].sort().join() !== [...saved].sort().join();
-  const showTopics = (view === 'ready' || view === 'subscribed') && topics.length > 0;
+  // Without Web Push, visitors can still pick topics and follow them in the inbox below.
+  const noPush = view === 'unsupported' || view === 'ios' || view === 'insecure' || view === 'denied' || view === 'no-key';
+  const showTopics = (view === 'ready' || view === 'subscribed' || noPush) && topics.length > 0;
 
   return (
+    <>
     <section className="mt-8 rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:p-8" data-testid="subscribe-panel" data-state={view} aria-live="polite">
       {view === 'checking' && <p className="text-sm text-slate-500">Checking what this browser supports…</p>}
       {view === 'unsupported' && (
@@ -164,8 +168,10 @@ export function SubscribePanel({ topics, publicKey }: { topics: Topic[]; publicK
       )}
 
       {showTopics && (
-        <fieldset>
-          <legend className="text-sm font-semibold text-slate-900">{view === 'subscribed' ? 'Your topics' : 'What would you like to hear about?'}</legend>
+        <fieldset className={cn(noPush && 'mt-5')}>
+          <legend className="text-sm font-semibold text-slate-900">
+            {view === 'subscribed' ? 'Your topics' : noPush ? 'Follow topics on this page instead' : 'What would you like to hear about?'}
+          </legend>
           <div className="mt-3 grid gap-3 sm:grid-cols-2">
             {topics.map((t) => (
               <label
@@ -221,5 +227,7 @@ export function SubscribePanel({ topics, publicKey }: { topics: Topic[]; publicK
         </Notice>
       )}
     </section>
+    {view !== 'checking' && <InboxPanel topics={view === 'subscribed' ? saved : selected} />}
+    </>
   );
 }

@@ -29,6 +29,10 @@ export interface CampaignInput {
   buttons?: { label: string; url: string }[];
   /** Topic names to target ("Subscribers in any of these topics"); all subscribers when omitted. */
   topics?: string[];
+  /** Custom data (JSON text). */
+  data?: string;
+  /** Deliver through the server (the composer offers it when the notification is too large). */
+  throughServer?: boolean;
 }
 
 /** Composes a campaign on /admin/campaigns/new and sends it now; returns its id. */
@@ -42,6 +46,11 @@ export async function sendCampaign(page: Page, campaign: CampaignInput): Promise
     await page.getByRole('button', { name: 'Add a button' }).click();
     await page.getByLabel(`Button ${i + 1} label`).fill(button.label);
     await page.getByLabel(`Button ${i + 1} link`).fill(button.url);
+  }
+  if (campaign.data) await page.getByLabel('Custom data (JSON)').fill(campaign.data);
+  if (campaign.throughServer) {
+    await page.getByRole('button', { name: 'Deliver through the server instead' }).click();
+    await expect(page.getByTestId('size-meter')).toHaveAttribute('data-mode', 'server');
   }
   if (campaign.topics) {
     await page.getByRole('radio', { name: 'Subscribers in any of these topics' }).check();

@@ -106,3 +106,20 @@ export function measurePayload(n: NotificationContent): PayloadSize {
   const bytes = new TextEncoder().encode(JSON.stringify(payloadObject(n))).length + PER_MESSAGE_OVERHEAD;
   return { bytes, limit: MAX_PAYLOAD_BYTES, fits: bytes <= MAX_PAYLOAD_BYTES };
 }
+
+/** The most a notification delivered through the server may weigh (stored, fetched by the SW). */
+export const MAX_STORED_CONTENT_BYTES = 64 * 1024;
+
+export function contentBytes(n: NotificationContent): number {
+  return new TextEncoder().encode(JSON.stringify(n)).length;
+}
+
+/**
+ * The push for a notification delivered through the server: a pointer (`m`), a capability token
+ * (`k`) and a short title the service worker can show if fetching the content fails.
+ */
+export function pointerPayload(n: NotificationContent, pointer: { messageId: string; token: string }, extras: PayloadExtras = {}): Buffer {
+  const out: Record<string, unknown> = { title: n.title.slice(0, 120), m: pointer.messageId, k: pointer.token, timestamp: Date.now() };
+  for (const [k, v] of Object.entries(extras)) if (v !== undefined) out[k] = v;
+  return Buffer.from(JSON.stringify(out), 'utf8');
+}

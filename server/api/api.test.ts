@@ -200,7 +200,8 @@ describe('POST /api/v1/notifications with an API key', () => {
       [{ topics: ['news'], title: 'x', surprise: true }, 400, 'validation_failed'],
       [{ topics: ['news'], title: 'x', url: 'javascript:alert(1)' }, 400, 'validation_failed'],
       [{ topics: ['nope'], title: 'x' }, 422, 'unprocessable'],
-      [{ topics: ['news'], title: 'x', data: { blob: 'x'.repeat(4000) } }, 400, 'validation_failed'],
+      [{ topics: ['news'], title: 'x', data: { blob: 'x'.repeat(70_000) } }, 400, 'validation_failed'], // too large even stored
+      [{ topics: ['news'], title: 'x', data: { blob: 'x'.repeat(100_000) } }, 413, 'payload_too_large'],
     ];
     for (const [body, status, code] of cases) {
       await errorOf(await notificationsRoute(req('/api/v1/notifications', { auth: key, body })), status, code);

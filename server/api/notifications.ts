@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Db } from '../../db';
 import { campaigns, topics, type Campaign } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
-import { actionSchema, deliveryOptionsSchema, notificationSchema } from '../../lib/push/payload';
+import { actionSchema, deliveryOptionsSchema, measurePayload, notificationSchema } from '../../lib/push/payload';
 import { apiPrincipal, inTx, type Ctx } from '../context';
 import { createCampaign, scheduleCampaignAt, sendCampaignNow } from '../campaigns/mutations';
 import { countAudience } from '../delivery/audience';
@@ -43,6 +43,8 @@ export const v1NotificationSchema = z
     urgency: o.urgency,
     topic: o.topic,
     sendAt: z.iso.datetime({ offset: true, error: 'sendAt is an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z.' }).optional(),
+    /** Deliver through the server even when it would fit one push (it always does when it does not). */
+    store: z.boolean().optional(),
   })
   .strict();
 
@@ -128,7 +130,10 @@ export async function sendApiNotification(ctx: Ctx, body: unknown, idempotencyKe
     audience: v.match === 'all' ? ('every' as const) : ('any' as const),
     topicIds: targetIds,
     excludeTopicIds: excludeIds,
+    storeOnServer: false,
   };
+  // Too large for one push: deliver it through the server rather than refuse it.
+  input.storeOnServer = v.store === true || !measurePayload({ ...input.content, data: input.content.data ?? undefined }).fits;
   const recipients = await countAudience(ctx.db, { audience: input.audience, topicIds: targetIds, excludeTopicIds: excludeIds });
   try {
     const c = await inTx(ctx, async (tx) => {

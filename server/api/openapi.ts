@@ -4,7 +4,9 @@
  * the documentation cannot drift from the code. A test compares it with the route files.
  */
 import { z } from 'zod';
+import { notificationSchema } from '../../lib/push/payload';
 import { receiptSchema } from '../receipts/record';
+import { storeReadSchema, storeWriteSchema } from '../store/pushbox';
 import { endpointSchema, subscribeSchema } from '../subscriptions/schemas';
 import { apiCampaignListSchema } from './campaigns';
 import { v1NotificationSchema } from './notifications';
@@ -43,6 +45,10 @@ export const subscriptionResponseSchema = z.object({ id: z.uuid(), topics: z.arr
 export const lookupResponseSchema = z.object({ id: z.uuid(), status: z.enum(['active', 'expired', 'unsubscribed']), topics: z.array(z.string()), vapidPublicKey: z.string().nullable() });
 export const topicsResponseSchema = z.object({ topics: z.array(z.object({ slug: z.string(), name: z.string(), description: z.string() })) });
 export const broadcastSchema = z.object({ topic: z.string(), message: z.string(), token: z.string() });
+export const inboxResponseSchema = z.object({
+  etag: z.string(),
+  messages: z.array(z.object({ id: z.uuid(), title: z.string(), body: z.string().nullable(), url: z.string().nullable(), icon: z.string().nullable(), image: z.string().nullable(), sentAt: z.string() })),
+});
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 const ok = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema: json(schema) } } });
@@ -145,6 +151,63 @@ export function openApiDocument(serverUrl?: string) {
           security: [{ bearer: [] }],
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
           responses: { '200': ok('The campaign', apiCampaignSchema), '404': err('Not found, or not created with this key'), ...authErrors },
+        },
+      },
+      '/api/v1/messages/{id}': {
+        get: {
+          operationId: 'getStoredMessage',
+          summary: 'The content of a notification delivered through the server (the service worker fetches it)',
+          description: 'Authenticated by the capability token carried in the push (`k`): `Authorization: Bearer <token>` or `?token=`.',
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+            { name: 'token', in: 'query', required: false, schema: { type: 'string' } },
+          ],
+          responses: { '200': ok('The notification content', notificationSchema), '401': err('No token'), '403': err('Wrong token'), '404': err('Expired or unknown') },
+        },
+      },
+      '/api/v1/store/{subscriptionId}': {
+        post: {
+          operationId: 'storeWrite',
+          summary: 'Store data for a subscription (pushbox style)',
+          security: [{ bearer: [] }],
+          parameters: [{ name: 'subscriptionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          requestBody: body(storeWriteSchema),
+          responses: { '201': ok('Stored', z.object({ index: z.number().int() })), '404': err('No such subscription'), ...common, ...authErrors },
+        },
+        get: {
+          operationId: 'storeRead',
+          summary: 'Read stored data after an index, oldest first',
+          security: [{ bearer: [] }],
+          parameters: [
+            { name: 'subscriptionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+            { name: 'index', in: 'query', required: false, schema: json(storeReadSchema.shape.index) },
+            { name: 'limit', in: 'query', required: false, schema: json(storeReadSchema.shape.limit) },
+          ],
+          responses: {
+            '200': ok('A page', z.object({ last: z.boolean(), index: z.number().int(), messages: z.array(z.object({ index: z.number().int(), data: z.string() })) })),
+            '404': err('No such subscription'),
+            ...authErrors,
+          },
+        },
+        delete: {
+          operationId: 'storeDelete',
+          summary: "Delete everything stored for a subscription",
+          security: [{ bearer: [] }],
+          parameters: [{ name: 'subscriptionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '204': { description: 'Deleted' }, '404': err('No such subscription'), ...authErrors },
+        },
+      },
+      '/api/inbox': {
+        get: {
+          operationId: 'inbox',
+          summary: 'Recent notifications for topics, as a long poll',
+          description:
+            'With If-None-Match set to the last ETag, the request is held until a newer notification for these topics exists (200) or about 25 s pass (304). For browsers without Web Push and for live pages.',
+          parameters: [
+            { name: 'topics', in: 'query', required: false, schema: { type: 'string' }, description: 'Comma-separated public topic slugs' },
+            { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
+          ],
+          responses: { '200': ok('Messages, newest first (ETag header set)', inboxResponseSchema), '304': { description: 'Nothing newer' }, '429': common['429'] },
         },
       },
       '/broadcast': {

@@ -49,6 +49,7 @@ function columns(v: ParsedCampaignInput) {
     audience: v.audience,
     topicIds: [...new Set(v.topicIds)],
     excludeTopicIds: [...new Set(v.excludeTopicIds)],
+    storeContent: v.storeOnServer,
   };
 }
 
@@ -255,6 +256,7 @@ export async function duplicateCampaign(ctx: Ctx, input: unknown): Promise<Campa
         urgency: src.urgency,
         pushTopic: src.pushTopic,
         audience: src.audience,
+        storeContent: src.storeContent,
         topicIds: src.topicIds.filter((t) => alive.has(t)),
         excludeTopicIds: src.excludeTopicIds.filter((t) => alive.has(t)),
         createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,

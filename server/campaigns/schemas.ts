@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { audienceModes } from '../../db/schema';
-import { deliveryOptionsSchema, measurePayload, notificationSchema } from '../../lib/push/payload';
+import { contentBytes, deliveryOptionsSchema, MAX_STORED_CONTENT_BYTES, measurePayload, notificationSchema } from '../../lib/push/payload';
 
 export const campaignInputSchema = z
   .object({
@@ -14,6 +14,8 @@ export const campaignInputSchema = z
     audience: z.enum(audienceModes, { error: 'Choose who receives it.' }).default('any'),
     topicIds: z.array(z.uuid({ error: 'Unknown topic.' })).max(100, 'At most 100 topics.').default([]),
     excludeTopicIds: z.array(z.uuid({ error: 'Unknown topic.' })).max(100, 'At most 100 topics.').default([]),
+    /** Deliver through the server (for notifications that do not fit one push). */
+    storeOnServer: z.boolean().default(false),
   })
   .superRefine((v, ctx) => {
     if (v.audience !== 'all' && v.topicIds.length === 0) {
@@ -22,12 +24,19 @@ export const campaignInputSchema = z
     if (v.topicIds.some((id) => v.excludeTopicIds.includes(id))) {
       ctx.addIssue({ code: 'custom', path: ['excludeTopicIds'], message: 'A topic cannot be both targeted and excluded.' });
     }
+    if (v.storeOnServer) {
+      const bytes = contentBytes(v.content);
+      if (bytes > MAX_STORED_CONTENT_BYTES) {
+        ctx.addIssue({ code: 'custom', path: ['content'], message: `The notification is ${bytes} bytes; at most ${MAX_STORED_CONTENT_BYTES} can be delivered through the server.` });
+      }
+      return;
+    }
     const size = measurePayload(v.content);
     if (!size.fits) {
       ctx.addIssue({
         code: 'custom',
         path: ['content'],
-        message: `The notification is ${size.bytes} bytes; one push holds ${size.limit}. Shorten the text or the custom data.`,
+        message: `The notification is ${size.bytes} bytes; one push holds ${size.limit}. Shorten it, or deliver it through the server.`,
       });
     }
   });

@@ -19,7 +19,9 @@ import type { Db } from '../../db';
 import { rowsOf } from '../../db';
 import type { Boss } from '../../lib/queue/boss';
 import type { Logger } from '../../lib/logger';
-import { encodePayload, type NotificationContent } from '../../lib/push/payload';
+import { encodePayload, pointerPayload, type NotificationContent } from '../../lib/push/payload';
+import { messageToken, storeCampaignContent } from '../messages/store';
+import { INBOX_CHANNEL } from '../inbox/channel';
 import type { PushSender, SendResult, Urgency } from '../../lib/push/sender';
 import type { Keyring } from '../vapid/keys';
 import { makeRef } from '../receipts/ref';
@@ -70,18 +72,26 @@ export function backoffMs(attempt: number, baseSeconds: number, random = Math.ra
 
 /** queued/scheduled → sending, then the fan-out. A cancelled or rescheduled campaign is left alone. */
 export async function startCampaign(deps: EngineDeps, campaignId: string): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    const started = rowsOf<{ id: string }>(
+  await deps.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const [started] = rowsOf<{ id: string; store_content: boolean; content: unknown; ttl: number; published_seq: number | string }>(
       await tx.execute(sql`
-        update campaigns set status = 'sending', started_at = coalesce(started_at, now()), updated_at = now()
+        update campaigns set status = 'sending', started_at = coalesce(started_at, now()), updated_at = now(),
+          published_seq = coalesce(published_seq, nextval('inbox_seq'))
         where id = ${campaignId} and status in ('queued', 'scheduled')
           and (scheduled_at is null or scheduled_at <= now() + interval '2 seconds')
-        returning id`),
+        returning id, store_content, content, ttl, published_seq`),
     );
-    if (started.length) {
-      await enqueueFanout(deps.boss, campaignId, { db: tx as unknown as Db });
-      deps.log.info('campaign.started', { campaignId });
+    if (!started) return;
+    if (started.store_content) {
+      // Delivered through the server: store the content once; every push carries a pointer.
+      const messageId = await storeCampaignContent(tx, campaignId, started.content, Number(started.ttl));
+      await tx.execute(sql`update campaigns set message_id = ${messageId} where id = ${campaignId}`);
     }
+    // Wakes long-polling inbox readers in every process (delivered at commit).
+    await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${String(started.published_seq)})`);
+    await enqueueFanout(deps.boss, campaignId, { db: tx });
+    deps.log.info('campaign.started', { campaignId });
   });
 }
 
@@ -259,6 +269,8 @@ interface CampaignMessage {
   ttl: number;
   urgency: Urgency;
   push_topic: string | null;
+  /** Set when the content is delivered through the server (the push carries a pointer). */
+  message_id: string | null;
 }
 
 async function sendChunk(deps: EngineDeps, campaignId: string, chunk: Claimed[], message: CampaignMessage, settings: DeliverySettings): Promise<ResultRow[]> {
@@ -281,7 +293,10 @@ async function sendChunk(deps: EngineDeps, campaignId: string, chunk: Claimed[],
           return { ...base, status: 'retrying', reason: 'Push service asked us to slow down (429).', next_attempt_at: new Date(until).toISOString(), attempted: false };
         }
         // Each payload carries its own receipt reference, so the service worker can report back.
-        const payload = encodePayload(message.content, { ref: makeRef(campaignId, c.subscription_id) });
+        const ref = makeRef(campaignId, c.subscription_id);
+        const payload = message.message_id
+          ? pointerPayload(message.content, { messageId: message.message_id, token: messageToken(message.message_id) }, { ref })
+          : encodePayload(message.content, { ref });
         result = await deps.sender.send(c, { payload, ttl: message.ttl, urgency: message.urgency, topic: message.push_topic ?? undefined }, signer);
       } finally {
         deps.inflight.release();
@@ -318,7 +333,7 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
   deps.inflight.setPermits(settings.concurrency);
   deps.gates.setConfiguredRate(settings.ratePerService);
   const [message] = rowsOf<CampaignMessage>(
-    await deps.db.execute(sql`select status, content, ttl, urgency, push_topic from campaigns where id = ${job.campaignId}`),
+    await deps.db.execute(sql`select status, content, ttl, urgency, push_topic, message_id from campaigns where id = ${job.campaignId}`),
   );
   if (!message || message.status !== 'sending') return;
   const deadline = Date.now() + (leaseSeconds() * 1000) / 2;

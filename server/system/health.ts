@@ -3,6 +3,7 @@
  * own connection. Each probe has a deadline so a hung database yields 503, not a hung request.
  */
 import { sql } from 'drizzle-orm';
+import { currentInboxHub } from '../inbox/hub';
 import { getRuntime } from '../runtime';
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
@@ -12,11 +13,13 @@ export interface Health {
   status: 'ok' | 'unavailable';
   database: { ok: boolean; kind?: string; latencyMs?: number; error?: string };
   queue: { ok: boolean; latencyMs?: number; error?: string };
+  /** Long-poll inbox requests currently held open by this process. */
+  inbox: { waiting: number };
   uptimeSeconds: number;
 }
 
 export async function checkHealth(): Promise<Health> {
-  const out: Health = { status: 'ok', database: { ok: false }, queue: { ok: false }, uptimeSeconds: Math.round(process.uptime()) };
+  const out: Health = { status: 'ok', database: { ok: false }, queue: { ok: false }, inbox: { waiting: currentInboxHub()?.waiting ?? 0 }, uptimeSeconds: Math.round(process.uptime()) };
   let rt;
   try {
     rt = await withTimeout(getRuntime(), 15_000, 'start-up');

@@ -14,6 +14,7 @@ import { cn } from '@/components/ui/cn';
 import { Checkbox, Field, Input, Label, Select, Textarea } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { MAX_PAYLOAD_BYTES, URGENCIES, type Urgency } from '@/lib/push/constants';
+import { MAX_STORED_CONTENT_BYTES } from '@/lib/push/payload';
 import { measurePayload } from '@/lib/push/payload';
 import { UNIT_SECONDS, type DraftState } from './draft';
 import {
@@ -55,6 +56,7 @@ function toInput(s: DraftState, data: Record<string, unknown> | null) {
     audience: s.audience,
     topicIds: s.audience === 'all' ? [] : s.topicIds,
     excludeTopicIds: s.excludeTopicIds,
+    storeOnServer: s.storeOnServer,
   };
 }
 
@@ -123,6 +125,9 @@ export function ComposerForm({
       }),
     [input],
   );
+
+  const storedBytes = useMemo(() => new TextEncoder().encode(JSON.stringify(input.content)).length, [input.content]);
+  const deliverable = s.storeOnServer ? storedBytes <= MAX_STORED_CONTENT_BYTES : size.fits;
 
   // Live audience count (debounced).
   const audienceKey = JSON.stringify([input.audience, input.topicIds, input.excludeTopicIds]);
@@ -409,7 +414,7 @@ export function ComposerForm({
             Save draft
           </button>
           {canSend && (
-            <button type="button" onClick={send} disabled={pending || !size.fits || (s.when === 'schedule' && !scheduledOk)} className={buttonClass('primary')}>
+            <button type="button" onClick={send} disabled={pending || !deliverable || (s.when === 'schedule' && !scheduledOk)} className={buttonClass('primary')}>
               {s.when === 'schedule' ? 'Schedule' : 'Send now'}
             </button>
           )}
@@ -430,7 +435,12 @@ export function ComposerForm({
         </Card>
         <Card>
           <CardBody>
-            <SizeMeter bytes={size.bytes} limit={MAX_PAYLOAD_BYTES} />
+            <SizeMeter
+              bytes={size.bytes}
+              limit={MAX_PAYLOAD_BYTES}
+              stored={s.storeOnServer ? storedBytes : null}
+              onStore={(on) => set('storeOnServer', on)}
+            />
             {err('content') && <p className="mt-2 text-xs font-medium text-red-600">{err('content')![0]}</p>}
           </CardBody>
         </Card>
@@ -458,11 +468,34 @@ function TopicChip({ topic, on, onClick, tone = 'include' }: { topic: ComposerTo
   );
 }
 
-function SizeMeter({ bytes, limit }: { bytes: number; limit: number }) {
+function SizeMeter({ bytes, limit, stored, onStore }: { bytes: number; limit: number; stored: number | null; onStore: (on: boolean) => void }) {
+  if (stored !== null) {
+    const over = stored > MAX_STORED_CONTENT_BYTES;
+    return (
+      <div data-testid="size-meter" data-mode="server">
+        <div className="flex items-baseline justify-between text-sm">
+          <span className="font-medium text-slate-700">Delivered through the server</span>
+          <span className={cn('tabular-nums', over ? 'font-semibold text-red-600' : 'text-slate-600')}>
+            {stored.toLocaleString('en')} / {MAX_STORED_CONTENT_BYTES.toLocaleString('en')} bytes
+          </span>
+        </div>
+        <p className={cn('mt-2 text-xs', over ? 'font-medium text-red-600' : 'text-slate-500')}>
+          {over
+            ? 'Too large even for delivery through the server.'
+            : 'Each push carries only a pointer; the service worker fetches the full notification from this server (kept until the TTL ends).'}
+        </p>
+        {bytes <= limit && (
+          <button type="button" className={buttonClass('ghost', 'sm', 'mt-2')} onClick={() => onStore(false)}>
+            Send it in the push itself
+          </button>
+        )}
+      </div>
+    );
+  }
   const pct = Math.min(100, (bytes / limit) * 100);
   const over = bytes > limit;
   return (
-    <div data-testid="size-meter">
+    <div data-testid="size-meter" data-mode="push">
       <div className="flex items-baseline justify-between text-sm">
         <span className="font-medium text-slate-700">Payload size</span>
         <span className={cn('tabular-nums', over ? 'font-semibold text-red-600' : 'text-slate-600')}>
@@ -474,9 +507,14 @@ function SizeMeter({ bytes, limit }: { bytes: number; limit: number }) {
       </div>
       <p className={cn('mt-2 text-xs', over ? 'font-medium text-red-600' : 'text-slate-500')}>
         {over
-          ? `Too large for one push by ${(bytes - limit).toLocaleString('en')} bytes: shorten the text or the custom data before sending.`
+          ? `Too large for one push by ${(bytes - limit).toLocaleString('en')} bytes. Shorten it, or deliver it through the server.`
           : 'Everything (text, links, custom data) travels encrypted in one push message of at most 4 KB.'}
       </p>
+      {over && (
+        <button type="button" className={buttonClass('secondary', 'sm', 'mt-2')} onClick={() => onStore(true)}>
+          Deliver through the server instead
+        </button>
+      )}
     </div>
   );
 }

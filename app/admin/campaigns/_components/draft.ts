@@ -25,6 +25,8 @@ export interface DraftState {
   when: 'now' | 'schedule';
   localTime: string;
   timeZone: string;
+  /** Deliver through the server (content fetched by the service worker). */
+  storeOnServer: boolean;
 }
 
 export const UNIT_SECONDS = { minutes: 60, hours: 3600, days: 86400 } as const;
@@ -60,4 +62,5 @@ export const EMPTY_DRAFT: DraftState = {
   when: 'now',
   localTime: '',
   timeZone: '',
+  storeOnServer: false,
 };

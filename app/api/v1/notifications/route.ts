@@ -12,7 +12,8 @@ export const dynamic = 'force-dynamic';
 export const POST = route('POST /api/v1/notifications', async (req: Request) => {
   const db = await getDb();
   const ctx = await apiCtx(db, req);
-  const body = await readJson(req, 16 * 1024);
+  // Room for notifications delivered through the server (up to 64 KB of content).
+  const body = await readJson(req, 80 * 1024);
   const r = await sendApiNotification(ctx, body, req.headers.get('idempotency-key'));
   return Response.json(
     { campaignId: r.campaignId, status: r.status, recipients: r.recipients },

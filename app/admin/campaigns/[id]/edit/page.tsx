@@ -45,6 +45,7 @@ export default async function EditCampaignPage({ params, searchParams }: { param
     when: 'now',
     localTime: '',
     timeZone: '',
+    storeOnServer: c.storeContent,
   };
   return (
     <>
