@@ -92,6 +92,10 @@ test('visitors in Firefox get the campaigns of their topics, and nothing once th
     expect(await waitForCampaignCompleted(page, id)).toMatchObject({ targeted: 1, sent: 1, failed: 0 });
     // Pushdeck's service worker in Firefox reported the notification as shown (receipts).
     await expect.poll(async () => (await campaignProgress(page.request, id)).shown, { timeout: 15_000 }).toBe(1);
+    // A click on the notification reaches the service worker, which reports it (receipts).
+    await reader.clickNotification(campaign.title);
+    await expect.poll(async () => (await campaignProgress(page.request, id)).clicked, { timeout: 15_000 }).toBe(1);
+    expect(await reader.notifications()).toEqual([]); // the click closed it
     // One request reached the reader's endpoint, and Firefox acknowledged it as delivered.
     expect((await push.requests({ endpoint: readerSub.endpoint })).map((r) => [r.status, r.vapid?.k])).toEqual([[201, key]]);
     await expect.poll(async () => (await push.browserMessages(channelOf(readerSub.endpoint))).map((m) => [m.state, m.ack?.code])).toEqual([['acked', 100]]);

@@ -127,6 +127,8 @@ export class FirefoxSubscriber {
       timeout: LAUNCH_TIMEOUT_MS,
       protocolTimeout: LAUNCH_TIMEOUT_MS,
       dumpio: process.env.FIREFOX_DUMPIO === '1',
+      // Lets BiDi reach Firefox's chrome (browser UI) scope: the only way to click a notification.
+      args: ['--remote-allow-system-access'],
       env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: '1' },
     });
     this.browser = browser;
@@ -269,6 +271,57 @@ export class FirefoxSubscriber {
     }
     throw new Error(`${this.name}: no notification "${title}" within ${timeoutMs} ms; shown: ${JSON.stringify(seen.map((n) => n.title))}`);
   }
+
+  /** Clicks the shown notification titled `title` (its alert window), as a person would. */
+  async clickNotification(title: string, timeoutMs = 10_000): Promise<void> {
+    if (!this.browser) throw new Error(`${this.name}: Firefox is not running`);
+    const deadline = Date.now() + timeoutMs;
+    let last: AlertClick = { clicked: false, titles: [] };
+    while (Date.now() < deadline) {
+      last = await clickAlertWindow(this.browser, title);
+      if (last.clicked) return;
+      await sleep(100);
+    }
+    throw new Error(`${this.name}: no notification window "${title}" to click; open: ${JSON.stringify(last.titles)}`);
+  }
+}
+
+/** What the chrome-scope script reports about the alert windows it saw. */
+interface AlertClick {
+  clicked: boolean;
+  titles: (string | null)[];
+}
+
+/**
+ * Clicks a notification the way a person does. Headless Firefox with `alerts.useSystemBackend`
+ * off shows each notification as a XUL alert window (`alert:alert`); its `onAlertClick()` runs the
+ * real click path, so the service worker gets `notificationclick`. Reaching that window needs the
+ * chrome scope of WebDriver BiDi (`moz:scope`, Firefox ≥ 153, launched with
+ * --remote-allow-system-access); `onAlertClick` is Firefox-internal (toolkit alert.js), so this
+ * is kept to this one helper.
+ */
+async function clickAlertWindow(browser: Browser, title: string): Promise<AlertClick> {
+  const connection = (browser as unknown as { connection: { send(method: string, params: unknown): Promise<{ result: unknown }> } }).connection;
+  const tree = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as { contexts: { context: string; url: string }[] };
+  const chrome = tree.contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml') ?? tree.contexts[0];
+  if (!chrome) throw new Error('no chrome browsing context (is Firefox older than 153, or launched without --remote-allow-system-access?)');
+  const expression = `(() => {
+    const titles = [];
+    for (const w of Services.wm.getEnumerator('alert:alert')) {
+      const label = w.document.getElementById('alertTitleLabel');
+      const text = label ? (label.value || label.textContent) : null;
+      titles.push(text);
+      if (text === ${JSON.stringify(title)}) { w.onAlertClick(); return JSON.stringify({ clicked: true, titles }); }
+    }
+    return JSON.stringify({ clicked: false, titles });
+  })()`;
+  const evaluated = (await connection.send('script.evaluate', { expression, target: { context: chrome.context }, awaitPromise: false })).result as {
+    type: string;
+    result?: { type: string; value?: unknown };
+    exceptionDetails?: { text?: string };
+  };
+  if (evaluated.type !== 'success' || evaluated.result?.type !== 'string') throw new Error(`clicking the notification failed: ${JSON.stringify(evaluated.exceptionDetails ?? evaluated)}`);
+  return JSON.parse(String(evaluated.result.value)) as AlertClick;
 }
 
 function sleep(ms: number): Promise<void> {
