@@ -4,7 +4,7 @@ import { Checkbox, Field, Input, Textarea } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { importVapidKeyAction } from '../actions';
-import { ContactHint, describedBy } from './contact-hint';
+import { describedBy, KeyIdentityFields } from './key-fields';
 
 /**
  * Bringing the key of a previous push setup keeps its subscriptions working. The private key is
@@ -18,29 +18,7 @@ export function ImportKeyForm({ defaultSubject }: { defaultSubject: string }) {
     <form action={action} className="space-y-4" noValidate aria-label="Import a key">
       {state?.ok && <Notice tone="success">{state.message}</Notice>}
       {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
-      <Field label="Name" htmlFor="imp-name" hint="Only shown here, e.g. “Key from the old site”." errors={fe?.name}>
-        <Input
-          id="imp-name"
-          name="name"
-          autoComplete="off"
-          maxLength={80}
-          defaultValue={values?.name}
-          aria-invalid={!!fe?.name}
-          aria-describedby={describedBy('imp-name', fe?.name)}
-        />
-      </Field>
-      <Field label="Contact" htmlFor="imp-subject" hint={<ContactHint />} errors={fe?.subject}>
-        <Input
-          id="imp-subject"
-          name="subject"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="mailto:push@example.com"
-          defaultValue={values?.subject ?? defaultSubject}
-          aria-invalid={!!fe?.subject}
-          aria-describedby={describedBy('imp-subject', fe?.subject)}
-        />
-      </Field>
+      <KeyIdentityFields idPrefix="imp" nameHint="Only shown here, e.g. “Key from the old site”." defaultSubject={defaultSubject} fieldErrors={fe} values={values} />
       <Field label="Public key (optional)" htmlFor="imp-public" hint="When given, it is checked against the private key." errors={fe?.publicKey}>
         <Input
           id="imp-public"

@@ -9,7 +9,7 @@ import { SubmitButton } from '@/components/ui/submit-button';
 import { Td } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import { activateVapidKeyAction, deleteVapidKeyAction, retireVapidKeyAction, updateVapidKeyAction } from '../actions';
-import { ContactHint, describedBy } from './contact-hint';
+import { ContactHint, describedBy } from './key-fields';
 import { CopyButton } from '@/components/ui/copy-button';
 
 /** What the page hands to the browser about a key: public fields only, picked one by one. */

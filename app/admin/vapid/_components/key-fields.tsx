@@ -1,0 +1,65 @@
+import { Field, Input } from '@/components/ui/form';
+
+/** What the VAPID contact (the JWT `sub` claim) is for, shown under every contact field. */
+export function ContactHint() {
+  return (
+    <>
+      <code className="font-mono">mailto:</code> an address you read, or an <code className="font-mono">https:</code> URL. Push services use it to reach you about
+      problems; Apple refuses placeholder and localhost addresses.
+    </>
+  );
+}
+
+/** The id of what describes a Field's control: its errors when there are some, else its hint. */
+export function describedBy(id: string, errors: string[] | undefined, hasHint = true): string | undefined {
+  if (errors?.length) return `${id}-error`;
+  return hasHint ? `${id}-hint` : undefined;
+}
+
+/**
+ * The name and contact fields every key form starts with (generate, import), under an id
+ * prefix of the form's own, with their errors and the values to restore after a refusal.
+ */
+export function KeyIdentityFields({
+  idPrefix,
+  nameHint,
+  defaultSubject,
+  fieldErrors: fe,
+  values,
+}: {
+  idPrefix: string;
+  nameHint: string;
+  defaultSubject: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  values?: Record<string, string | undefined>;
+}) {
+  const nameId = `${idPrefix}-name`;
+  const subjectId = `${idPrefix}-subject`;
+  return (
+    <>
+      <Field label="Name" htmlFor={nameId} hint={nameHint} errors={fe?.name}>
+        <Input
+          id={nameId}
+          name="name"
+          autoComplete="off"
+          maxLength={80}
+          defaultValue={values?.name}
+          aria-invalid={!!fe?.name}
+          aria-describedby={describedBy(nameId, fe?.name)}
+        />
+      </Field>
+      <Field label="Contact" htmlFor={subjectId} hint={<ContactHint />} errors={fe?.subject}>
+        <Input
+          id={subjectId}
+          name="subject"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="mailto:push@example.com"
+          defaultValue={values?.subject ?? defaultSubject}
+          aria-invalid={!!fe?.subject}
+          aria-describedby={describedBy(subjectId, fe?.subject)}
+        />
+      </Field>
+    </>
+  );
+}
