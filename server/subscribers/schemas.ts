@@ -78,3 +78,16 @@ export const importSubscribersSchema = z.object({
   dryRun: checkbox,
 });
 export type ImportSubscribersInput = z.input<typeof importSubscribersSchema>;
+
+/** The dashboard's upload: one JSON or CSV file within the upload limit (and the key, so both are reported together). */
+export const importUploadSchema = z.object({
+  vapidKeyId: importSubscribersSchema.shape.vapidKeyId,
+  file: z
+    .instanceof(File, { message: 'Choose a JSON or CSV file to import.' })
+    // No file chosen arrives as an empty file (its name is not dependable across browsers).
+    .refine((f) => f.size > 0, 'Choose a JSON or CSV file to import: none was chosen, or the one chosen is empty.')
+    .refine(
+      (f) => f.size <= IMPORT_MAX_UPLOAD_BYTES,
+      `The file is larger than ${IMPORT_MAX_UPLOAD_BYTES / 1024 / 1024} MB. Split it, or import it from a shell: npm run cli -- import-subscribers FILE --key KEY`,
+    ),
+});
