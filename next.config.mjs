@@ -5,7 +5,8 @@ const nextConfig = {
   // open sockets and keep module-level state: keep them out of the bundle.
   serverExternalPackages: ['@electric-sql/pglite', 'pg-boss', 'postgres', 'undici'],
   experimental: {
-    serverActions: { bodySizeLimit: '1mb' },
+    // Room for a subscriber import upload (10 MB, server/subscribers/schemas.ts) plus the form around it.
+    serverActions: { bodySizeLimit: '11mb' },
     authInterrupts: true,
   },
   async headers() {

@@ -1,39 +1,39 @@
-/** The CLI's commands. Each one calls the same service the dashboard uses. */
-import { sql } from 'drizzle-orm';
-import { inArray } from 'drizzle-orm';
-import { topics, users } from '../../db/schema';
-import { createApiKey } from '../../server/api-keys/mutations';
+/**
+ * The CLI's commands. Each one parses its options, then calls the same service the dashboard and
+ * the API use (which checks permissions, validates and audits) — no command touches the database
+ * itself. The `cli` actor is trusted like an owner and audited as "cli".
+ */
 import { ROLES } from '../../lib/auth/roles';
+import { createApiKey } from '../../server/api-keys/mutations';
+import { listTopics } from '../../server/topics/queries';
 import { createUser } from '../../server/users/mutations';
-import { listUsers } from '../../server/users/queries';
-import { usage, type Command } from './types';
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-}
+import { listUsers, setupOpen } from '../../server/users/queries';
+import { exportSubscribersCommand, importSubscribersCommand } from './subscribers';
+import { createTopicCommand, deleteTopicCommand, listTopicsCommand } from './topics';
+import { str, table, usage, type Command } from './types';
+import { vapidActivate, vapidGenerate, vapidImport, vapidList } from './vapid';
 
 const createAdmin: Command = {
   name: 'create-admin',
   summary: 'Create a user who can sign in (the owner when none exists yet)',
-  usage: 'create-admin --email E (--password P | --password-stdin) [--role owner|admin|marketer|viewer] [--name N]',
+  usage: 'create-admin --email E (--password-stdin | --password P) [--role owner|admin|marketer|viewer] [--name N]',
   options: {
-    email: { type: 'string' },
-    password: { type: 'string' },
-    'password-stdin': { type: 'boolean' },
-    role: { type: 'string' },
-    name: { type: 'string' },
+    email: { type: 'string', description: 'their sign-in e-mail', placeholder: 'email' },
+    'password-stdin': { type: 'boolean', description: 'read the password from stdin (keeps it out of shell history)' },
+    password: { type: 'string', description: 'the password (or set PUSHDECK_ADMIN_PASSWORD)', placeholder: 'password' },
+    role: { type: 'string', description: 'owner, admin, marketer or viewer (default: owner for the first user, else admin)', placeholder: 'role' },
+    name: { type: 'string', description: 'display name', placeholder: 'name' },
   },
+  examples: ["npm run cli -- create-admin --email you@example.com --password-stdin <<< 'a long password'"],
   async run(io, v) {
-    if (!v.email) usage('--email is required.');
+    const email = str(v.email);
+    if (!email) usage('--email is required.');
     let password = typeof v.password === 'string' ? v.password : process.env.PUSHDECK_ADMIN_PASSWORD;
-    if (v['password-stdin']) password = await readStdin();
-    if (!password) usage('Give the password with --password, --password-stdin or PUSHDECK_ADMIN_PASSWORD.');
-    const [{ n }] = (await io.ctx.db.select({ n: sql<number>`count(*)::int` }).from(users)) as [{ n: number }];
-    const role = (v.role as string | undefined) ?? (n === 0 ? 'owner' : 'admin');
+    if (v['password-stdin']) password = await io.readStdin();
+    if (!password) usage('Give the password with --password-stdin, --password or PUSHDECK_ADMIN_PASSWORD.');
+    const role = str(v.role) ?? ((await setupOpen(io.ctx.db)) ? 'owner' : 'admin');
     if (!(ROLES as readonly string[]).includes(role)) usage(`--role must be one of ${ROLES.join(', ')}.`);
-    const user = await createUser(io.ctx, { email: v.email, password, role, name: v.name ?? '' });
+    const user = await createUser(io.ctx, { email, password, role, name: str(v.name) ?? '' });
     io.result({ id: user.id, email: user.email, role: user.role }, () => io.out(`Created ${user.role} ${user.email} (${user.id}).`));
   },
 };
@@ -47,7 +47,7 @@ const usersList: Command = {
     const list = await listUsers(io.ctx);
     io.result(list, () => {
       if (list.length === 0) return io.out('No users yet. Create one with: npm run cli -- create-admin --email you@example.com --password-stdin');
-      for (const u of list) io.out(`${u.id}  ${u.role.padEnd(8)}  ${u.disabledAt ? 'disabled' : 'active  '}  ${u.email}`);
+      for (const line of table(list.map((u) => [u.id, u.role, u.disabledAt ? 'disabled' : 'active', u.email]))) io.out(line);
     });
   },
 };
@@ -55,20 +55,41 @@ const usersList: Command = {
 const createApiKeyCommand: Command = {
   name: 'create-api-key',
   summary: 'Create an API key and print it (shown once)',
-  usage: 'create-api-key --name N [--topics a,b] [--scopes send,manage] [--expires YYYY-MM-DD]',
-  options: { name: { type: 'string' }, topics: { type: 'string' }, scopes: { type: 'string' }, expires: { type: 'string' } },
+  usage: 'create-api-key --name N [--scopes send,manage] [--topics a,b] [--expires YYYY-MM-DD]',
+  options: {
+    name: { type: 'string', description: 'what the key is for, e.g. "Shop backend"', placeholder: 'name' },
+    scopes: { type: 'string', description: 'send (notifications; the default) and/or manage (topics and subscribers)', placeholder: 'scopes' },
+    topics: { type: 'string', description: 'limit the key to these topic slugs (default: any topic)', placeholder: 'slugs' },
+    expires: { type: 'string', description: 'expiry date or ISO date-time (default: never)', placeholder: 'date' },
+  },
+  examples: ['KEY=$(npm run -s cli -- create-api-key --name "Shop" --topics news)', 'npm run cli -- create-api-key --name "Ops" --scopes manage'],
   async run(io, v) {
-    if (!v.name) usage('--name is required.');
-    const slugs = typeof v.topics === 'string' ? v.topics.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) : [];
-    const found = slugs.length ? await io.ctx.db.select({ id: topics.id, slug: topics.slug }).from(topics).where(inArray(topics.slug, slugs)) : [];
-    const missing = slugs.filter((s) => !found.some((f) => f.slug === s));
-    if (missing.length) usage(`Unknown topic${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`);
-    const scopes = typeof v.scopes === 'string' ? v.scopes.split(',').map((s) => s.trim()).filter(Boolean) : ['send'];
-    const { key, apiKey } = await createApiKey(io.ctx, { name: v.name, topicIds: found.map((f) => f.id), scopes, expiresAt: v.expires ?? '' });
+    const name = str(v.name);
+    if (!name) usage('--name is required.');
+    const slugs = [...new Set((str(v.topics) ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))];
+    const known = slugs.length ? await listTopics(io.ctx) : [];
+    const missing = slugs.filter((s) => !known.some((t) => t.slug === s));
+    if (missing.length) usage(`Unknown topic${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}. See: npm run cli -- list-topics`);
+    const scopes = str(v.scopes)?.split(',').map((s) => s.trim()).filter(Boolean) ?? ['send'];
+    const topicIds = slugs.map((s) => known.find((t) => t.slug === s)!.id);
+    const { key, apiKey } = await createApiKey(io.ctx, { name, topicIds, scopes, expiresAt: str(v.expires) ?? '' });
     // The key alone on stdout, so `KEY=$(npm run -s cli -- create-api-key …)` works.
     io.result({ key, id: apiKey.id, name: apiKey.name, scopes: apiKey.scopes, topics: slugs, expiresAt: apiKey.expiresAt }, () => io.out(key));
-    if (!io.json) process.stderr.write(`Created API key "${apiKey.name}" (${apiKey.prefix}…). Store it now: it is not shown again.\n`);
+    if (!io.json) io.note(`Created API key "${apiKey.name}" (${apiKey.prefix}…, scopes: ${apiKey.scopes.join(', ')}). Store it now: it is not shown again.`);
   },
 };
 
-export const commands: Command[] = [createAdmin, createApiKeyCommand, usersList];
+export const commands: Command[] = [
+  createAdmin,
+  usersList,
+  createApiKeyCommand,
+  createTopicCommand,
+  listTopicsCommand,
+  deleteTopicCommand,
+  vapidList,
+  vapidGenerate,
+  vapidImport,
+  vapidActivate,
+  exportSubscribersCommand,
+  importSubscribersCommand,
+];

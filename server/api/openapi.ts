@@ -9,6 +9,9 @@ import { receiptSchema } from '../receipts/record';
 import { storeReadSchema, storeWriteSchema } from '../store/pushbox';
 import { endpointSchema, subscribeSchema } from '../subscriptions/schemas';
 import { apiCampaignListSchema } from './campaigns';
+import { apiSubscriberViewSchema, apiTopicViewSchema } from './manage';
+import { apiSubscriberListSchema } from '../subscribers/schemas';
+import { apiTopicSchema, topicPatchSchema } from '../topics/schemas';
 import { v1NotificationSchema } from './notifications';
 import pkg from '../../package.json';
 
@@ -54,6 +57,7 @@ const err = (description: string) => ({ description, content: { 'application/jso
 const ok = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema: json(schema) } } });
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
 const common = { '400': err('Malformed JSON or fields'), '413': err('Body too large'), '415': err('Not application/json'), '429': err('Rate limited (see Retry-After)') };
+const slugParam = { name: 'slug', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$' } };
 const authErrors = { '401': err('Missing, unknown, expired or badly signed credentials'), '403': err('Wrong scope, or a topic outside the key or token limits') };
 
 export function openApiDocument(serverUrl?: string) {
@@ -151,6 +155,68 @@ export function openApiDocument(serverUrl?: string) {
           security: [{ bearer: [] }],
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
           responses: { '200': ok('The campaign', apiCampaignSchema), '404': err('Not found, or not created with this key'), ...authErrors },
+        },
+      },
+      '/api/v1/topics': {
+        get: {
+          operationId: 'listTopics',
+          summary: 'Every topic (private ones too), with its active subscribers',
+          description: 'Scope "manage". A key limited to some topics sees only those.',
+          security: [{ bearer: [] }],
+          responses: { '200': ok('Topics, by name', z.object({ topics: z.array(apiTopicViewSchema) })), ...authErrors, '429': common['429'] },
+        },
+        post: {
+          operationId: 'createTopic',
+          summary: 'Create a topic',
+          description: 'Scope "manage", and a key not limited to topics. Private topics (isPublic false) are not on the subscribe page.',
+          security: [{ bearer: [] }],
+          requestBody: body(apiTopicSchema),
+          responses: { '201': ok('Created', apiTopicViewSchema), '409': err('A topic with that slug exists'), ...common, ...authErrors },
+        },
+      },
+      '/api/v1/topics/{slug}': {
+        patch: {
+          operationId: 'updateTopic',
+          summary: 'Change some fields of a topic (a new slug renames it)',
+          description: 'Scope "manage".',
+          security: [{ bearer: [] }],
+          parameters: [slugParam],
+          requestBody: body(topicPatchSchema),
+          responses: { '200': ok('The topic', apiTopicViewSchema), '404': err('No such topic (or outside the key limits)'), '409': err('The new slug is taken'), ...common, ...authErrors },
+        },
+        delete: {
+          operationId: 'deleteTopic',
+          summary: 'Delete a topic; its subscribers stay subscribed to their other topics',
+          description: 'Scope "manage".',
+          security: [{ bearer: [] }],
+          parameters: [slugParam],
+          responses: { '204': { description: 'Deleted' }, '404': err('No such topic (or outside the key limits)'), ...authErrors, '429': common['429'] },
+        },
+      },
+      '/api/v1/subscribers': {
+        get: {
+          operationId: 'listSubscribers',
+          summary: 'Subscribers, newest first, filtered and keyset-paged as in the dashboard',
+          description: 'Scope "manage", and a key not limited to topics. Endpoints and keys are never returned. Pass `nextBefore` as `before` for the next page.',
+          security: [{ bearer: [] }],
+          parameters: Object.entries((json(apiSubscriberListSchema) as { properties: Record<string, unknown> }).properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+          responses: {
+            '200': ok('A page', z.object({ subscribers: z.array(apiSubscriberViewSchema), nextBefore: z.uuid().nullable() })),
+            '400': err('Bad filter, paging or unknown parameter'),
+            '422': err('Unknown topic'),
+            ...authErrors,
+            '429': common['429'],
+          },
+        },
+      },
+      '/api/v1/subscribers/{id}': {
+        delete: {
+          operationId: 'deleteSubscriber',
+          summary: 'Delete a subscriber with its topics and delivery history',
+          description: 'Scope "manage", and a key not limited to topics.',
+          security: [{ bearer: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '204': { description: 'Deleted' }, '404': err('No such subscriber'), ...authErrors, '429': common['429'] },
         },
       },
       '/api/v1/messages/{id}': {

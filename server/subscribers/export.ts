@@ -1,6 +1,7 @@
 /**
- * The subscribers CSV export: the list's filters, streamed in keyset chunks of 1000 so a
- * million rows never sit in memory and the first bytes leave at once. Endpoints and keys are
+ * The subscribers export (CSV for the dashboard and the CLI, JSON for the CLI): the list's
+ * filters, streamed in keyset chunks of 1000 so a million rows never sit in memory and the first
+ * bytes leave at once. Endpoints and keys are
  * left out on purpose — they are capabilities that let anyone holding them push to the person.
  *
  * Cells are RFC 4180-quoted and neutralised against spreadsheet formula injection (a user agent
@@ -39,21 +40,48 @@ function rowLine(r: SubscriberRow): string {
   ]);
 }
 
+/** A JSON export row: topics by slug (what the API and the import use), the key by id. */
+function jsonRow(r: SubscriberRow): string {
+  return JSON.stringify({
+    id: r.id,
+    status: r.status,
+    pushService: r.pushService,
+    topics: r.topics.map((t) => t.slug),
+    vapidKey: r.vapidKey ? { id: r.vapidKey.id, label: r.vapidKey.label } : null,
+    createdAt: r.createdAt.toISOString(),
+    endedAt: r.endedAt?.toISOString() ?? null,
+    userAgent: r.userAgent,
+  });
+}
+
+export type ExportFormat = 'csv' | 'json';
+
+const FORMATS: Record<ExportFormat, { head: string; rows: (items: SubscriberRow[], first: boolean) => string; tail: (rows: number) => string }> = {
+  csv: { head: csvLine([...CSV_HEADER]), rows: (items) => items.map(rowLine).join(''), tail: () => '' },
+  // One object per line inside the array: valid JSON that still diffs and greps well.
+  json: { head: '[', rows: (items, first) => items.map((r, i) => `${first && i === 0 ? '\n' : ',\n'}${jsonRow(r)}`).join(''), tail: (n) => (n ? '\n]\n' : ']\n') },
+};
+
 export function exportFilename(now = new Date()): string {
   return `subscribers-${now.toISOString().slice(0, 10)}.csv`;
 }
 
+export function exportSubscribersCsv(ctx: Ctx, input: unknown): Promise<ReadableStream<Uint8Array>> {
+  return exportSubscribers(ctx, input, 'csv');
+}
+
 /**
  * Checks the permission, records who exported with which filters (the row count is not known
- * until the stream ends), and returns the CSV as a stream pulled chunk by chunk.
+ * until the stream ends), and returns the export as a stream pulled chunk by chunk.
  */
-export async function exportSubscribersCsv(ctx: Ctx, input: unknown): Promise<ReadableStream<Uint8Array>> {
+export async function exportSubscribers(ctx: Ctx, input: unknown, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
   assertCan(ctx, 'subscribers.read');
   const parsed = subscriberFiltersSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues, 'Those filters are not valid.');
   const filters: SubscriberFilters = parsed.data;
   const recorded = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
-  await recordAudit(ctx, { action: 'subscriber.export', targetType: 'subscriber', targetLabel: 'CSV export', after: { filters: recorded } });
+  await recordAudit(ctx, { action: 'subscriber.export', targetType: 'subscriber', targetLabel: `${format.toUpperCase()} export`, after: { filters: recorded } });
+  const shape = FORMATS[format];
 
   const encoder = new TextEncoder();
   let before: string | undefined;
@@ -64,15 +92,17 @@ export async function exportSubscribersCsv(ctx: Ctx, input: unknown): Promise<Re
       try {
         if (!started) {
           started = true;
-          controller.enqueue(encoder.encode(csvLine([...CSV_HEADER])));
+          controller.enqueue(encoder.encode(shape.head));
         }
         const page = await subscriberPage(ctx, filters, before, EXPORT_CHUNK);
+        if (page.items.length) controller.enqueue(encoder.encode(shape.rows(page.items, rows === 0)));
         rows += page.items.length;
-        if (page.items.length) controller.enqueue(encoder.encode(page.items.map(rowLine).join('')));
         if (page.nextBefore) {
           before = page.nextBefore;
         } else {
-          ctx.log.info('subscriber.export.done', { rows });
+          ctx.log.info('subscriber.export.done', { rows, format });
+          const tail = shape.tail(rows);
+          if (tail) controller.enqueue(encoder.encode(tail));
           controller.close();
         }
       } catch (e) {

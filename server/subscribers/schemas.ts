@@ -4,6 +4,7 @@
  * an empty string means "no filter".
  */
 import { z } from 'zod';
+import { slugSchema } from '../topics/schemas';
 import { subscriptionStatuses } from '../../db/schema';
 
 /** `''` (an unselected <select>, an empty date input) counts as absent. */
@@ -35,7 +36,58 @@ export const subscriberListSchema = z
   .refine(datesInOrder, datesMessage);
 export type SubscriberListInput = z.input<typeof subscriberListSchema>;
 
+/**
+ * The API's query string for GET /api/v1/subscribers: the same filters and keyset paging, but the
+ * topic named by its slug (as everywhere in the API) and unknown parameters refused (a typo in a
+ * filter must not silently return everyone).
+ */
+export const apiSubscriberListSchema = z
+  .object({
+    ...subscriberFiltersShape,
+    topic: opt(slugSchema),
+    before: opt(z.uuid({ message: 'before is the nextBefore of the previous page.' })),
+    limit: opt(z.coerce.number({ message: 'limit is 1–200.' }).int('limit is 1–200.').min(1, 'limit is 1–200.').max(200, 'limit is 1–200.')).transform((v) => v ?? 50),
+  })
+  .strict()
+  .refine(datesInOrder, datesMessage);
+
 /** The query-string keys that are filters (what the export and the paging links carry over). */
 export const SUBSCRIBER_FILTER_KEYS = ['topic', 'status', 'pushService', 'vapidKeyId', 'createdFrom', 'createdTo'] as const;
 
 export const deleteSubscriberSchema = z.object({ id: z.uuid({ message: 'That subscriber does not exist.' }) });
+
+/** Dashboard uploads stay within the server-action body limit (next.config.mjs); the CLI has no such cap. */
+export const IMPORT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/** Rows in one import: one transaction holds them all. */
+export const IMPORT_MAX_ROWS = 200_000;
+export const importFormats = ['json', 'csv'] as const;
+export type ImportFormat = (typeof importFormats)[number];
+
+const checkbox = z
+  .union([z.boolean(), z.enum(['on', 'true', 'false', ''])])
+  .optional()
+  .transform((v) => v === true || v === 'on' || v === 'true');
+
+export const importSubscribersSchema = z.object({
+  vapidKeyId: z.uuid({ error: 'Choose the VAPID key these subscriptions were made with.' }),
+  /** The file's text. */
+  content: z.string({ error: 'Choose a file to import.' }).refine((v) => v.trim() !== '', 'The file is empty.'),
+  /** Shown in the report and the audit log; also tells the format when `format` is absent. */
+  filename: z.string().trim().max(255).default(''),
+  format: opt(z.enum(importFormats, { error: 'The format is json or csv.' })),
+  dryRun: checkbox,
+});
+export type ImportSubscribersInput = z.input<typeof importSubscribersSchema>;
+
+/** The dashboard's upload: one JSON or CSV file within the upload limit (and the key, so both are reported together). */
+export const importUploadSchema = z.object({
+  vapidKeyId: importSubscribersSchema.shape.vapidKeyId,
+  file: z
+    .instanceof(File, { message: 'Choose a JSON or CSV file to import.' })
+    // No file chosen arrives as an empty file (its name is not dependable across browsers).
+    .refine((f) => f.size > 0, 'Choose a JSON or CSV file to import: none was chosen, or the one chosen is empty.')
+    .refine(
+      (f) => f.size <= IMPORT_MAX_UPLOAD_BYTES,
+      `The file is larger than ${IMPORT_MAX_UPLOAD_BYTES / 1024 / 1024} MB. Split it, or import it from a shell: npm run cli -- import-subscribers FILE --key KEY`,
+    ),
+});

@@ -13,7 +13,7 @@ import { fromB64u, b64u } from '../../lib/push/base64url';
 import { isValidP256Point } from '../../lib/push/p256';
 import { activePublicKey } from '../vapid/keys';
 import { keyByPublicKey } from '../vapid/queries';
-import { endpointSchema, subscribeSchema } from './schemas';
+import { endpointSchema, subscribeSchema, type PushSubscriptionInput } from './schemas';
 
 export interface SubscribeOptions {
   userAgent?: string | null;
@@ -34,6 +34,25 @@ function unprocessable(message: string, field: string): AppError {
   return new AppError('unprocessable', message, { fieldErrors: { [field]: [message] } });
 }
 
+/**
+ * What makes a parsed PushSubscription usable, beyond its shape: an endpoint on an allowed push
+ * service, a p256dh that is a point on P-256 (encryption to anything else fails or leaks), and a
+ * 16-byte auth secret (RFC 8291). The subscribe API and the subscriber import both use this, so
+ * an imported row passes exactly when the browser's own request would. Throws `unprocessable`
+ * naming the field (prefixed as in the caller's input); returns the keys in canonical base64url.
+ */
+export function checkPushSubscription(subscription: PushSubscriptionInput, prefix: string): { host: string; p256dh: string; auth: string } {
+  const endpoint = configuredAllowlist().check(subscription.endpoint);
+  if (!endpoint.ok) throw unprocessable(endpoint.reason, `${prefix}endpoint`);
+  const p256dh = fromB64u(subscription.keys.p256dh);
+  if (!p256dh || p256dh.length !== 65 || !isValidP256Point(p256dh)) {
+    throw unprocessable(`${prefix}keys.p256dh must be a 65-byte uncompressed point on P-256.`, `${prefix}keys.p256dh`);
+  }
+  const auth = fromB64u(subscription.keys.auth);
+  if (!auth || auth.length !== 16) throw unprocessable(`${prefix}keys.auth must be 16 bytes.`, `${prefix}keys.auth`);
+  return { host: endpoint.host, p256dh: b64u(p256dh), auth: b64u(auth) };
+}
+
 export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions = {}): Promise<SubscribeResult> {
   const parsed = subscribeSchema.safeParse(input);
   if (!parsed.success) {
@@ -42,14 +61,7 @@ export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions =
   }
   const { subscription, vapidPublicKey, previousEndpoint } = parsed.data;
 
-  const endpoint = configuredAllowlist().check(subscription.endpoint);
-  if (!endpoint.ok) throw unprocessable(endpoint.reason, 'subscription.endpoint');
-  const p256dh = fromB64u(subscription.keys.p256dh);
-  if (!p256dh || p256dh.length !== 65 || !isValidP256Point(p256dh)) {
-    throw unprocessable('subscription.keys.p256dh must be a 65-byte uncompressed point on P-256.', 'subscription.keys.p256dh');
-  }
-  const auth = fromB64u(subscription.keys.auth);
-  if (!auth || auth.length !== 16) throw unprocessable('subscription.keys.auth must be 16 bytes.', 'subscription.keys.auth');
+  const { host, p256dh, auth } = checkPushSubscription(subscription, 'subscription.');
 
   // Which key the browser used: the one it names (known, and handed out at some point), else the active one.
   let keyId: string;
@@ -87,18 +99,18 @@ export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions =
       .values({
         id: uuidv7(),
         endpoint: subscription.endpoint,
-        p256dh: b64u(p256dh),
-        auth: b64u(auth),
+        p256dh,
+        auth,
         vapidKeyId: keyId,
-        pushService: endpoint.host,
+        pushService: host,
         expiresAt,
         userAgent,
       })
       .onConflictDoUpdate({
         target: subscriptions.endpoint,
         set: {
-          p256dh: b64u(p256dh),
-          auth: b64u(auth),
+          p256dh,
+          auth,
           vapidKeyId: keyId,
           status: 'active',
           endedAt: null,

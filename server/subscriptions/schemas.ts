@@ -15,17 +15,31 @@ const b64url = (what: string) =>
     .max(200, `${what} is too long.`)
     .regex(/^[A-Za-z0-9_-]+={0,2}$/, `${what} must be base64url.`);
 
-export const pushSubscriptionSchema = z.object(
-  {
-    endpoint: z.string({ error: 'subscription.endpoint is required.' }).min(1).max(MAX_ENDPOINT_LENGTH, `subscription.endpoint may be at most ${MAX_ENDPOINT_LENGTH} characters.`),
-    expirationTime: z.number().int().nonnegative().nullable().optional(),
-    keys: z.object(
-      { p256dh: b64url('subscription.keys.p256dh'), auth: b64url('subscription.keys.auth') },
-      { error: 'subscription.keys with p256dh and auth is required.' },
-    ),
-  },
-  { error: 'subscription is required: the JSON of a PushSubscription.' },
-);
+/**
+ * A PushSubscription's JSON (`PushSubscription.toJSON()`). Field names in messages start with
+ * `prefix`: `subscription.` in the subscribe API's body, nothing in an import file's rows, so
+ * both edges share one definition and still name the field the sender wrote.
+ */
+export function pushSubscriptionSchemaFor(prefix: string) {
+  return z.object(
+    {
+      endpoint: z
+        .string({ error: `${prefix}endpoint is required.` })
+        .min(1, `${prefix}endpoint is required.`)
+        .max(MAX_ENDPOINT_LENGTH, `${prefix}endpoint may be at most ${MAX_ENDPOINT_LENGTH} characters.`)
+        // URL parsing quietly drops or escapes these, but the endpoint is stored as sent (and NUL cannot be stored at all).
+        .regex(/^[^\u0000-\u0020\u007f]+$/, `${prefix}endpoint must be a URL without spaces or control characters.`),
+      expirationTime: z.number().int().nonnegative().nullable().optional(),
+      keys: z.object(
+        { p256dh: b64url(`${prefix}keys.p256dh`), auth: b64url(`${prefix}keys.auth`) },
+        { error: `${prefix}keys with p256dh and auth is required.` },
+      ),
+    },
+    { error: prefix ? `${prefix.replace(/\.$/, '')} is required: the JSON of a PushSubscription.` : 'Each entry must be the JSON of a PushSubscription.' },
+  );
+}
+
+export const pushSubscriptionSchema = pushSubscriptionSchemaFor('subscription.');
 
 export const topicListSchema = z
   .array(z.string({ error: 'Topics are strings.' }).max(64, 'A topic slug is at most 64 characters.'), { error: 'topics must be an array of slugs.' })
@@ -47,3 +61,4 @@ export const endpointSchema = z.object({
 });
 
 export type SubscribeInput = z.infer<typeof subscribeSchema>;
+export type PushSubscriptionInput = z.output<typeof pushSubscriptionSchema>;

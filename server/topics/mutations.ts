@@ -1,10 +1,10 @@
 /** Topics: what visitors can choose on the public page (public) or programs assign (private). */
-import { eq } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import { topics, type Topic } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { recordAudit } from '../audit/record';
 import { assertCan, inTx, type Ctx } from '../context';
-import { topicIdSchema, topicSchema, updateTopicSchema } from './schemas';
+import { topicPatchSchema, topicRefSchema, topicSchema, updateTopicSchema } from './schemas';
 
 const view = (t: Topic) => ({ slug: t.slug, name: t.name, description: t.description, isPublic: t.isPublic });
 const slugTaken = () =>
@@ -40,14 +40,36 @@ export async function updateTopic(ctx: Ctx, input: unknown): Promise<Topic> {
   });
 }
 
-/** Deleting a topic removes it from every subscription (they stay subscribed to their other topics). */
-export async function deleteTopic(ctx: Ctx, input: unknown): Promise<void> {
+/**
+ * Changes some fields of the topic with this slug (the API's PATCH): the missing ones keep their
+ * values, then the same checks and audit as a full update.
+ */
+export async function patchTopic(ctx: Ctx, slug: string, input: unknown): Promise<Topic> {
   assertCan(ctx, 'topics.manage');
-  const parsed = topicIdSchema.safeParse(input);
+  const parsed = topicPatchSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message);
+  const [current] = await ctx.db.select().from(topics).where(eq(topics.slug, slug.trim().toLowerCase()));
+  if (!current) throw new AppError('not_found', `There is no topic "${slug}".`);
+  return updateTopic(ctx, {
+    id: current.id,
+    slug: parsed.data.slug ?? current.slug,
+    name: parsed.data.name ?? current.name,
+    description: parsed.data.description ?? current.description,
+    isPublic: parsed.data.isPublic ?? current.isPublic,
+  });
+}
+
+const refWhere = (ref: { id: string } | { slug: string }): SQL => ('id' in ref ? eq(topics.id, ref.id) : eq(topics.slug, ref.slug));
+
+/** Deleting a topic removes it from every subscription (they stay subscribed to their other topics). */
+export async function deleteTopic(ctx: Ctx, input: unknown): Promise<Topic> {
+  assertCan(ctx, 'topics.manage');
+  const parsed = topicRefSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
-  await inTx(ctx, async (tx) => {
-    const [row] = await tx.db.delete(topics).where(eq(topics.id, parsed.data.id)).returning();
-    if (!row) throw new AppError('not_found', 'That topic does not exist.');
+  return inTx(ctx, async (tx) => {
+    const [row] = await tx.db.delete(topics).where(refWhere(parsed.data)).returning();
+    if (!row) throw new AppError('not_found', 'slug' in parsed.data ? `There is no topic "${parsed.data.slug}".` : 'That topic does not exist.');
     await recordAudit(tx, { action: 'topic.delete', targetType: 'topic', targetId: row.id, targetLabel: row.slug, before: view(row) });
+    return row;
   });
 }

@@ -75,6 +75,13 @@ export default async function ApiPage() {
     `  -d '{"topics":["${slug}"],"title":"Version 2.0 is out","body":"Faster sends and a new dashboard.","url":"https://example.com/blog/2-0"}'`,
   ].join('\n');
   const readExample = [`curl '${origin}/api/v1/campaigns/CAMPAIGN_ID' \\`, `  -H "Authorization: Bearer $PUSHDECK_API_KEY"`].join('\n');
+  const manageExample = [
+    `curl -X POST '${origin}/api/v1/topics' \\`,
+    `  -H "Authorization: Bearer $PUSHDECK_MANAGE_KEY" -H 'Content-Type: application/json' \\`,
+    `  -d '{"slug":"offers","name":"Offers","description":"Weekly deals"}'`,
+    `curl '${origin}/api/v1/subscribers?topic=${slug}&status=active&limit=100' \\`,
+    `  -H "Authorization: Bearer $PUSHDECK_MANAGE_KEY"`,
+  ].join('\n');
   const broadcastExample = [
     `curl -X POST '${origin}/broadcast' \\`,
     `  -H 'Content-Type: application/json' \\`,
@@ -341,6 +348,11 @@ export default async function ApiPage() {
             </CodeBlock>
             <CodeBlock title="Read a campaign" code={readExample}>
               Its status, delivery counts and receipts. A key sees only the campaigns it created; <Code>GET /api/v1/campaigns</Code> lists them.
+            </CodeBlock>
+            <CodeBlock title="Manage topics and subscribers (scope manage)" code={manageExample}>
+              <Code>GET</Code>/<Code>POST /api/v1/topics</Code>, <Code>PATCH</Code>/<Code>DELETE /api/v1/topics/{'{slug}'}</Code>,{' '}
+              <Code>GET /api/v1/subscribers</Code> (the dashboard’s filters; pass <Code>nextBefore</Code> as <Code>before</Code> for the next page) and{' '}
+              <Code>DELETE /api/v1/subscribers/{'{id}'}</Code>. A key limited to some topics manages only those, and no subscribers.
             </CodeBlock>
             <CodeBlock title="Broadcast with a signed token (notiflux-compatible)" code={broadcastExample}>
               The token (scope <Code>broadcast</Code>, its <Code>topics</Code> including this one) travels in the body. The message becomes the

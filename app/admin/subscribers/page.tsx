@@ -9,10 +9,12 @@ import { Notice } from '@/components/ui/notice';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TBody, Td, Th, THead } from '@/components/ui/table';
 import { subscriptionStatuses } from '@/db/schema';
+import { can } from '@/lib/auth/roles';
 import { UUID_RE } from '@/lib/ids';
 import { requirePageCtx } from '@/server/auth/session';
 import { listSubscribers, subscriberFacets, type SubscriberRow } from '@/server/subscribers/queries';
 import { SUBSCRIBER_FILTER_KEYS, subscriberListSchema } from '@/server/subscribers/schemas';
+import { ImportSubscribers } from './_components/import-subscribers';
 import { shortId, statusLabel, SubscriberStatus } from './_components/labels';
 
 export const metadata: Metadata = { title: 'Subscribers' };
@@ -78,6 +80,8 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
   const exportQs = new URLSearchParams(filters).toString();
   const deleted = typeof sp.deleted === 'string' && UUID_RE.test(sp.deleted) ? sp.deleted : null;
   const errors = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => i.message))];
+  const mayImport = can(ctx.actor.role, 'subscribers.manage');
+  const empty = page.items.length === 0 && !filtered && !paging.before && parsed.success;
 
   return (
     <>
@@ -177,6 +181,12 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
         </div>
       </Card>
 
+      {mayImport && (
+        <Card className="mb-6">
+          <ImportSubscribers keys={facets.vapidKeys.map((k) => ({ id: k.id, label: k.label, status: k.status }))} defaultOpen={empty} />
+        </Card>
+      )}
+
       {errors.length > 0 && (
         <Notice tone="error" className="mb-4" title="Those filters are not valid">
           {errors.join(' ')}
@@ -201,7 +211,7 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
               }
             >
               Visitors subscribe on the public page, <code className="font-mono">/</code>: they turn on notifications there and pick their topics. Share its
-              link where your audience already is.
+              link where your audience already is{mayImport ? ', or import the subscribers of an earlier setup above' : ''}.
             </EmptyState>
           )
         ) : (
