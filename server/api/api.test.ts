@@ -14,6 +14,7 @@ import { POST as notificationsRoute } from '../../app/api/v1/notifications/route
 import { GET as openapiRoute } from '../../app/api/openapi.json/route';
 import { POST as receiptsRoute } from '../../app/api/push/receipts/route';
 import { POST as subscribeRoute } from '../../app/api/push/subscriptions/route';
+import { GET as listTopicsRoute } from '../../app/api/v1/topics/route';
 import { POST as broadcastRoute } from '../../app/broadcast/route';
 import { campaigns, receipts, vapidKeys } from '../../db/schema';
 import { PushServiceServer } from '../../tests/push-service/server';
@@ -269,6 +270,7 @@ describe('notiflux-style signed tokens', () => {
       ['tampered claims', token(base).replace(/\.[^.]+\./, `.${b64({ ...base, topics: ['deals'] })}.`), 401, /not signed by a key/],
       ['no expiry', token({ sub: 'x', topics: ['news'], scope: 'broadcast' }), 401, /expiry/],
       ['wrong scope', token({ ...base, scope: 'subscribe' }), 403, /send/],
+      ['a scope notiflux does not have', token({ ...base, scope: 'send' }), 403, /send/],
       ['topic not in topics', token({ ...base, topics: ['deals'] }), 403, /do not include: news/],
     ];
     for (const [what, t, status, message] of cases) {
@@ -276,6 +278,12 @@ describe('notiflux-style signed tokens', () => {
       expect(res.status, what).toBe(status);
       expect(((await res.json()) as { error: { message: string } }).error.message, what).toMatch(message);
     }
+  });
+
+  it('never administers: a token claiming the "manage" scope is refused', async () => {
+    const res = await listTopicsRoute(req('/api/v1/topics', { auth: token({ sub: 'x', exp: exp(), topics: ['news'], scope: ['manage', 'broadcast'] }) }));
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/manage/);
   });
 
   it('stops working when its verification key is revoked', async () => {

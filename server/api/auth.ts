@@ -43,8 +43,9 @@ export async function authenticateToken(db: Db, token: string): Promise<Extract<
   const keys = await tokenVerifyKeys(db);
   try {
     const { claims, keyId } = verifyToken(token, keys);
-    // notiflux's "broadcast" scope is our "send"; "subscribe" stays as it is.
-    const scopes = [...new Set(claims.scope.map((s) => (s === 'broadcast' ? 'send' : s)))];
+    // Tokens speak notiflux's two scopes: "broadcast" is our "send", "subscribe" stays as it is.
+    // Anything else a token claims ("manage", "send", …) grants nothing: administration needs an API key.
+    const scopes = [...new Set(claims.scope.flatMap((s) => (s === 'broadcast' ? ['send'] : s === 'subscribe' ? ['subscribe'] : [])))];
     return { kind: 'token', fingerprint: keyId, subject: claims.sub ?? null, topics: claims.topics, scopes };
   } catch (e) {
     if (e instanceof TokenError) throw new AppError('unauthorized', e.message, { cause: e });
