@@ -40,6 +40,8 @@ const schema = z.object({
   SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
   /** `in-process`: the delivery worker runs inside the web process; `off`: run `npm run worker`. */
   WORKER: z.enum(['in-process', 'off']).default('in-process'),
+  /** How long a push service may take to answer one request before it counts as a timeout (retried). */
+  PUSH_TIMEOUT_SECONDS: z.coerce.number().min(1).max(120).default(30),
   /** Comma-separated push-service host patterns (see lib/push/allowlist.ts). */
   PUSH_ALLOWED_HOSTS: z.string().trim().optional(),
   LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(5),
