@@ -7,7 +7,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { unstable_rethrow } from 'next/navigation';
 import type { Permission } from '../lib/auth/roles';
-import { isAppError, type ErrorCode, type FieldErrors } from '../lib/errors';
+import { isAppError, isDatabaseUnavailable, type ErrorCode, type FieldErrors } from '../lib/errors';
 import { logger } from '../lib/logger';
 import { requireCtx } from './auth/session';
 import type { Ctx } from './context';
@@ -26,6 +26,10 @@ export type ActionState<T = unknown> = ActionResult<T> | null;
 export function toActionError(e: unknown, where: string): ActionError {
   if (isAppError(e)) return { code: e.code, message: e.message, fieldErrors: e.fieldErrors };
   const ref = randomUUID().slice(0, 8);
+  if (isDatabaseUnavailable(e)) {
+    logger.warn('action.database-unavailable', { action: where, ref, err: e });
+    return { code: 'unavailable', message: `The database is briefly unavailable (reference ${ref}). Nothing was saved; try again in a few seconds.` };
+  }
   logger.error('action.failed', { action: where, ref, err: e });
   return { code: 'internal', message: `Something went wrong on our side (reference ${ref}). Try again.` };
 }

@@ -4,7 +4,7 @@
  */
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { AppError, isAppError } from '../lib/errors';
+import { AppError, isAppError, isDatabaseUnavailable } from '../lib/errors';
 import { config } from '../lib/env';
 import { clientIp } from '../lib/http/client-ip';
 import { TokenBuckets } from '../lib/http/rate-limit';
@@ -22,6 +22,14 @@ export function jsonError(e: unknown, where: string): Response {
     return new Response(JSON.stringify(body), { status: e.status, headers });
   }
   const ref = randomUUID().slice(0, 8);
+  if (isDatabaseUnavailable(e)) {
+    // The database is down or restarting: worth a retry in a moment, not a server error.
+    logger.warn('http.database-unavailable', { where, ref, err: e });
+    return Response.json(
+      { error: { code: 'unavailable', message: `The service is briefly unavailable (reference ${ref}). Try again in a few seconds.` } },
+      { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': '5' } },
+    );
+  }
   logger.error('http.unhandled', { where, ref, err: e });
   return Response.json(
     { error: { code: 'internal', message: `Internal error (reference ${ref}).` } },
