@@ -8,6 +8,7 @@ import { AppError, isAppError, isDatabaseUnavailable } from '../lib/errors';
 import { config } from '../lib/env';
 import { clientIp } from '../lib/http/client-ip';
 import { TokenBuckets } from '../lib/http/rate-limit';
+import { textProblem } from '../lib/text';
 import { logger } from '../lib/logger';
 
 export function jsonError(e: unknown, where: string): Response {
@@ -77,11 +78,16 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new AppError('bad_request', 'The request body is empty.');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError('bad_request', 'The body is not valid JSON.');
   }
+  // NUL characters, unpaired surrogates and absurd nesting cannot be stored or serialised.
+  const problem = textProblem(value);
+  if (problem) throw new AppError('bad_request', problem);
+  return value;
 }
 
 /** Open to any origin: the public push API carries no cookies, so `*` exposes nothing. */

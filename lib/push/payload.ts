@@ -5,6 +5,7 @@
  * exactly what will be sent. Safe for the browser bundle (no Node imports).
  */
 import { z } from 'zod';
+import { textProblem } from '../text';
 import { MAX_PAYLOAD_BYTES, MAX_TTL_SECONDS, TOPIC_RE, URGENCIES } from './constants';
 
 const urlOrPath = (what: string) =>
@@ -46,6 +47,10 @@ export const notificationSchema = z.object({
   actions: z.array(actionSchema).max(2, 'At most two buttons.').default([]),
   /** Custom data handed to the service worker (notification.data.custom). */
   data: z.record(z.string(), z.unknown()).nullable().optional(),
+}).superRefine((v, ctx) => {
+  // Text the database and JSON consumers cannot take (NUL, unpaired surrogates, deep nesting).
+  const problem = textProblem(v, 'The notification');
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 export const deliveryOptionsSchema = z.object({

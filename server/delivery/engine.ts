@@ -41,7 +41,7 @@ export interface EngineDeps {
   log: Logger;
 }
 
-type DeliveryOutcome = 'sent' | 'retrying' | 'failed' | 'expired' | 'skipped';
+type DeliveryOutcome = 'queued' | 'sent' | 'retrying' | 'failed' | 'expired' | 'skipped';
 
 interface Claimed {
   subscription_id: string;
@@ -273,7 +273,14 @@ interface CampaignMessage {
   message_id: string | null;
 }
 
-async function sendChunk(deps: EngineDeps, campaignId: string, chunk: Claimed[], message: CampaignMessage, settings: DeliverySettings): Promise<ResultRow[]> {
+/**
+ * Sends a claimed chunk. `claimedAt` guards the lease: a row still waiting for a request slot
+ * when half the lease has passed is handed back (status queued, no attempt) instead of sent, so a
+ * slow but live worker never races another worker that takes over its expired claim — only
+ * requests already in flight when a worker dies can be repeated.
+ */
+async function sendChunk(deps: EngineDeps, campaignId: string, chunk: Claimed[], message: CampaignMessage, settings: DeliverySettings, claimedAt: number): Promise<ResultRow[]> {
+  const staleAfter = claimedAt + (leaseSeconds() * 1000) / 2;
   const signers = await deps.keyring.signers(chunk.flatMap((c) => (c.vapid_key_id ? [c.vapid_key_id] : [])));
   return Promise.all(
     chunk.map(async (c): Promise<ResultRow> => {
@@ -292,6 +299,7 @@ async function sendChunk(deps: EngineDeps, campaignId: string, chunk: Claimed[],
           const until = deps.gates.pausedUntil(c.push_service) || Date.now() + 1000;
           return { ...base, status: 'retrying', reason: 'Push service asked us to slow down (429).', next_attempt_at: new Date(until).toISOString(), attempted: false };
         }
+        if (Date.now() > staleAfter) return { ...base, status: 'queued', reason: null, attempted: false };
         // Each payload carries its own receipt reference, so the service worker can report back.
         const ref = makeRef(campaignId, c.subscription_id);
         const payload = message.message_id
@@ -348,9 +356,10 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
           outOfTime = true;
           return;
         }
+        const claimedAt = Date.now();
         const chunk = await claim(deps, job, chunkSize);
         if (!chunk.length) return;
-        const results = await sendChunk(deps, job.campaignId, chunk, message, settings);
+        const results = await sendChunk(deps, job.campaignId, chunk, message, settings, claimedAt);
         await flush(deps, job.campaignId, results);
         sent += results.filter((r) => r.status === 'sent').length;
       }

@@ -45,6 +45,7 @@ const ctx = () => makeCtx(database.db, { kind: 'system', label: 'cli' });
 describe.runIf(onPostgres && !unavailable)('PostgreSQL restarted mid-campaign', () => {
   beforeAll(async () => {
     process.env.WORKER_LEASE_SECONDS = '6';
+    process.env.PUSH_TIMEOUT_SECONDS = '2';
     process.env.QUEUE_MAINTENANCE_SECONDS = '2';
     process.env.RECONCILE_SECONDS = '2';
     pg = new PrivatePostgres();
