@@ -4,6 +4,7 @@
  *    scripts), so injected markup cannot run script even if something slipped past React's
  *    escaping: no inline handlers, no foreign scripts, no framing (clickjacking), no plugins, no
  *    <base> hijack, forms post only here;
+ *  - server actions posted from another origin are refused with 403;
  *  - for /admin: visitors without a valid session cookie go to sign-in, keeping where they were
  *    going. A convenience only: pages, actions and route handlers check the caller themselves
  *    (server/auth/session.ts), including whether the account is still enabled.
@@ -48,7 +49,32 @@ const admin = withAuth((req: NextRequestWithAuth) => withCsp(req), {
   pages: { signIn: '/login' },
 });
 
+/**
+ * Server actions are POSTs any page could make with the visitor's cookies. Next refuses a foreign
+ * Origin too, but with a 500 after logging an error; answer it here, plainly, with 403.
+ */
+function crossOriginAction(req: NextRequest): boolean {
+  if (req.method !== 'POST' || !req.headers.has('next-action')) return false;
+  const origin = req.headers.get('origin');
+  if (origin === null) return false; // as Next: very old browsers send none; cookies are SameSite=Lax anyway
+  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true; // "null" and other opaque origins
+  }
+}
+
+/** next.config.mjs `serverActions.bodySizeLimit`; Next answers a larger body with a 500. */
+const ACTION_BODY_LIMIT = 1024 * 1024;
+
 export default function proxy(req: NextRequest, event: NextFetchEvent) {
+  if (req.method === 'POST' && req.headers.has('next-action') && Number(req.headers.get('content-length') ?? 0) > ACTION_BODY_LIMIT) {
+    return new NextResponse('The request is too large (at most 1 MB).', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+  if (crossOriginAction(req)) {
+    return new NextResponse('Cross-origin request refused: server actions only accept calls from this site.', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
   if (req.nextUrl.pathname === '/admin' || req.nextUrl.pathname.startsWith('/admin/')) return admin(req as NextRequestWithAuth, event);
   return withCsp(req);
 }

@@ -5,6 +5,10 @@
  * exactly what will be sent. Safe for the browser bundle (no Node imports).
  */
 import { z } from 'zod';
+
+// No `new Function`: the dashboard's CSP forbids eval, and zod's probe for it would be reported as
+// a violation in the browser (this module runs in the composer).
+z.config({ jitless: true });
 import { textProblem } from '../text';
 import { MAX_PAYLOAD_BYTES, MAX_TTL_SECONDS, TOPIC_RE, URGENCIES } from './constants';
 
