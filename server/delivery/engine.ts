@@ -18,6 +18,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { rowsOf } from '../../db';
 import type { Boss } from '../../lib/queue/boss';
+import { isDatabaseUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { encodePayload, pointerPayload, type NotificationContent } from '../../lib/push/payload';
 import { messageToken, storeCampaignContent } from '../messages/store';
@@ -242,6 +243,25 @@ async function flush(deps: EngineDeps, campaignId: string, results: ResultRow[])
   return Number(r?.updated ?? 0);
 }
 
+/**
+ * `flush`, retried while the database is briefly unreachable (a restart, a failover: the first
+ * query on a pooled connection the restart cut fails). Losing a chunk's results would send it again
+ * once the claim expires, so it is worth waiting for — but only while the claim is still ours.
+ */
+async function flushRetrying(deps: EngineDeps, campaignId: string, results: ResultRow[], claimedAt: number): Promise<number> {
+  const until = claimedAt + leaseSeconds() * 1000 * 0.9;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await flush(deps, campaignId, results);
+    } catch (e) {
+      const wait = Math.min(4000, 100 * 2 ** attempt);
+      if (!isDatabaseUnavailable(e) || Date.now() + wait > until) throw e;
+      deps.log.warn('campaign.flush-retry', { campaignId, attempt, err: e });
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 function decide(result: SendResult, attempts: number, settings: DeliverySettings): Pick<ResultRow, 'status' | 'next_attempt_at'> {
   const attemptNo = attempts + 1;
   const retryAt = (ms: number) => ({ status: 'retrying' as const, next_attempt_at: new Date(Date.now() + ms).toISOString() });
@@ -360,7 +380,7 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
         const chunk = await claim(deps, job, chunkSize);
         if (!chunk.length) return;
         const results = await sendChunk(deps, job.campaignId, chunk, message, settings, claimedAt);
-        await flush(deps, job.campaignId, results);
+        await flushRetrying(deps, job.campaignId, results, claimedAt);
         sent += results.filter((r) => r.status === 'sent').length;
       }
     }),
