@@ -25,7 +25,7 @@ import { report, runSeed, seededRandom, sized, until } from './support';
 process.env.PUSH_TIMEOUT_SECONDS = '2';
 process.env.RECONCILE_SECONDS = '2';
 
-const N = sized(100, 1500);
+const N = sized(60, 1500);
 const MAX_ATTEMPTS = 5;
 const seed = runSeed();
 
