@@ -1,14 +1,86 @@
 /**
- * Runs before /admin routes: sends visitors without a valid session cookie to sign-in, keeping
- * where they were going. A convenience only: pages, actions and route handlers check the
- * caller themselves (server/auth/session.ts), including whether the account is still enabled.
+ * Runs before the dashboard's pages:
+ *  - a Content-Security-Policy with a fresh nonce per response (Next puts the nonce on its own
+ *    scripts), so injected markup cannot run script even if something slipped past React's
+ *    escaping: no inline handlers, no foreign scripts, no framing (clickjacking), no plugins, no
+ *    <base> hijack, forms post only here;
+ *  - server actions posted from another origin are refused with 403;
+ *  - for /admin: visitors without a valid session cookie go to sign-in, keeping where they were
+ *    going. A convenience only: pages, actions and route handlers check the caller themselves
+ *    (server/auth/session.ts), including whether the account is still enabled.
  */
-import { withAuth } from 'next-auth/middleware';
+import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
+import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
 import { deriveKey } from './lib/secrets';
 
-export default withAuth({
+export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === 'development'): string {
+  return [
+    `default-src 'self'`,
+    // 'strict-dynamic': scripts the nonced ones load (Next's chunks) are trusted; nothing else is.
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? ` 'unsafe-eval'` : ''}`,
+    // React sets style attributes; styles cannot run script.
+    `style-src 'self' 'unsafe-inline'`,
+    // Notification icons and images are anyone's https URLs (the composer previews them).
+    `img-src 'self' https: data: blob:`,
+    `font-src 'self' data:`,
+    `connect-src 'self'${dev ? ' ws: wss:' : ''}`,
+    `worker-src 'self'`,
+    `manifest-src 'self'`,
+    `object-src 'none'`,
+    `base-uri 'self'`,
+    `form-action 'self'`,
+    `frame-ancestors 'none'`,
+  ].join('; ');
+}
+
+function withCsp(req: NextRequest): NextResponse {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
+  const csp = contentSecurityPolicy(nonce);
+  // Next reads the nonce from the request's policy and applies it to the scripts it renders.
+  const headers = new Headers(req.headers);
+  headers.set('content-security-policy', csp);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set('content-security-policy', csp);
+  return res;
+}
+
+const admin = withAuth((req: NextRequestWithAuth) => withCsp(req), {
   secret: deriveKey('session').toString('base64url'),
   pages: { signIn: '/login' },
 });
 
-export const config = { matcher: ['/admin', '/admin/:path*'] };
+/**
+ * Server actions are POSTs any page could make with the visitor's cookies. Next refuses a foreign
+ * Origin too, but with a 500 after logging an error; answer it here, plainly, with 403.
+ */
+function crossOriginAction(req: NextRequest): boolean {
+  if (req.method !== 'POST' || !req.headers.has('next-action')) return false;
+  const origin = req.headers.get('origin');
+  if (origin === null) return false; // as Next: very old browsers send none; cookies are SameSite=Lax anyway
+  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true; // "null" and other opaque origins
+  }
+}
+
+/** next.config.mjs `serverActions.bodySizeLimit`; Next answers a larger body with a 500. */
+const ACTION_BODY_LIMIT = 1024 * 1024;
+
+export default function proxy(req: NextRequest, event: NextFetchEvent) {
+  if (req.method === 'POST' && req.headers.has('next-action') && Number(req.headers.get('content-length') ?? 0) > ACTION_BODY_LIMIT) {
+    return new NextResponse('The request is too large (at most 1 MB).', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+  if (crossOriginAction(req)) {
+    return new NextResponse('Cross-origin request refused: server actions only accept calls from this site.', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+  if (req.nextUrl.pathname === '/admin' || req.nextUrl.pathname.startsWith('/admin/')) return admin(req as NextRequestWithAuth, event);
+  return withCsp(req);
+}
+
+// The dashboard and its sign-in pages; route handlers answer JSON, CSV or files and set their own
+// headers. The public subscribe page (/) is left out for now: under this policy the real-Firefox
+// suite saw an earlier notification vanish from the service worker's list after unsubscribing —
+// not understood yet, so the page keeps X-Frame-Options (next.config.mjs) without a CSP.
+export const config = { matcher: ['/login', '/setup', '/admin', '/admin/:path*'] };

@@ -15,7 +15,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // start (NODE_EXTRA_CA_CERTS is read once, at process start): set it before vitest forks them.
 process.env.NODE_EXTRA_CA_CERTS = testTrustBundle();
 
-const integration = ['server/**/*.test.ts', 'app/**/*.test.ts', 'tests/integration/**/*.test.ts'];
+const integration = ['server/**/*.test.ts', 'app/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts', 'tests/security/**/*.test.ts'];
 
 export default defineConfig({
   resolve: {

@@ -40,6 +40,10 @@ const schema = z.object({
   SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
   /** `in-process`: the delivery worker runs inside the web process; `off`: run `npm run worker`. */
   WORKER: z.enum(['in-process', 'off']).default('in-process'),
+  /** How long a push service may take to answer one request before it counts as a timeout (retried). */
+  PUSH_TIMEOUT_SECONDS: z.coerce.number().min(1).max(120).default(30),
+  /** How long a worker may hold claimed deliveries (server/delivery/queues.ts reads it). */
+  WORKER_LEASE_SECONDS: z.coerce.number().int().min(5).default(120),
   /** Comma-separated push-service host patterns (see lib/push/allowlist.ts). */
   PUSH_ALLOWED_HOSTS: z.string().trim().optional(),
   LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(5),
@@ -63,6 +67,12 @@ const schema = z.object({
     }, 'must be the base64 of a PEM public key (cat es256_public.pem | base64)'),
   /** Skip running migrations at start (when a deploy step runs `npm run db:migrate`). */
   SKIP_MIGRATIONS: bool.default(false),
+}).superRefine((v, ctx) => {
+  // A worker starts no request after half its lease; the request must end before the lease does,
+  // or another worker takes the delivery over while it is still in flight and sends it twice.
+  if (v.WORKER_LEASE_SECONDS <= 2 * v.PUSH_TIMEOUT_SECONDS) {
+    ctx.addIssue({ code: 'custom', path: ['WORKER_LEASE_SECONDS'], message: `must be more than twice PUSH_TIMEOUT_SECONDS (${v.PUSH_TIMEOUT_SECONDS}), or a slow push request could be sent twice` });
+  }
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'DATA_DIR' | 'PGLITE_DIR'> & {

@@ -77,3 +77,38 @@ export function validationError(
 ): AppError {
   return new AppError('validation_failed', message, { fieldErrors: zodFieldErrors(issues) });
 }
+
+/**
+ * Connection-level failures of the database (the server is down, restarting, or refusing
+ * connections), found anywhere in the `cause` chain (Drizzle wraps driver errors). Callers answer
+ * these with 503 and Retry-After: the request may well succeed in a moment.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down)
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+
+export function isDatabaseUnavailable(e: unknown): boolean {
+  for (let cur = e, depth = 0; cur && depth < 6; depth++) {
+    const err = cur as { code?: unknown; errors?: unknown; cause?: unknown };
+    if (typeof err.code === 'string' && UNAVAILABLE_CODES.has(err.code)) return true;
+    // AggregateError (e.g. ECONNREFUSED on both ::1 and 127.0.0.1)
+    if (Array.isArray(err.errors) && err.errors.some((x) => isDatabaseUnavailable(x))) return true;
+    cur = err.cause;
+  }
+  return false;
+}

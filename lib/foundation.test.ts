@@ -24,6 +24,11 @@ describe('configuration', () => {
     for (const key of ['PORT', 'DATABASE_URL', 'PUSHDECK_SECRET', 'LOG_LEVEL']) expect(msg).toContain(`${key}:`);
     expect(msg).not.toContain('short-secret');
   });
+  it('keeps the worker lease above twice the push timeout (a slow request must end before a takeover)', () => {
+    expect(() => loadConfig({ WORKER_LEASE_SECONDS: '60', PUSH_TIMEOUT_SECONDS: '30' })).toThrow(/WORKER_LEASE_SECONDS: must be more than twice PUSH_TIMEOUT_SECONDS/);
+    expect(loadConfig({ WORKER_LEASE_SECONDS: '61', PUSH_TIMEOUT_SECONDS: '30' }).PUSH_TIMEOUT_SECONDS).toBe(30);
+    expect(loadConfig({}).WORKER_LEASE_SECONDS).toBe(120);
+  });
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).DATABASE_URL).toBeUndefined();
   });

@@ -2,7 +2,9 @@
 # `npm test`: every test, from a fresh clone.
 #  1. Debian packages npm cannot provide (Chromium, Firefox ESR);
 #  2. lint and type-check;
-#  3. unit tests, and the database tests on PGlite and on PostgreSQL at $TEST_DATABASE_URL;
+#  3. unit tests, and the database tests on PGlite and on PostgreSQL at $TEST_DATABASE_URL —
+#     the fast reliability and security runs included (tests/reliability, tests/security; the
+#     long ones are `npm run soak`);
 #  4. the production build, then end-to-end tests in Chromium, then push delivery to Firefox.
 # Without a reachable PostgreSQL the PostgreSQL half is skipped with a plain message, unless
 # REQUIRE_POSTGRES=1 (CI), which makes that a failure.

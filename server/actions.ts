@@ -7,7 +7,8 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { unstable_rethrow } from 'next/navigation';
 import type { Permission } from '../lib/auth/roles';
-import { isAppError, type ErrorCode, type FieldErrors } from '../lib/errors';
+import { AppError, isAppError, isDatabaseUnavailable, type ErrorCode, type FieldErrors } from '../lib/errors';
+import { textProblem } from '../lib/text';
 import { logger } from '../lib/logger';
 import { requireCtx } from './auth/session';
 import type { Ctx } from './context';
@@ -26,6 +27,10 @@ export type ActionState<T = unknown> = ActionResult<T> | null;
 export function toActionError(e: unknown, where: string): ActionError {
   if (isAppError(e)) return { code: e.code, message: e.message, fieldErrors: e.fieldErrors };
   const ref = randomUUID().slice(0, 8);
+  if (isDatabaseUnavailable(e)) {
+    logger.warn('action.database-unavailable', { action: where, ref, err: e });
+    return { code: 'unavailable', message: `The database is briefly unavailable (reference ${ref}). Nothing was saved; try again in a few seconds.` };
+  }
   logger.error('action.failed', { action: where, ref, err: e });
   return { code: 'internal', message: `Something went wrong on our side (reference ${ref}). Try again.` };
 }
@@ -52,16 +57,31 @@ const SECRET_FIELD = /pass|confirm|secret|token|private|key$/i;
 /** The form's values minus anything secret: passwords are never sent back to the page. */
 export function echoValues(fd: FormData): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(formObject(fd))) if (!SECRET_FIELD.test(k)) out[k] = v;
+  for (const [k, v] of Object.entries(formEntries(fd))) if (!SECRET_FIELD.test(k)) out[k] = v.replace(/\u0000/g, '');
   return out;
 }
 
 /** FormData → plain object (first value per key; Next's internal `$ACTION_` fields dropped). */
-export function formObject(fd: FormData): Record<string, string> {
+function formEntries(fd: FormData): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of fd.entries()) {
     if (k.startsWith('$ACTION') || k in out) continue;
     if (typeof v === 'string') out[k] = v;
   }
+  return out;
+}
+
+/**
+ * The form's fields for a service, refusing text the database cannot store (NUL characters,
+ * unpaired surrogates) with a validation error on that field.
+ */
+export function formObject(fd: FormData): Record<string, string> {
+  const out = formEntries(fd);
+  const fieldErrors: FieldErrors = {};
+  for (const [k, v] of Object.entries(out)) {
+    const problem = textProblem(v, 'This field');
+    if (problem) fieldErrors[k] = [problem];
+  }
+  if (Object.keys(fieldErrors).length) throw new AppError('validation_failed', 'Some fields hold characters that cannot be saved.', { fieldErrors });
   return out;
 }

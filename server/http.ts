@@ -4,10 +4,11 @@
  */
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { AppError, isAppError } from '../lib/errors';
+import { AppError, isAppError, isDatabaseUnavailable } from '../lib/errors';
 import { config } from '../lib/env';
 import { clientIp } from '../lib/http/client-ip';
 import { TokenBuckets } from '../lib/http/rate-limit';
+import { textProblem } from '../lib/text';
 import { logger } from '../lib/logger';
 
 export function jsonError(e: unknown, where: string): Response {
@@ -22,6 +23,14 @@ export function jsonError(e: unknown, where: string): Response {
     return new Response(JSON.stringify(body), { status: e.status, headers });
   }
   const ref = randomUUID().slice(0, 8);
+  if (isDatabaseUnavailable(e)) {
+    // The database is down or restarting: worth a retry in a moment, not a server error.
+    logger.warn('http.database-unavailable', { where, ref, err: e });
+    return Response.json(
+      { error: { code: 'unavailable', message: `The service is briefly unavailable (reference ${ref}). Try again in a few seconds.` } },
+      { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': '5' } },
+    );
+  }
   logger.error('http.unhandled', { where, ref, err: e });
   return Response.json(
     { error: { code: 'internal', message: `Internal error (reference ${ref}).` } },
@@ -69,11 +78,16 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new AppError('bad_request', 'The request body is empty.');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError('bad_request', 'The body is not valid JSON.');
   }
+  // NUL characters, unpaired surrogates and absurd nesting cannot be stored or serialised.
+  const problem = textProblem(value);
+  if (problem) throw new AppError('bad_request', problem);
+  return value;
 }
 
 /** Open to any origin: the public push API carries no cookies, so `*` exposes nothing. */

@@ -52,8 +52,11 @@ for (const [net, bits] of [
   PRIVATE.addSubnet(net, bits, 'ipv4');
 }
 for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible ::a.b.c.d
+  ['64:ff9b:1::', 48], // local-use NAT64
+  ['100::', 64], // discard
+  ['2001::', 32], // Teredo tunnels
+  ['2001:10::', 28], // ORCHID
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
@@ -75,6 +78,13 @@ export function isNonPublicAddress(ip: string): boolean {
     const hi = parseInt(hexMapped[1]!, 16);
     const lo = parseInt(hexMapped[2]!, 16);
     return PRIVATE.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
+  }
+  // 6to4 (2002::/16) carries an IPv4 address in its next 32 bits.
+  const sixToFour = /^2002:([0-9a-f]{1,4}):([0-9a-f]{1,4})(?::|$)/.exec(bare);
+  if (sixToFour) {
+    const hi = parseInt(sixToFour[1]!, 16);
+    const lo = parseInt(sixToFour[2]!, 16);
+    if (PRIVATE.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4')) return true;
   }
   return PRIVATE.check(bare, 'ipv6');
 }

@@ -5,6 +5,11 @@
  * exactly what will be sent. Safe for the browser bundle (no Node imports).
  */
 import { z } from 'zod';
+
+// No `new Function`: the dashboard's CSP forbids eval, and zod's probe for it would be reported as
+// a violation in the browser (this module runs in the composer).
+z.config({ jitless: true });
+import { textProblem } from '../text';
 import { MAX_PAYLOAD_BYTES, MAX_TTL_SECONDS, TOPIC_RE, URGENCIES } from './constants';
 
 const urlOrPath = (what: string) =>
@@ -46,6 +51,10 @@ export const notificationSchema = z.object({
   actions: z.array(actionSchema).max(2, 'At most two buttons.').default([]),
   /** Custom data handed to the service worker (notification.data.custom). */
   data: z.record(z.string(), z.unknown()).nullable().optional(),
+}).superRefine((v, ctx) => {
+  // Text the database and JSON consumers cannot take (NUL, unpaired surrogates, deep nesting).
+  const problem = textProblem(v, 'The notification');
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 export const deliveryOptionsSchema = z.object({

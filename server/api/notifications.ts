@@ -13,7 +13,7 @@ import type { Db } from '../../db';
 import { campaigns, topics, type Campaign } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { actionSchema, deliveryOptionsSchema, measurePayload, notificationSchema } from '../../lib/push/payload';
-import { apiPrincipal, inTx, type Ctx } from '../context';
+import { apiPrincipal, assertCan, inTx, type Ctx } from '../context';
 import { createCampaign, scheduleCampaignAt, sendCampaignNow } from '../campaigns/mutations';
 import { countAudience } from '../delivery/audience';
 import { SLUG_RE } from '../topics/schemas';
@@ -97,6 +97,8 @@ async function existing(db: Db, principal: string, key: string): Promise<ApiSend
 }
 
 export async function sendApiNotification(ctx: Ctx, body: unknown, idempotencyKey: string | null): Promise<ApiSendResult> {
+  // The scope first: a key without "send" learns nothing about the body, nor about earlier sends.
+  assertCan(ctx, 'campaigns.send');
   const parsed = v1NotificationSchema.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message);
   const v = parsed.data;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { audienceModes } from '../../db/schema';
+import { textProblem } from '../../lib/text';
 import { contentBytes, deliveryOptionsSchema, MAX_STORED_CONTENT_BYTES, measurePayload, notificationSchema } from '../../lib/push/payload';
 
 export const campaignInputSchema = z
@@ -18,6 +19,8 @@ export const campaignInputSchema = z
     storeOnServer: z.boolean().default(false),
   })
   .superRefine((v, ctx) => {
+    const nameProblem = textProblem(v.name, 'The name');
+    if (nameProblem) ctx.addIssue({ code: 'custom', path: ['name'], message: nameProblem });
     if (v.audience !== 'all' && v.topicIds.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['topicIds'], message: 'Choose at least one topic, or send to all subscribers.' });
     }

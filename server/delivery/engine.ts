@@ -18,6 +18,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { rowsOf } from '../../db';
 import type { Boss } from '../../lib/queue/boss';
+import { isDatabaseUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { encodePayload, pointerPayload, type NotificationContent } from '../../lib/push/payload';
 import { messageToken, storeCampaignContent } from '../messages/store';
@@ -41,7 +42,7 @@ export interface EngineDeps {
   log: Logger;
 }
 
-type DeliveryOutcome = 'sent' | 'retrying' | 'failed' | 'expired' | 'skipped';
+type DeliveryOutcome = 'queued' | 'sent' | 'retrying' | 'failed' | 'expired' | 'skipped';
 
 interface Claimed {
   subscription_id: string;
@@ -242,6 +243,25 @@ async function flush(deps: EngineDeps, campaignId: string, results: ResultRow[])
   return Number(r?.updated ?? 0);
 }
 
+/**
+ * `flush`, retried while the database is briefly unreachable (a restart, a failover: the first
+ * query on a pooled connection the restart cut fails). Losing a chunk's results would send it again
+ * once the claim expires, so it is worth waiting for — but only while the claim is still ours.
+ */
+async function flushRetrying(deps: EngineDeps, campaignId: string, results: ResultRow[], claimedAt: number): Promise<number> {
+  const until = claimedAt + leaseSeconds() * 1000 * 0.9;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await flush(deps, campaignId, results);
+    } catch (e) {
+      const wait = Math.min(4000, 100 * 2 ** attempt);
+      if (!isDatabaseUnavailable(e) || Date.now() + wait > until) throw e;
+      deps.log.warn('campaign.flush-retry', { campaignId, attempt, err: e });
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 function decide(result: SendResult, attempts: number, settings: DeliverySettings): Pick<ResultRow, 'status' | 'next_attempt_at'> {
   const attemptNo = attempts + 1;
   const retryAt = (ms: number) => ({ status: 'retrying' as const, next_attempt_at: new Date(Date.now() + ms).toISOString() });
@@ -273,7 +293,14 @@ interface CampaignMessage {
   message_id: string | null;
 }
 
-async function sendChunk(deps: EngineDeps, campaignId: string, chunk: Claimed[], message: CampaignMessage, settings: DeliverySettings): Promise<ResultRow[]> {
+/**
+ * Sends a claimed chunk. `claimedAt` guards the lease: a row still waiting for a request slot
+ * when half the lease has passed is handed back (status queued, no attempt) instead of sent, so a
+ * slow but live worker never races another worker that takes over its expired claim — only
+ * requests already in flight when a worker dies can be repeated.
+ */
+async function sendChunk(deps: EngineDeps, campaignId: string, chunk: Claimed[], message: CampaignMessage, settings: DeliverySettings, claimedAt: number): Promise<ResultRow[]> {
+  const staleAfter = claimedAt + (leaseSeconds() * 1000) / 2;
   const signers = await deps.keyring.signers(chunk.flatMap((c) => (c.vapid_key_id ? [c.vapid_key_id] : [])));
   return Promise.all(
     chunk.map(async (c): Promise<ResultRow> => {
@@ -292,6 +319,7 @@ async function sendChunk(deps: EngineDeps, campaignId: string, chunk: Claimed[],
           const until = deps.gates.pausedUntil(c.push_service) || Date.now() + 1000;
           return { ...base, status: 'retrying', reason: 'Push service asked us to slow down (429).', next_attempt_at: new Date(until).toISOString(), attempted: false };
         }
+        if (Date.now() > staleAfter) return { ...base, status: 'queued', reason: null, attempted: false };
         // Each payload carries its own receipt reference, so the service worker can report back.
         const ref = makeRef(campaignId, c.subscription_id);
         const payload = message.message_id
@@ -348,10 +376,11 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
           outOfTime = true;
           return;
         }
+        const claimedAt = Date.now();
         const chunk = await claim(deps, job, chunkSize);
         if (!chunk.length) return;
-        const results = await sendChunk(deps, job.campaignId, chunk, message, settings);
-        await flush(deps, job.campaignId, results);
+        const results = await sendChunk(deps, job.campaignId, chunk, message, settings, claimedAt);
+        await flushRetrying(deps, job.campaignId, results, claimedAt);
         sent += results.filter((r) => r.status === 'sent').length;
       }
     }),

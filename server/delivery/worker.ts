@@ -6,6 +6,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { isDatabaseUnavailable } from '../../lib/errors';
 import { logger } from '../../lib/logger';
 import type { Runtime } from '../runtime';
 import { processSender } from '../push/deliver';
@@ -39,7 +40,9 @@ export async function startDeliveryWorker(rt: Runtime): Promise<DeliveryWorker> 
       try {
         await fn(job.data);
       } catch (err) {
-        log.error('job.failed', { queue: name, jobId: job.id, err });
+        // The database going away mid-job is expected during restarts: the job is retried.
+        if (isDatabaseUnavailable(err)) log.warn('job.database-unavailable', { queue: name, jobId: job.id, err });
+        else log.error('job.failed', { queue: name, jobId: job.id, err });
         throw err; // pg-boss retries it
       }
     }
@@ -52,7 +55,8 @@ export async function startDeliveryWorker(rt: Runtime): Promise<DeliveryWorker> 
 
   // Re-drive anything a previous run left behind, then keep doing so periodically.
   const every = Math.max(2, Number(process.env.RECONCILE_SECONDS ?? 30) || 30) * 1000;
-  const tick = () => rt.boss.send(QUEUES.reconcile, {}, { singletonKey: 'reconcile' }).catch((err) => log.error('reconcile.enqueue-failed', { err }));
+  const tick = () =>
+    rt.boss.send(QUEUES.reconcile, {}, { singletonKey: 'reconcile' }).catch((err) => (isDatabaseUnavailable(err) ? log.warn : log.error)('reconcile.enqueue-failed', { err }));
   const first = setTimeout(tick, 1000);
   const timer = setInterval(tick, every);
   first.unref();

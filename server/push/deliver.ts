@@ -7,6 +7,7 @@ import 'server-only';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { subscriptions } from '../../db/schema';
+import { config } from '../../lib/env';
 import { configuredAllowlist } from '../../lib/push/allowlist';
 import { PushSender, type PushMessage, type SendResult } from '../../lib/push/sender';
 import { Keyring } from '../vapid/keys';
@@ -71,6 +72,6 @@ const g = globalThis as unknown as { __pushdeckSender?: PushSender };
 
 /** The process's sender: one connection pool per push-service origin, shared by every send. */
 export function processSender(): PushSender {
-  g.__pushdeckSender ??= new PushSender({ allowlist: configuredAllowlist() });
+  g.__pushdeckSender ??= new PushSender({ allowlist: configuredAllowlist(), timeoutMs: config().PUSH_TIMEOUT_SECONDS * 1000 });
   return g.__pushdeckSender;
 }

@@ -14,7 +14,7 @@ export const subscriberFiltersShape = {
   topic: opt(z.uuid({ message: 'Pick a topic from the list.' })),
   status: opt(z.enum(subscriptionStatuses, { message: 'Pick a status from the list.' })),
   /** The push service's exact host, as stored (e.g. fcm.googleapis.com). */
-  pushService: opt(z.string().trim().min(1).max(253)),
+  pushService: opt(z.string().trim().min(1).max(253).regex(/^[a-z0-9.:[\]-]+$/i, { message: 'Pick a push service from the list.' })),
   vapidKeyId: opt(z.uuid({ message: 'Pick a key from the list.' })),
   createdFrom: opt(z.iso.date({ message: 'Use a date like 2025-01-31.' })),
   createdTo: opt(z.iso.date({ message: 'Use a date like 2025-01-31.' })),

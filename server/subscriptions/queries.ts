@@ -7,7 +7,8 @@ import { assertCan, type Ctx } from '../context';
 /** Active subscribers for the composer's "send a test" picker: newest first, by id prefix or push service. */
 export async function searchSubscribersForTest(ctx: Ctx, q: string): Promise<{ id: string; label: string }[]> {
   assertCan(ctx, 'campaigns.send');
-  const term = q.trim().toLowerCase();
+  // A search box: characters the database cannot compare (NUL, unpaired surrogates) are dropped.
+  const term = q.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '').trim().toLowerCase();
   const rows = await ctx.db
     .select({ id: subscriptions.id, pushService: subscriptions.pushService, createdAt: subscriptions.createdAt, userAgent: subscriptions.userAgent })
     .from(subscriptions)

@@ -57,7 +57,11 @@ export const subscribeSchema = z.object({
 });
 
 export const endpointSchema = z.object({
-  endpoint: z.string({ error: 'endpoint is required.' }).min(1).max(MAX_ENDPOINT_LENGTH),
+  endpoint: z
+    .string({ error: 'endpoint is required.' })
+    .min(1)
+    .max(MAX_ENDPOINT_LENGTH)
+    .refine((v) => URL.canParse(v) && new URL(v).protocol === 'https:', 'endpoint must be the https URL of a push subscription.'),
 });
 
 export type SubscribeInput = z.infer<typeof subscribeSchema>;

@@ -3,6 +3,7 @@
  * own connection. Each probe has a deadline so a hung database yields 503, not a hung request.
  */
 import { sql } from 'drizzle-orm';
+import { isDatabaseUnavailable } from '../../lib/errors';
 import { currentInboxHub } from '../inbox/hub';
 import { getRuntime } from '../runtime';
 
@@ -28,16 +29,19 @@ export async function checkHealth(): Promise<Health> {
     out.database.error = out.queue.error = (e as Error).message;
     return out;
   }
+  // After a database restart the first query on each pooled connection fails once (the restart cut
+  // it); one retry on a fresh connection keeps health from flapping back to 503 once it is up.
+  const probe = async <T>(fn: () => Promise<T>) => fn().catch((e: unknown) => (isDatabaseUnavailable(e) ? fn() : Promise.reject(e)));
   const t0 = performance.now();
   try {
-    await withTimeout(rt.database.db.execute(sql`select 1`), 3000, 'database');
+    await withTimeout(probe(() => rt.database.db.execute(sql`select 1`)), 3000, 'database');
     out.database = { ok: true, kind: rt.database.kind, latencyMs: Math.round(performance.now() - t0) };
   } catch (e) {
     out.database = { ok: false, kind: rt.database.kind, error: (e as Error).message };
   }
   const t1 = performance.now();
   try {
-    await withTimeout(rt.boss.getQueue('system.housekeeping'), 3000, 'queue');
+    await withTimeout(probe(() => rt.boss.getQueue('system.housekeeping')), 3000, 'queue');
     out.queue = { ok: true, latencyMs: Math.round(performance.now() - t1) };
   } catch (e) {
     out.queue = { ok: false, error: (e as Error).message };

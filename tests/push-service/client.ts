@@ -103,6 +103,10 @@ export class PushServiceClient implements PushServiceControl {
     await this.call('PUT', `/_control/subscribers/${encodeURIComponent(subscriberId)}/behaviour`, behaviour);
   }
 
+  async setBehaviours(subscriberId: string, behaviours: Behaviour[]): Promise<void> {
+    await this.call('PUT', `/_control/subscribers/${encodeURIComponent(subscriberId)}/behaviours`, behaviours);
+  }
+
   async reset(): Promise<void> {
     await this.call('POST', '/_control/reset');
   }

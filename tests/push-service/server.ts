@@ -159,7 +159,8 @@ export class PushServiceServer implements PushServiceControl {
   private currentOrigin: string | undefined;
   private readonly browsers = new BrowserPushHub((channelId) => `${this.origin}/wpush/${channelId}`, decodeP256Point);
   private readonly subscribers = new Map<string, Subscriber>();
-  private readonly behaviours = new Map<string, ActiveBehaviour>();
+  /** Per subscriber or channel: the behaviours still to apply, in order. */
+  private readonly behaviours = new Map<string, ActiveBehaviour[]>();
   private readonly messageLog = new Map<string, PushMessage[]>();
   private allMessageLog: PushMessage[] = [];
   private requestLog: PushRequestRecord[] = [];
@@ -328,7 +329,19 @@ export class PushServiceServer implements PushServiceControl {
     if (!this.browsers.channel(subscriberId)) this.subscriber(subscriberId);
     const parsed = parseBehaviour(behaviour);
     if (parsed === null) this.behaviours.delete(subscriberId);
-    else this.behaviours.set(subscriberId, { behaviour: parsed, remaining: parsed.times ?? Infinity });
+    else this.behaviours.set(subscriberId, [{ behaviour: parsed, remaining: parsed.times ?? Infinity }]);
+  }
+
+  setBehaviours(subscriberId: string, behaviours: Behaviour[]): void {
+    if (!this.browsers.channel(subscriberId)) this.subscriber(subscriberId);
+    if (!Array.isArray(behaviours)) throw new Error('Behaviours must be an array');
+    const script = behaviours.map((b) => {
+      const parsed = parseBehaviour(b);
+      if (parsed === null) throw new Error('A behaviour script cannot hold null');
+      return { behaviour: parsed, remaining: parsed.times ?? 1 };
+    });
+    if (script.length) this.behaviours.set(subscriberId, script);
+    else this.behaviours.delete(subscriberId);
   }
 
   reset(): void {
@@ -392,6 +405,22 @@ export class PushServiceServer implements PushServiceControl {
 
     const active = this.takeBehaviour(id);
     if (active) {
+      if ('hang' in active) {
+        // The request is recorded when it arrives; the client's timeout ends it.
+        record.reason = 'behaviour';
+        this.requestLog.push(record);
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            this.sleepers.delete(wake);
+            resolve();
+          };
+          this.sleepers.add(wake);
+          if (req.socket.destroyed) wake();
+          else req.socket.once('close', wake);
+        });
+        req.socket.destroy();
+        return;
+      }
       if ('reset' in active) {
         record.reason = 'behaviour';
         this.requestLog.push(record);
@@ -404,6 +433,7 @@ export class PushServiceServer implements PushServiceControl {
       } else {
         record.reason = 'behaviour';
         const headers: Record<string, string> = 'retryAfter' in active ? { 'Retry-After': String(active.retryAfter) } : {};
+        if ('retryAfter' in active) record.retryAfter = active.retryAfter;
         const message = `Injected by setBehaviour: ${active.status} ${STATUS_CODES[active.status] ?? ''}`.trim();
         return this.reject(res, record, new Rejection(active.status, BEHAVIOUR_ERRNO[active.status] ?? ERRNO.internal, message, headers), false);
       }
@@ -478,10 +508,12 @@ export class PushServiceServer implements PushServiceControl {
 
   /** The subscriber's behaviour for this request, counting it against `times`. */
   private takeBehaviour(id: string): Behaviour | undefined {
-    const active = this.behaviours.get(id);
-    if (!active) return undefined;
+    const script = this.behaviours.get(id);
+    const active = script?.[0];
+    if (!script || !active) return undefined;
     active.remaining -= 1;
-    if (active.remaining <= 0) this.behaviours.delete(id);
+    if (active.remaining <= 0) script.shift();
+    if (!script.length) this.behaviours.delete(id);
     return active.behaviour;
   }
 
@@ -531,7 +563,7 @@ export class PushServiceServer implements PushServiceControl {
         this.reset();
         return sendEmpty(res, 204);
       }
-      const sub = /^(GET|PUT) \/_control\/subscribers\/([^/]+)\/(messages|behaviour)$/.exec(route);
+      const sub = /^(GET|PUT) \/_control\/subscribers\/([^/]+)\/(messages|behaviours?)$/.exec(route);
       const [, method, id, what] = sub ?? [];
       if (id && method === 'GET' && what === 'messages') return sendJson(res, 200, { messages: this.messages(id) });
       if (id && method === 'PUT' && what === 'behaviour') {
@@ -543,6 +575,17 @@ export class PushServiceServer implements PushServiceControl {
           throw new BadRequest(errorMessage(err));
         }
         this.setBehaviour(id, behaviour);
+        return sendEmpty(res, 204);
+      }
+      if (id && method === 'PUT' && what === 'behaviours') {
+        if (!this.browsers.channel(id)) this.subscriber(id);
+        try {
+          const list = parseJson(body);
+          if (!Array.isArray(list)) throw new Error('Body must be an array of behaviours');
+          this.setBehaviours(id, list as Behaviour[]);
+        } catch (err) {
+          throw new BadRequest(errorMessage(err));
+        }
         return sendEmpty(res, 204);
       }
       throw new NotFound(`No control route ${route}`);
@@ -684,6 +727,7 @@ function parseBehaviour(value: unknown): Behaviour | null {
   if (times !== undefined && !(Number.isInteger(times) && (times as number) > 0)) throw invalid();
   const withTimes = times === undefined ? {} : { times: times as number };
   if (value.reset === true) return { reset: true, ...withTimes };
+  if (value.hang === true) return { hang: true, ...withTimes };
   if (typeof value.delayMs === 'number' && value.delayMs >= 0 && value.status === undefined) {
     return { delayMs: value.delayMs, ...withTimes };
   }

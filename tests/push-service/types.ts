@@ -41,6 +41,8 @@ export interface PushRequestRecord {
   status: number;
   /** Why the request was rejected, or 'behaviour' when fault injection answered it. */
   reason?: string;
+  /** The Retry-After (seconds) answered with a 429. */
+  retryAfter?: number;
   headers: { ttl: string | null; urgency: string | null; topic: string | null; contentEncoding: string | null };
   /** Present once the Authorization header held a decodable JWT (its signature may still be bad). */
   vapid?: VapidInfo;
@@ -65,8 +67,10 @@ export type ErrorBehaviour = { status: 400 | 403 | 404 | 410 | 413 | 500 | 503; 
 export type RateLimitBehaviour = { status: 429; retryAfter: number; times?: number };
 export type DelayBehaviour = { delayMs: number; times?: number };
 export type ResetBehaviour = { reset: true; times?: number };
+/** Never answers: holds the request until the client gives up (a timeout), and accepts nothing. */
+export type HangBehaviour = { hang: true; times?: number };
 /** Fault injection for one subscriber or browser channel; `times` defaults to every following request. */
-export type Behaviour = ErrorBehaviour | RateLimitBehaviour | DelayBehaviour | ResetBehaviour;
+export type Behaviour = ErrorBehaviour | RateLimitBehaviour | DelayBehaviour | ResetBehaviour | HangBehaviour;
 
 export interface RequestFilter {
   subscriberId?: string;
@@ -147,6 +151,11 @@ export interface PushServiceControl {
   requests(filter?: RequestFilter): MaybePromise<PushRequestRecord[]>;
   waitForMessages(subscriberId: string, count: number, timeoutMs?: number): Promise<PushMessage[]>;
   setBehaviour(subscriberId: string, behaviour: Behaviour | null): MaybePromise<void>;
+  /**
+   * A script: the subscriber's next requests get these behaviours in order (each for its `times`,
+   * default 1 here), then normal service. Replaces any behaviour set before.
+   */
+  setBehaviours(subscriberId: string, behaviours: Behaviour[]): MaybePromise<void>;
   /**
    * Forgets messages (a browser's undelivered ones included), requests, behaviours and browser
    * sessions; subscribers and browser registrations stay valid.

@@ -336,6 +336,34 @@ describe('PushServiceServer in process', () => {
       expect(server.messages(id).map((m) => m.plaintext)).toEqual(['after']);
     });
 
+    it('follows a script of behaviours in order, then answers normally', async () => {
+      const { id, subscription } = subscribe();
+      server.setBehaviours(id, [{ status: 503 }, { status: 429, retryAfter: 3, times: 2 }, { reset: true }]);
+      expect((await sendRejection(subscription, 'a')).statusCode).toBe(503);
+      expect((await sendRejection(subscription, 'b')).headers?.['retry-after']).toBe('3');
+      expect((await sendRejection(subscription, 'c')).statusCode).toBe(429);
+      expect((await sendRejection(subscription, 'd')).code).toBe('ECONNRESET');
+      expect((await send(subscription, 'e')).statusCode).toBe(201);
+      expect(server.requests({ subscriberId: id }).map((r) => [r.status, r.retryAfter])).toEqual([
+        [503, undefined],
+        [429, 3],
+        [429, 3],
+        [0, undefined],
+        [201, undefined],
+      ]);
+      expect(server.messages(id).map((m) => m.plaintext)).toEqual(['e']);
+    });
+
+    it('hangs without answering until the client gives up, accepting nothing', async () => {
+      const { id, subscription } = subscribe();
+      server.setBehaviours(id, [{ hang: true }]);
+      const rejected = await sendRejection(subscription, 'never', { timeout: 300 });
+      expect(rejected.statusCode).toBeUndefined();
+      expect(server.requests({ subscriberId: id })).toEqual([expect.objectContaining({ status: 0, reason: 'behaviour' })]);
+      expect((await send(subscription, 'after')).statusCode).toBe(201);
+      expect(server.messages(id).map((m) => m.plaintext)).toEqual(['after']);
+    });
+
     it('refuses behaviours for unknown subscribers or of unknown shape', () => {
       const { id } = subscribe();
       expect(() => server.setBehaviour('nope', { status: 500 })).toThrow(/No such subscriber/);

@@ -21,7 +21,9 @@ export const GET = route(
     const url = new URL(req.url);
     const raw = url.searchParams.get('topics') ?? '';
     const slugs = [...new Set(raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))];
-    if (slugs.length > 50 || slugs.some((s) => s.length > 64)) throw new AppError('bad_request', 'topics is a comma-separated list of at most 50 topic slugs.');
+    if (slugs.length > 50 || slugs.some((s) => !/^[a-z0-9-]{1,64}$/.test(s))) {
+      throw new AppError('bad_request', 'topics is a comma-separated list of at most 50 topic slugs (lowercase letters, digits and hyphens).');
+    }
     const database = await getDatabase();
     const hub = inboxHub(database);
     await hub.start();

@@ -1,0 +1,243 @@
+/**
+ * Security over real HTTP against the production build:
+ *  - the access matrix: every server action, route handler method and admin page, called as
+ *    anonymous, each role and each API key scope, is allowed or denied exactly as the role table
+ *    says (e2e/support/access.ts → lib/auth/roles.ts); a new action, route or page without an
+ *    entry fails the test;
+ *  - server actions refuse cross-origin calls and hostile input (NUL, HTML, huge values) with a
+ *    validation error, never a server error;
+ *  - session cookies are HttpOnly and SameSite, and Secure behind https;
+ *  - security headers (CSP with a nonce, frame-ancestors, referrer policy, nosniff);
+ *  - neither the client bundle nor any rendered page carries private key material.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import { generateKeyPair } from '../lib/push/p256';
+import { baseURL } from '../playwright.config';
+import { ACTIONS, allowed, PAGES, ROUTES, type Principal, type Rule } from './support/access';
+import { callAction, deniedAction, discoverActions, errorCode, INVALID_ARG, INVALID_FORM, type ActionInfo } from './support/actions';
+import { apiLogin, OWNER } from './support/auth';
+
+const root = path.resolve(import.meta.dirname, '..');
+const appDir = path.join(root, 'app');
+const walk = (dir: string): string[] => (readdirSync(dir, { recursive: true }) as string[]).map((f) => path.join(dir, f));
+/** app/(auth)/login/page.tsx → /login */
+const urlOf = (file: string) => `/${path.relative(appDir, path.dirname(file)).split(path.sep).filter((s) => s && !/^\(.*\)$/.test(s)).join('/')}`;
+
+function discoverRoutes(): string[] {
+  const out: string[] = [];
+  for (const file of walk(appDir).filter((f) => f.endsWith(`${path.sep}route.ts`))) {
+    const src = readFileSync(file, 'utf8');
+    const methods = new Set<string>();
+    for (const m of src.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE|OPTIONS|HEAD)\b/g)) methods.add(m[1]!);
+    for (const m of src.matchAll(/export\s*\{([^}]*)\}/g)) for (const n of m[1]!.matchAll(/as\s+(GET|POST|PUT|PATCH|DELETE|OPTIONS|HEAD)\b/g)) methods.add(n[1]!);
+    for (const method of methods) out.push(`${method} ${urlOf(file)}`);
+  }
+  return out.sort();
+}
+
+const discoverPages = () => walk(appDir).filter((f) => f.endsWith(`${path.sep}page.tsx`)).map(urlOf).sort();
+
+let owner: APIRequestContext;
+const principals: { who: Principal; ctx: APIRequestContext; bearer?: string }[] = [];
+let actions: ActionInfo[];
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  actions = discoverActions();
+  owner = await playwrightRequest.newContext({ baseURL });
+  await apiLogin(owner, OWNER.email, OWNER.password);
+  const byName = (n: string) => actions.find((a) => a.name === n)!;
+  const run = Date.now().toString(36);
+  principals.push({ who: { name: 'anonymous', kind: 'anonymous' }, ctx: await playwrightRequest.newContext({ baseURL }) });
+  principals.push({ who: { name: 'owner', kind: 'user', role: 'owner' }, ctx: owner });
+  for (const role of ['admin', 'marketer', 'viewer'] as const) {
+    const email = `matrix-${role}-${run}@e2e.test`;
+    const r = await callAction(owner, byName('createUserAction'), { form: { email, name: `Matrix ${role}`, password: 'matrix-password-123', role } });
+    expect(r.text, `creating the ${role}`).toContain('"ok":true');
+    const ctx = await playwrightRequest.newContext({ baseURL });
+    await apiLogin(ctx, email, 'matrix-password-123');
+    principals.push({ who: { name: role, kind: 'user', role }, ctx });
+  }
+  for (const scope of ['send', 'manage'] as const) {
+    const r = await callAction(owner, byName('createApiKeyAction'), { form: { name: `matrix-${scope}-${run}`, scopes: scope, expiresAt: '' } });
+    const key = /"key":"(pd_[^"]+)"/.exec(r.text)?.[1];
+    expect(key, `creating the ${scope} key: ${r.text.slice(0, 300)}`).toBeTruthy();
+    principals.push({ who: { name: `api key (${scope})`, kind: 'api-key', scopes: [scope] }, ctx: await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${key}` } }), bearer: key });
+  }
+});
+
+test.afterAll(async () => {
+  for (const p of principals) await p.ctx.dispose();
+});
+
+test('every action, route and page has an entry in the access table', () => {
+  expect(actions.map((a) => a.name).sort()).toEqual(Object.keys(ACTIONS).sort());
+  expect(discoverRoutes()).toEqual(Object.keys(ROUTES).sort());
+  expect(discoverPages()).toEqual(Object.keys(PAGES).sort());
+});
+
+test('every action, route and page allows and denies exactly as the role table says', async () => {
+  test.setTimeout(240_000);
+  const mismatches: string[] = [];
+  let checks = 0;
+  const judge = async (what: string, rule: Rule, probe: (p: (typeof principals)[number]) => Promise<{ denied: boolean; status: number }>, alike = true) => {
+    const seen: number[] = [];
+    for (const p of principals) {
+      const r = await probe(p);
+      checks++;
+      seen.push(r.status);
+      if ('public' in rule) {
+        if (r.status === 401 || (r.status === 403 && !what.includes('receipts') && !what.includes('messages'))) mismatches.push(`${what} refused ${p.who.name} (${r.status}) but is public`);
+      } else if (r.denied === allowed(rule, p.who)) {
+        mismatches.push(`${what}: ${p.who.name} was ${r.denied ? 'denied' : 'allowed'} (${r.status}) but the table says ${allowed(rule, p.who) ? 'allow' : 'deny'}`);
+      }
+    }
+    // Public doors answer everyone alike (pages may differ: sign-in sends signed-in users on).
+    if (alike && 'public' in rule && new Set(seen).size > 1) mismatches.push(`${what} answered differently by caller: ${seen.join(', ')}`);
+  };
+
+  for (const a of actions) {
+    await judge(`action ${a.name}`, ACTIONS[a.name]!, async (p) => {
+      const r = await callAction(p.ctx, a);
+      return { denied: deniedAction(r), status: r.status };
+    });
+  }
+  const sample = '0190f0f0-0000-7000-8000-000000000000';
+  for (const key of discoverRoutes()) {
+    const [method, pattern] = key.split(' ') as [string, string];
+    let url = pattern.replace(/\[\.\.\.[^\]]+\]/, 'session').replace(/\[[^\]]+\]/g, sample);
+    if (pattern === '/api/inbox') url += '?topics=nothing-here';
+    await judge(key, ROUTES[key]!, async (p) => {
+      const res = await p.ctx.fetch(url, { method, headers: { 'content-type': 'application/json' }, data: method === 'GET' || method === 'OPTIONS' ? undefined : '{}', maxRedirects: 0 });
+      await res.body().catch(() => null);
+      const to = res.headers().location ?? '';
+      const toSignIn = res.status() >= 300 && res.status() < 400 && to.includes('/login');
+      return { denied: res.status() === 401 || res.status() === 403 || toSignIn, status: res.status() };
+    });
+  }
+  for (const pattern of discoverPages()) {
+    await judge(`page ${pattern}`, PAGES[pattern]!, async (p) => {
+      const res = await p.ctx.get(pattern.replace(/\[[^\]]+\]/g, sample), { maxRedirects: 0 });
+      const to = res.headers().location ?? '';
+      const denied = res.status() === 403 || (res.status() >= 300 && res.status() < 400 && to.includes('/login'));
+      // Public pages redirect by state (setup is closed once an owner exists): same for everyone.
+      return { denied: 'public' in PAGES[pattern]! ? false : denied, status: res.status() };
+    }, false);
+  }
+  console.info(`access matrix: ${actions.length} actions, ${discoverRoutes().length} route methods, ${discoverPages().length} pages × ${principals.length} callers = ${checks} checks`);
+  expect(mismatches).toEqual([]);
+});
+
+test('server actions refuse calls from another origin, and nothing happens', async () => {
+  const create = actions.find((a) => a.name === 'createTopicAction')!;
+  const slug = `xorigin-${Date.now().toString(36)}`;
+  for (const origin of ['https://evil.example', 'null', `${baseURL.replace('127.0.0.1', 'localhost')}`]) {
+    const r = await callAction(owner, create, { form: { slug, name: 'Cross origin', description: '', isPublic: 'true' }, origin });
+    expect(r.status, `origin ${origin}`).toBe(403);
+    expect(r.text).toMatch(/Cross-origin request refused/);
+  }
+  const topics = (await (await owner.get('/api/push/topics')).json()) as { topics: { slug: string }[] };
+  expect(topics.topics.map((t) => t.slug)).not.toContain(slug);
+  // The same call from the app's own origin works (the refusal above was about the origin).
+  const ok = await callAction(owner, create, { form: { slug, name: 'Same origin', description: '', isPublic: 'false' } });
+  expect(ok.text).toContain('"ok":true');
+});
+
+test('server actions answer hostile input with a validation error, never a server error', async () => {
+  test.setTimeout(120_000);
+  const hostile = ['a\u0000b', '\ud800', `<script>alert(1)</script>`, `'; drop table users; --`, 'x'.repeat(50_000), '\u202e\u200b🎉'];
+  const codes = new Map<string, number>();
+  for (const a of actions.filter((x) => x.form && x.name !== 'createOwnerAction')) {
+    for (const value of hostile) {
+      const form = Object.fromEntries(Object.keys(INVALID_FORM).map((k) => [k, value]));
+      const r = await callAction(owner, a, { form });
+      const code = errorCode(r.text);
+      expect(code, `${a.name} with ${JSON.stringify(value.slice(0, 30))}: ${r.status} ${r.text.slice(0, 200)}`).not.toBeNull();
+      expect(code).not.toBe('internal');
+      codes.set(code!, (codes.get(code!) ?? 0) + 1);
+    }
+  }
+  for (const a of actions.filter((x) => !x.form)) {
+    for (const value of hostile) {
+      const r = await callAction(owner, a, { arg: a.name in INVALID_ARG ? { campaign: { content: { title: value } }, audience: value, subscriptionId: value } : value });
+      if (a.name === 'findTestSubscribersAction') expect(r.text).toContain('"ok":true');
+      else expect(errorCode(r.text), `${a.name}: ${r.text.slice(0, 200)}`).toMatch(/validation_failed|bad_request|not_found|unprocessable/);
+    }
+  }
+  // Over the 1 MB body limit: refused before the action runs.
+  const huge = await callAction(owner, actions.find((a) => a.name === 'createTopicAction')!, { form: { slug: 'huge', name: 'x'.repeat(1_200_000) } });
+  expect(huge.status).toBe(413);
+  expect((await owner.get('/api/health')).status()).toBe(200);
+  console.info(`hostile action input: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+});
+
+test('session cookies are HttpOnly and SameSite, and Secure behind https', async () => {
+  for (const proto of ['http', 'https']) {
+    const ctx = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: proto === 'https' ? { 'x-forwarded-proto': 'https' } : {} });
+    const csrfRes = await ctx.get('/api/auth/csrf');
+    const csrf = (await csrfRes.json()) as { csrfToken: string };
+    const res = await ctx.post('/api/auth/callback/credentials', { form: { csrfToken: csrf.csrfToken, email: OWNER.email, password: OWNER.password, json: 'true' }, maxRedirects: 0 });
+    const cookies = res.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
+    const session = cookies.find((c) => /session-token=/.test(c));
+    expect(session, `${proto}: ${cookies.join(' | ')}`).toBeTruthy();
+    expect(session).toMatch(/;\s*HttpOnly/i);
+    expect(session).toMatch(/;\s*SameSite=Lax/i);
+    if (proto === 'https') expect(session).toMatch(/^__Secure-.*;\s*Secure/i);
+    else expect(session).not.toMatch(/;\s*Secure/i);
+    await ctx.dispose();
+  }
+});
+
+test('pages carry a nonce CSP, frame-ancestors, a referrer policy and nosniff', async () => {
+  const anonymous = principals.find((p) => p.who.kind === 'anonymous')!.ctx;
+  for (const [url, ctx] of [['/login', anonymous], ['/admin', owner], ['/admin/campaigns/new', owner], ['/admin/users', owner]] as const) {
+    const res = await ctx.get(url, { maxRedirects: 0 });
+    expect(res.status(), url).toBe(200);
+    const h = res.headers();
+    const csp = h['content-security-policy'] ?? '';
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce, `${url}: ${csp}`).toBeTruthy();
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    expect(h['x-frame-options']).toBe('DENY');
+    expect(h['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(h['x-content-type-options']).toBe('nosniff');
+    // Every script tag in the page carries this response's nonce.
+    const html = await res.text();
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const s of scripts) expect(s, url).toContain(`nonce="${nonce}"`);
+  }
+  const again = (await owner.get('/admin')).headers()['content-security-policy'];
+  const first = (await owner.get('/admin')).headers()['content-security-policy'];
+  expect(again).not.toBe(first); // a fresh nonce per response
+  for (const url of ['/', '/api/health']) expect((await owner.get(url)).headers()['x-frame-options'], url).toBe('DENY');
+});
+
+test('no private key material in the client bundle or in any page', async () => {
+  const secret = readFileSync(path.join(root, '.e2e/data/secret.key'), 'utf8').trim();
+  const pair = generateKeyPair();
+  const importAction = actions.find((a) => a.name === 'importVapidKeyAction')!;
+  const r = await callAction(owner, importAction, { form: { name: `bundle-check-${Date.now().toString(36)}`, subject: 'mailto:ops@example.com', publicKey: pair.publicKey, privateKey: pair.privateKey, activate: '' } });
+  expect(r.text).toContain('"ok":true');
+  expect(r.text).not.toContain(pair.privateKey);
+
+  // Key material and the server's secret handling (help text may name "BEGIN PRIVATE KEY" and show a public PEM).
+  const needles = [secret, pair.privateKey, 'PRIVATE KEY-----', 'PUSHDECK_SECRET', 'vapid-at-rest', 'private_key_enc', 'DATABASE_URL'];
+  let files = 0;
+  for (const file of walk(path.join(root, '.next/static')).filter((f) => /\.(js|css|json|txt|map)$/.test(f))) {
+    const text = readFileSync(file, 'utf8');
+    files++;
+    for (const n of needles) expect(text.includes(n), `${n.slice(0, 12)}… in ${path.relative(root, file)}`).toBe(false);
+  }
+  expect(files).toBeGreaterThan(5);
+  for (const url of ['/admin/vapid', '/admin/api', '/admin/settings', '/admin', '/']) {
+    const html = await (await owner.get(url)).text();
+    for (const n of [secret, pair.privateKey, 'PRIVATE KEY-----']) expect(html.includes(n), `${url} holds ${n.slice(0, 6)}…`).toBe(false);
+  }
+});
