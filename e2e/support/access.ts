@@ -43,6 +43,7 @@ export const ACTIONS: Record<string, Rule> = {
   findTestSubscribersAction: session('campaigns.send'),
   updateDeliverySettingsAction: session('settings.manage'),
   deleteSubscriberAction: session('subscribers.manage'),
+  importSubscribersAction: session('subscribers.manage'),
   createTopicAction: session('topics.manage'),
   updateTopicAction: session('topics.manage'),
   deleteTopicAction: session('topics.manage'),
@@ -86,6 +87,12 @@ export const ROUTES: Record<string, Rule> = {
   'POST /api/v1/store/[subscriptionId]': api('campaigns.send'),
   'GET /api/v1/store/[subscriptionId]': api('campaigns.send'),
   'DELETE /api/v1/store/[subscriptionId]': api('campaigns.send'),
+  'GET /api/v1/subscribers': api('subscribers.read'),
+  'DELETE /api/v1/subscribers/[id]': api('subscribers.manage'),
+  'GET /api/v1/topics': api('topics.read'),
+  'POST /api/v1/topics': api('topics.manage'),
+  'PATCH /api/v1/topics/[slug]': api('topics.manage'),
+  'DELETE /api/v1/topics/[slug]': api('topics.manage'),
   'GET /api/version': pub,
   'POST /broadcast': pub, // a signed token in the body, alike for everyone
 };

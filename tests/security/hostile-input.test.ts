@@ -53,6 +53,10 @@ const ROUTES: Record<string, Kind> = {
   'api/v1/messages/[id]': 'public',
   'api/v1/notifications': 'api',
   'api/v1/store/[subscriptionId]': 'api',
+  'api/v1/subscribers': 'api',
+  'api/v1/subscribers/[id]': 'api',
+  'api/v1/topics': 'api',
+  'api/v1/topics/[slug]': 'api',
   'api/version': 'public',
   broadcast: 'public',
 };
@@ -118,6 +122,7 @@ function ignores(route: string, query: string): boolean {
     'api/version': [],
     'api/inbox': ['topics'],
     'api/v1/campaigns': ['limit', 'cursor'],
+    'api/v1/topics': [],
   };
   return route in takes && !takes[route]!.includes(name);
 }
