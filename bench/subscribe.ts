@@ -2,7 +2,8 @@
  * Benchmark 4: the public subscribe endpoint under load, on the production server and
  * PostgreSQL (with the scale benchmark's million subscribers in the table when it ran first).
  * Every request subscribes a new browser: a unique push endpoint, a real P-256 key (the endpoint
- * validates that it is a point on the curve), one topic. PUBLIC_API_RATE_PER_MINUTE is raised
+ * validates that it is a point on the curve), one topic, the VAPID key the browser used (as the
+ * public page sends it). PUBLIC_API_RATE_PER_MINUTE is raised
  * for the run (all load comes from one address).
  *
  * Three autocannon runs of `seconds` each, `connections` keep-alive connections:
@@ -58,6 +59,7 @@ export async function subscribeBench(b: Bench, app: AppServer, o: { seconds: num
       const body = JSON.stringify({
         subscription: { endpoint: `https://fcm.googleapis.com/fcm/send/bench-${run}-${i++}`, expirationTime: null, keys: { p256dh: k.publicKey, auth: k.auth } },
         topics: ['news'],
+        vapidPublicKey: b.vapid.publicKey, // as the public page and the service worker send it
       });
       return { ...req, body };
     },

@@ -16,7 +16,7 @@ import { createTopic } from '../topics/mutations';
 import { createUser } from '../users/mutations';
 import { forgetActiveKeyCache } from '../vapid/keys';
 import { countAudience } from './audience';
-import { pgArrayLiteral } from './engine';
+import { pgArrayLiteral } from '../../db/arrays';
 import { updateDeliverySettings } from './settings';
 
 let tdb: TestDatabase;
