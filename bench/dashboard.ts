@@ -20,7 +20,7 @@ import type { AppServer } from './lib/app-server';
 import { timedGet } from './lib/app-server';
 import { seedDeliveries } from './lib/db';
 import { fmt, type Row } from './lib/report';
-import { subscriberId, type Bench } from './lib/setup';
+import { settle, subscriberId, type Bench } from './lib/setup';
 import { CONTENT } from './fanout';
 
 interface Page {
@@ -118,6 +118,7 @@ export async function dashboardBench(b: Bench, app: AppServer, o: { campaignId: 
     }
     if (p.path.includes('campaigns') && !r.body.includes(campaignName)) throw new Error(`dashboard: ${p.path} does not show the campaign`);
   }
+  await settle(b);
   o.log(`dashboard: ${all.length} pages × ${o.requests} requests, one at a time, interleaved`);
   const times = new Map<Page, number[]>(all.map((p) => [p, []]));
   for (let i = 0; i < 3; i++) for (const p of all) await timedGet(app, p.path); // warm-up

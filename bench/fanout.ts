@@ -16,7 +16,7 @@ import path from 'node:path';
 import { PgCpuMeter } from './lib/procstat';
 import { forkTs, request, ROOT, spawnTs, type Child } from './lib/proc';
 import { fmt, type Row } from './lib/report';
-import { BODY, SUBJECT, TITLE, URL_, type Bench } from './lib/setup';
+import { BODY, settle, SUBJECT, TITLE, URL_, type Bench } from './lib/setup';
 import type { SinkReport } from './sink';
 
 export const CONTENT = { title: TITLE, body: BODY, url: URL_ };
@@ -142,6 +142,7 @@ export async function runCampaign(
   const ctx = b.app.systemCtx(db);
   const c = await b.app.createCampaign(ctx, { name: o.name, content: CONTENT, options: { ttl: 86_400, urgency: 'normal' }, ...o.target });
   await sinkReset(b);
+  await settle(b);
   const meter = new PgCpuMeter(b.sql, b.dbName);
   await meter.start();
   const cpu0 = worker.cpuMs();

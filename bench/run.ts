@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { dashboardBench, seedDeliveryRows } from './dashboard';
 import { fanoutBench, runCampaign, startWorker, warmUp, type CampaignRun } from './fanout';
 import { ensureBuild, startAppServer, type AppServer } from './lib/app-server';
-import { machine } from './lib/procstat';
+import { machine, resetPeakRss } from './lib/procstat';
 import { ROOT } from './lib/proc';
 import { fmt, LoadSampler, renderSections, renderTable, type Row, type Section } from './lib/report';
 import { openBench, seedUpTo, type Bench } from './lib/setup';
@@ -117,19 +117,26 @@ async function main() {
       const r = await section('scale', () => scaleBench(b, app!, { n, scaleN, small: small!, log }));
       rows.push(...r.rows);
     }
+    const appPeak = (phase: string) => {
+      rows.push({ bench: 'app', figure: `production server peak RSS during ${phase}`, value: fmt.mib(app!.child.peakRssMiB()) });
+      resetPeakRss(app!.child.pid);
+    };
     if (only.has('dashboard')) {
       await seedUpTo(b, scaleN, log);
+      if (app) resetPeakRss(app.child.pid);
       const r = await section('dashboard', async () => {
         const campaignId = await seedDeliveryRows(b, { scaleN, deliveryRows, log });
         return dashboardBench(b, app!, { campaignId, requests: smoke ? 3 : 60, full: !smoke, log });
       });
       rows.push(...r.rows);
       notes += `### SQL behind the dashboard pages (EXPLAIN ANALYZE, same data)\n\n${r.notes}\n`;
+      appPeak('the dashboard benchmark');
     }
     if (only.has('subscribe')) {
+      resetPeakRss(app!.child.pid);
       rows.push(...(await section('subscribe', () => subscribeBench(b, app!, { seconds: smoke ? 1 : 20, connections: smoke ? 8 : 32, rate: smoke ? 100 : 1000, log }))));
+      appPeak('the subscribe benchmark');
     }
-    if (app) rows.push({ bench: 'app', figure: 'production server peak RSS over the whole run', value: fmt.mib(app.child.peakRssMiB()) });
   } catch (e) {
     failed = e;
   } finally {

@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { PgCpuMeter } from './lib/procstat';
 import type { AppServer } from './lib/app-server';
 import { fmt, type Row } from './lib/report';
-import type { Bench } from './lib/setup';
+import { settle, type Bench } from './lib/setup';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -66,6 +66,7 @@ export async function subscribeBench(b: Bench, app: AppServer, o: { seconds: num
   };
   const measure = async (label: string, opts: Parameters<Autocannon>[0]) => {
     o.log(`subscribe: ${label}`);
+    await settle(b);
     const meter = new PgCpuMeter(b.sql, b.dbName);
     await meter.start();
     const cpu0 = app.child.cpuMs();

@@ -133,10 +133,22 @@ export async function seedUpTo(b: Bench, n: number, log: (s: string) => void): P
     baseMs: b.baseMs,
     topics: b.topics,
   });
-  await b.sql`analyze subscriptions`;
-  await b.sql`analyze subscription_topics`;
+  // Vacuumed now, so autovacuum does not pick the fresh rows up in the middle of a measurement.
+  await b.sql`vacuum analyze subscriptions`;
+  await b.sql`vacuum analyze subscription_topics`;
   log(`seeded subscribers ${b.seeded.toLocaleString('en')}–${n.toLocaleString('en')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   b.seeded = n;
+}
+
+/** Waits (up to `maxMs`) until no autovacuum worker is busy in the bench database. */
+export async function settle(b: Bench, maxMs = 120_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (Date.now() < until) {
+    const [r] = await b.sql<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker' and datname = ${b.dbName}`;
+    if (!r!.n) return;
+    await new Promise((res) => setTimeout(res, 500));
+  }
 }
 
 /** The id of subscriber n, as the fixtures mint it. */
