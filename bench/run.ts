@@ -147,7 +147,7 @@ async function main() {
   const header = [
     `# Pushdeck benchmarks${smoke ? ' (smoke: tiny sizes, figures meaningless)' : ''}`,
     '',
-    `${new Date().toISOString()} · ${m.cpus} × ${m.model} · ${os.totalmem() > 0 ? Math.round(os.totalmem() / 2 ** 30) : '?'} GiB · Node ${process.version} · PostgreSQL at ${new URL(adminUrl).host}`,
+    `${new Date().toISOString()} · ${m.cpus} × ${m.model} · ${os.totalmem() > 0 ? Math.round(os.totalmem() / 2 ** 30) : '?'} GiB · Node ${process.version} · ${b.pgInfo} at ${new URL(adminUrl).host}`,
     `Sizes: fan-out ${n.toLocaleString('en')}, scale ${scaleN.toLocaleString('en')} subscribers, ${deliveryRows.toLocaleString('en')} delivery rows. Load average (1 min) at start: ${m.load1}.`,
     '',
     renderSections(sections),

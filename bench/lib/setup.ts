@@ -39,6 +39,8 @@ export interface Bench {
   baseMs: number;
   /** Subscribers [0, seeded) exist. */
   seeded: number;
+  /** PostgreSQL's version and the settings that shape the figures. */
+  pgInfo: string;
   app: typeof import('./app');
   close(keep: boolean): Promise<void>;
 }
@@ -95,6 +97,11 @@ export async function openBench(o: { adminUrl: string; dbName: string; log: (s: 
   const baseMs = Date.now() - 30 * 86_400_000;
   await installFixtureHelpers(sql, pool, baseMs);
 
+  const [info] = await sql<{ v: string; av: string; sb: string; sc: string }[]>`
+    select current_setting('server_version') as v, current_setting('autovacuum') as av,
+           current_setting('shared_buffers') as sb, current_setting('synchronous_commit') as sc`;
+  const pgInfo = `PostgreSQL ${info!.v} (shared_buffers ${info!.sb}, synchronous_commit ${info!.sc}, autovacuum ${info!.av})`;
+
   const bench: Bench = {
     adminUrl: o.adminUrl,
     dbName: o.dbName,
@@ -111,6 +118,7 @@ export async function openBench(o: { adminUrl: string; dbName: string; log: (s: 
     pool,
     baseMs,
     seeded: 0,
+    pgInfo,
     app,
     async close(keep) {
       await sink.stop(2000);
@@ -140,8 +148,14 @@ export async function seedUpTo(b: Bench, n: number, log: (s: string) => void): P
   b.seeded = n;
 }
 
-/** Waits (up to `maxMs`) until no autovacuum worker is busy in the bench database. */
+/**
+ * Before a measurement: vacuum what earlier phases churned (this server may run with
+ * autovacuum off, where dead rows would pile up as they never do in a maintained database),
+ * then wait (up to `maxMs`) until no autovacuum worker is busy in the bench database.
+ */
 export async function settle(b: Bench, maxMs = 120_000): Promise<void> {
+  await b.sql`vacuum analyze deliveries`;
+  await b.sql`vacuum analyze campaigns`;
   const until = Date.now() + maxMs;
   while (Date.now() < until) {
     const [r] = await b.sql<{ n: number }[]>`
