@@ -12,7 +12,8 @@
  * --no-build (reuse .next), --keep (keep the bench database), --profile DIR (worker
  * --cpu-prof during the fan-out), --no-naive (development: skip the naive baseline). Needs PostgreSQL: BENCH_DATABASE_URL (an admin URL; default
  * postgres://postgres@127.0.0.1:5432/postgres). Writes bench/results/latest.md (smoke runs:
- * bench/results/smoke.md) and exits non-zero if anything was not delivered exactly once.
+ * smoke.md; runs with --only or other sizes: partial.md) and exits non-zero if anything was
+ * not delivered exactly once, or a page or request failed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -155,7 +156,9 @@ async function main() {
   ].join('\n');
   const md = `${header}\n${renderTable(rows)}\n${notes ? `\n${notes}` : ''}`;
   console.log(`\n${md}`);
-  const out = path.join(ROOT, 'bench/results', smoke ? 'smoke.md' : 'latest.md');
+  // Only a full run at the default sizes replaces latest.md (the README quotes it).
+  const partial = !!(args.only || args.n || args['scale-n'] || args.deliveries || args['no-naive']);
+  const out = path.join(ROOT, 'bench/results', smoke ? 'smoke.md' : partial ? 'partial.md' : 'latest.md');
   mkdirSync(path.dirname(out), { recursive: true });
   if (!failed) writeFileSync(out, md);
   if (failed) {
