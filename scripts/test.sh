@@ -5,7 +5,8 @@
 #  3. unit tests, and the database tests on PGlite and on PostgreSQL at $TEST_DATABASE_URL —
 #     the fast reliability and security runs included (tests/reliability, tests/security; the
 #     long ones are `npm run soak`);
-#  4. the production build, then end-to-end tests in Chromium, then push delivery to Firefox.
+#  4. the production build, the benchmarks at smoke size (they must keep working; no timing
+#     thresholds), then end-to-end tests in Chromium, then push delivery to Firefox.
 # Without a reachable PostgreSQL the PostgreSQL half is skipped with a plain message, unless
 # REQUIRE_POSTGRES=1 (CI), which makes that a failure.
 set -euo pipefail
@@ -42,6 +43,13 @@ npx vitest run "${projects[@]}"
 
 step "Production build"
 npx next build
+
+if [[ " ${projects[*]} " == *" --project postgres "* ]]; then
+  step "Benchmarks, smoke size (npm run bench -- --smoke)"
+  BENCH_DATABASE_URL="$TEST_DATABASE_URL" npm run -s bench -- --smoke --no-build
+else
+  echo "!! No PostgreSQL: skipping the benchmark smoke run."
+fi
 
 step "End-to-end tests (Chromium)"
 npx playwright test

@@ -138,6 +138,9 @@ const PUSH_SERVICES = ['fcm.googleapis.com', 'updates.push.services.mozilla.com'
  */
 export async function seedDeliveries(sql: Sql, o: { campaignId: string; count: number; salt: number; startedAt: Date; minutes: number }): Promise<void> {
   const spanMs = o.minutes * 60_000;
+  // ISO text with explicit casts: postgres.js binds a Date only where it infers a timestamp type.
+  const started = o.startedAt.toISOString();
+  const completed = new Date(o.startedAt.getTime() + spanMs).toISOString();
   await sql.begin(async (tx) => {
     await tx`set local synchronous_commit = off`;
     await tx`
@@ -152,14 +155,14 @@ export async function seedDeliveries(sql: Sql, o: { campaignId: string; count: n
         at, at, case when r < 900 then at end
       from generate_series(0::bigint, ${o.count - 1}::bigint) g
       cross join lateral (select abs(hashint8(g + ${o.salt}::bigint)) % 1000 as r, abs(hashint8(g * 31 + ${o.salt}::bigint)) % 20 as r2,
-                                 ${o.startedAt}::timestamptz + make_interval(secs => (g::float8 / ${o.count}) * ${spanMs / 1000}) as at) x`;
+                                 ${started}::timestamptz + make_interval(secs => (g::float8 / ${o.count}) * ${spanMs / 1000}) as at) x`;
     await tx`
       insert into campaign_stats (campaign_id, bucket, push_service, outcome, count, latency_sum_ms)
       select campaign_id, date_trunc('minute', updated_at), push_service, status::text, count(*), coalesce(sum(latency_ms), 0)
       from deliveries where campaign_id = ${o.campaignId} and status in ('sent', 'failed', 'expired')
       group by 1, 2, 3, 4`;
     await tx`
-      update campaigns c set status = 'completed', fanout_done = true, started_at = ${o.startedAt}, completed_at = ${new Date(o.startedAt.getTime() + spanMs)},
+      update campaigns c set status = 'completed', fanout_done = true, started_at = ${started}::timestamptz, completed_at = ${completed}::timestamptz,
         targeted = x.total, sent = x.sent, failed = x.failed, expired = x.expired, skipped = x.skipped
       from (select count(*)::int as total,
                    count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status = 'failed')::int as failed,

@@ -4,7 +4,7 @@
  * processes do (GC, TLS, the queue's polling), not only what a profiler inside would attribute.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Sql } from 'postgres';
 
 let tick: number | undefined;
@@ -50,6 +50,19 @@ function statusKb(pid: number, field: string): number | null {
 export function vmHwmMiB(pid: number): number | null {
   const kb = statusKb(pid, 'VmHWM');
   return kb === null ? null : kb / 1024;
+}
+
+/**
+ * Resets a process's peak RSS to its current RSS (Linux ≥ 4.0: `5` to /proc/<pid>/clear_refs),
+ * so a long-lived process's peak can be read per phase. Returns false where that is not allowed.
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

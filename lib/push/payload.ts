@@ -100,6 +100,20 @@ export function encodePayload(n: NotificationContent, extras: PayloadExtras = {}
   return Buffer.from(JSON.stringify(payloadObject(n, extras)), 'utf8');
 }
 
+/**
+ * encodePayload for many messages of one notification that differ only in `timestamp` and one
+ * extra string field: the rest is serialised once. Same bytes as
+ * `encodePayload(n, { [field]: value })`, and much cheaper in a campaign of millions.
+ */
+export function payloadEncoder(n: NotificationContent, field: string): (value: string) => Buffer {
+  const fixed = payloadObject(n);
+  delete fixed.timestamp;
+  delete fixed[field];
+  const head = JSON.stringify(fixed).slice(0, -1); // without the closing brace; never empty: it has a title
+  const key = `,${JSON.stringify(field)}:`;
+  return (value) => Buffer.from(`${head},"timestamp":${Date.now()}${key}${JSON.stringify(value)}}`, 'utf8');
+}
+
 /** Bytes reserved for what the engine adds per message (timestamp, receipt reference). */
 export const PER_MESSAGE_OVERHEAD = 120;
 

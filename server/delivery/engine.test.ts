@@ -2,7 +2,7 @@
  * The delivery engine end to end on a real database and a real job queue, sending over HTTPS to
  * the push-service test server, which checks VAPID and headers and decrypts every message.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { campaigns, deliveries, subscriptions, vapidClaims, vapidKeys } from '../../db/schema';
 import { AppError } from '../../lib/errors';
@@ -16,6 +16,7 @@ import { createTopic } from '../topics/mutations';
 import { createUser } from '../users/mutations';
 import { forgetActiveKeyCache } from '../vapid/keys';
 import { countAudience } from './audience';
+import { pgArrayLiteral } from '../../db/arrays';
 import { updateDeliverySettings } from './settings';
 
 let tdb: TestDatabase;
@@ -273,5 +274,17 @@ describe('campaigns through the engine', () => {
     const r = await sendTestNotification(ctxFor(tdb, marketer), { subscriptionId: s.id, content: { title: 'Just you' } });
     expect(r.outcome).toBe('delivered');
     expect(JSON.parse(server.messages(s.testId)[0]!.plaintext!).title).toBe('Just you');
+  });
+});
+
+describe('result columns as array literals', () => {
+  it('round-trip through PostgreSQL unchanged, quotes, backslashes, commas and NULLs included', async () => {
+    const texts = ['plain', 'with "quotes"', 'back\\slash \\"', 'a, b {c}', 'NULL', '', null, 'Grüße 🎉'];
+    const res = await tdb.db.execute(sql`select unnest(${pgArrayLiteral(texts, true)}::text[]) as v`);
+    const rows = (Array.isArray(res) ? res : (res as { rows: { v: string | null }[] }).rows) as { v: string | null }[];
+    expect(rows.map((r) => r.v)).toEqual(texts);
+    const nums = await tdb.db.execute(sql`select unnest(${pgArrayLiteral([1, null, 201])}::int[]) as v`);
+    const numRows = (Array.isArray(nums) ? nums : (nums as { rows: { v: number | null }[] }).rows) as { v: number | null }[];
+    expect(numRows.map((r) => r.v)).toEqual([1, null, 201]);
   });
 });

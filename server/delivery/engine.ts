@@ -17,18 +17,20 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { rowsOf } from '../../db';
+import { pgArrayLiteral } from '../../db/arrays';
 import type { Boss } from '../../lib/queue/boss';
 import { isDatabaseUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import { encodePayload, pointerPayload, type NotificationContent } from '../../lib/push/payload';
+import { payloadEncoder, pointerPayload, type NotificationContent } from '../../lib/push/payload';
 import { messageToken, storeCampaignContent } from '../messages/store';
 import { INBOX_CHANNEL } from '../inbox/channel';
 import type { PushSender, SendResult, Urgency } from '../../lib/push/sender';
 import type { Keyring } from '../vapid/keys';
+import type { VapidSigner } from '../../lib/push/vapid';
 import { makeRef } from '../receipts/ref';
 import { audienceCondition, type Audience } from './audience';
 import { Semaphore, ServiceGates } from './gate';
-import { enqueueBatch, enqueueFanout, enqueueStart, leaseSeconds, type BatchJob } from './queues';
+import { enqueueBatch, enqueueFanout, enqueueStart, leaseSeconds, QUEUES, type BatchJob } from './queues';
 import { getDeliverySettings, type DeliverySettings } from './settings';
 
 export interface EngineDeps {
@@ -40,6 +42,8 @@ export interface EngineDeps {
   gates: ServiceGates;
   inflight: Semaphore;
   log: Logger;
+  /** Wakes this process's pollers of a queue it just enqueued to (set by the worker). */
+  wake?: (queue: string) => void;
 }
 
 type DeliveryOutcome = 'queued' | 'sent' | 'retrying' | 'failed' | 'expired' | 'skipped';
@@ -94,6 +98,7 @@ export async function startCampaign(deps: EngineDeps, campaignId: string): Promi
     await enqueueFanout(deps.boss, campaignId, { db: tx });
     deps.log.info('campaign.started', { campaignId });
   });
+  deps.wake?.(QUEUES.fanout);
 }
 
 /** One fan-out step: the next batch of the audience. Returns whether more remain. */
@@ -152,6 +157,7 @@ export async function fanout(deps: EngineDeps, campaignId: string): Promise<void
   let batches = 0;
   for (;;) {
     const step = await fanoutStep(deps, campaignId, settings.batchSize);
+    deps.wake?.(QUEUES.batch);
     if (step === 'done') break;
     batches++;
     if (Date.now() > deadline) {
@@ -163,15 +169,21 @@ export async function fanout(deps: EngineDeps, campaignId: string): Promise<void
   deps.log.debug('campaign.fanout', { campaignId, batches });
 }
 
-/** Claims up to `limit` due rows of the range for this worker. */
-async function claim(deps: EngineDeps, job: BatchJob, limit: number): Promise<Claimed[]> {
+/**
+ * Claims up to `limit` due rows of the range for this worker, in id order. `after` (the last id
+ * this pass claimed) lets a pass walk its range once instead of re-reading the rows it already
+ * finished on every claim; rows it stepped over (locked by another claimer at that instant)
+ * are found by the pass's last claim, which starts from the range's beginning again.
+ */
+async function claim(deps: EngineDeps, job: BatchJob, limit: number, after: string | null): Promise<Claimed[]> {
   const lease = leaseSeconds();
+  const lower = after ?? job.from;
   return rowsOf<Claimed>(
     await deps.db.execute(sql`
-      with picked as (
-        select d.subscription_id from deliveries d
+      with picked as materialized (
+        select d.campaign_id, d.subscription_id from deliveries d
         where d.campaign_id = ${job.campaignId}
-          ${job.from ? sql`and d.subscription_id > ${job.from}` : sql``}
+          ${lower ? sql`and d.subscription_id > ${lower}` : sql``}
           and d.subscription_id <= ${job.to}
           and (d.status = 'queued'
                or (d.status = 'retrying' and d.next_attempt_at <= now())
@@ -183,7 +195,7 @@ async function claim(deps: EngineDeps, job: BatchJob, limit: number): Promise<Cl
       ), claimed as (
         update deliveries d set status = 'sending', claimed_by = ${deps.workerId}, claimed_at = now(), updated_at = now()
         from picked p
-        where d.campaign_id = ${job.campaignId} and d.subscription_id = p.subscription_id
+        where d.campaign_id = p.campaign_id and d.subscription_id = p.subscription_id
         returning d.subscription_id, d.attempts, d.push_service
       )
       select c.subscription_id, c.attempts, c.push_service, s.endpoint, s.p256dh, s.auth, s.vapid_key_id, s.status as sub_status
@@ -191,15 +203,27 @@ async function claim(deps: EngineDeps, job: BatchJob, limit: number): Promise<Cl
   );
 }
 
-/** Records a chunk's results, the campaign counters and the per-minute stats in one statement. */
+/**
+ * Records a chunk's results, the campaign counters and the per-minute stats in one statement.
+ *
+ * Rows are found by their full key, (campaign, subscription) from `v`, never by "the
+ * campaign's rows": statistics gathered before a campaign started say it has none, and a
+ * planner believing that scans every row of the campaign for each chunk (quadratic over a
+ * campaign of millions). `v` and the claim's `picked` are MATERIALIZED so that the campaign id
+ * inside them is not folded back into such a scan.
+ */
 async function flush(deps: EngineDeps, campaignId: string, results: ResultRow[]): Promise<number> {
   if (!results.length) return 0;
+  const col = <K extends keyof ResultRow>(k: K) => results.map((r) => r[k]);
   const [r] = rowsOf<{ updated: number }>(
     await deps.db.execute(sql`
-      with v as (
-        select * from jsonb_to_recordset(${JSON.stringify(results)}::jsonb) as v(
-          subscription_id uuid, status delivery_status, http_status int, latency_ms int, reason text,
-          vapid_claim_id bigint, next_attempt_at timestamptz, attempted boolean)
+      with v as materialized (
+        select ${campaignId}::uuid as campaign_id, * from unnest(
+          ${pgArrayLiteral(col('subscription_id'))}::uuid[], ${pgArrayLiteral(col('status'))}::delivery_status[],
+          ${pgArrayLiteral(col('http_status'))}::int[], ${pgArrayLiteral(col('latency_ms'))}::int[], ${pgArrayLiteral(col('reason'), true)}::text[],
+          ${pgArrayLiteral(col('vapid_claim_id'))}::bigint[], ${pgArrayLiteral(col('next_attempt_at'), true)}::timestamptz[],
+          ${pgArrayLiteral(col('attempted'))}::boolean[]
+        ) as v(subscription_id, status, http_status, latency_ms, reason, vapid_claim_id, next_attempt_at, attempted)
       ), upd as (
         update deliveries d set
           status = v.status,
@@ -212,7 +236,7 @@ async function flush(deps: EngineDeps, campaignId: string, results: ResultRow[])
           sent_at = case when v.status = 'sent' then now() else d.sent_at end,
           claimed_by = null, claimed_at = null, updated_at = now()
         from v
-        where d.campaign_id = ${campaignId} and d.subscription_id = v.subscription_id
+        where d.campaign_id = v.campaign_id and d.subscription_id = v.subscription_id
           and d.status = 'sending' and d.claimed_by = ${deps.workerId}
         returning d.subscription_id, d.status, d.push_service, d.latency_ms
       ), counters as (
@@ -283,7 +307,12 @@ function decide(result: SendResult, attempts: number, settings: DeliverySettings
   }
 }
 
+/** Results written per statement at most, and how often a partial set is written. */
+const MAX_FLUSH = 1000;
+const FLUSH_EVERY_MS = 200;
+
 interface CampaignMessage {
+  campaignId: string;
   status: string;
   content: NotificationContent;
   ttl: number;
@@ -293,56 +322,105 @@ interface CampaignMessage {
   message_id: string | null;
 }
 
+/** A claimed row ready to send, with when it was claimed (`claimedAt`, ms). */
+type Ready = Claimed & { signer: VapidSigner | undefined; claimedAt: number };
+
 /**
- * Sends a claimed chunk. `claimedAt` guards the lease: a row still waiting for a request slot
- * when half the lease has passed is handed back (status queued, no attempt) instead of sent, so a
- * slow but live worker never races another worker that takes over its expired claim — only
- * requests already in flight when a worker dies can be repeated.
+ * Sends one claimed row and decides its outcome (no database access). The claim's age guards the
+ * lease: a row still waiting for a request slot when half the lease has passed is handed back
+ * (status queued, no attempt) instead of sent, so a slow but live worker never races another
+ * worker that takes over its expired claim — only requests already in flight when a worker dies
+ * can be repeated.
  */
-async function sendChunk(deps: EngineDeps, campaignId: string, chunk: Claimed[], message: CampaignMessage, settings: DeliverySettings, claimedAt: number): Promise<ResultRow[]> {
-  const staleAfter = claimedAt + (leaseSeconds() * 1000) / 2;
-  const signers = await deps.keyring.signers(chunk.flatMap((c) => (c.vapid_key_id ? [c.vapid_key_id] : [])));
-  return Promise.all(
-    chunk.map(async (c): Promise<ResultRow> => {
-      const base = { subscription_id: c.subscription_id, http_status: null, latency_ms: null, vapid_claim_id: null, next_attempt_at: null };
-      if (c.sub_status !== 'active') {
-        return { ...base, status: c.sub_status === 'expired' ? 'expired' : 'skipped', reason: `The subscription was ${c.sub_status === 'expired' ? 'already gone' : 'cancelled'} before its turn.`, attempted: false };
+async function sendOne(deps: EngineDeps, c: Ready, message: CampaignMessage, encode: (ref: string) => Buffer, settings: DeliverySettings): Promise<ResultRow> {
+  const base = { subscription_id: c.subscription_id, http_status: null, latency_ms: null, vapid_claim_id: null, next_attempt_at: null };
+  if (c.sub_status !== 'active') {
+    return { ...base, status: c.sub_status === 'expired' ? 'expired' : 'skipped', reason: `The subscription was ${c.sub_status === 'expired' ? 'already gone' : 'cancelled'} before its turn.`, attempted: false };
+  }
+  if (!c.signer) return { ...base, status: 'failed', reason: 'The VAPID key this subscription was made with no longer exists.', attempted: false };
+  const paused = deps.gates.pausedUntil(c.push_service);
+  if (paused) return { ...base, status: 'retrying', reason: 'Push service asked us to slow down (429).', next_attempt_at: new Date(paused).toISOString(), attempted: false };
+  await deps.inflight.acquire();
+  let result: SendResult;
+  try {
+    if (!(await deps.gates.pass(c.push_service))) {
+      const until = deps.gates.pausedUntil(c.push_service) || Date.now() + 1000;
+      return { ...base, status: 'retrying', reason: 'Push service asked us to slow down (429).', next_attempt_at: new Date(until).toISOString(), attempted: false };
+    }
+    if (Date.now() > c.claimedAt + (leaseSeconds() * 1000) / 2) return { ...base, status: 'queued', reason: null, attempted: false };
+    // Each payload carries its own receipt reference, so the service worker can report back.
+    const payload = encode(makeRef(message.campaignId, c.subscription_id));
+    result = await deps.sender.send(c, { payload, ttl: message.ttl, urgency: message.urgency, topic: message.push_topic ?? undefined }, c.signer);
+  } finally {
+    deps.inflight.release();
+  }
+  if (result.outcome === 'rate_limited') deps.gates.backOff(c.push_service, result.retryAfterMs);
+  else if (result.outcome === 'delivered') deps.gates.succeeded(c.push_service);
+  const d = decide(result, c.attempts, settings);
+  return {
+    ...base,
+    ...d,
+    http_status: result.status,
+    latency_ms: result.latencyMs,
+    reason: result.outcome === 'delivered' ? null : (result.reason ?? (result.status ? `HTTP ${result.status}` : 'No answer')),
+    vapid_claim_id: result.claim?.id ?? null,
+    attempted: true,
+  };
+}
+
+/** Claimed rows waiting to be sent: the claimer tops it up, senders take from it. */
+class ClaimQueue<T> {
+  private items: T[] = [];
+  private head = 0;
+  private closed = false;
+  private takers: ((v: T | undefined) => void)[] = [];
+  private lowWaiters: (() => void)[] = [];
+
+  get length() {
+    return this.items.length - this.head;
+  }
+
+  push(items: T[]) {
+    for (const item of items) {
+      const taker = this.takers.shift();
+      if (taker) taker(item);
+      else this.items.push(item);
+    }
+  }
+
+  /** The next row, or undefined once closed and empty. */
+  take(): Promise<T | undefined> {
+    if (this.length > 0) {
+      const item = this.items[this.head]!;
+      this.items[this.head++] = undefined as T;
+      if (this.head > 1024 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
       }
-      const signer = c.vapid_key_id ? signers.get(c.vapid_key_id) : undefined;
-      if (!signer) return { ...base, status: 'failed', reason: 'The VAPID key this subscription was made with no longer exists.', attempted: false };
-      const paused = deps.gates.pausedUntil(c.push_service);
-      if (paused) return { ...base, status: 'retrying', reason: 'Push service asked us to slow down (429).', next_attempt_at: new Date(paused).toISOString(), attempted: false };
-      await deps.inflight.acquire();
-      let result: SendResult;
-      try {
-        if (!(await deps.gates.pass(c.push_service))) {
-          const until = deps.gates.pausedUntil(c.push_service) || Date.now() + 1000;
-          return { ...base, status: 'retrying', reason: 'Push service asked us to slow down (429).', next_attempt_at: new Date(until).toISOString(), attempted: false };
-        }
-        if (Date.now() > staleAfter) return { ...base, status: 'queued', reason: null, attempted: false };
-        // Each payload carries its own receipt reference, so the service worker can report back.
-        const ref = makeRef(campaignId, c.subscription_id);
-        const payload = message.message_id
-          ? pointerPayload(message.content, { messageId: message.message_id, token: messageToken(message.message_id) }, { ref })
-          : encodePayload(message.content, { ref });
-        result = await deps.sender.send(c, { payload, ttl: message.ttl, urgency: message.urgency, topic: message.push_topic ?? undefined }, signer);
-      } finally {
-        deps.inflight.release();
-      }
-      if (result.outcome === 'rate_limited') deps.gates.backOff(c.push_service, result.retryAfterMs);
-      else if (result.outcome === 'delivered') deps.gates.succeeded(c.push_service);
-      const d = decide(result, c.attempts, settings);
-      return {
-        ...base,
-        ...d,
-        http_status: result.status,
-        latency_ms: result.latencyMs,
-        reason: result.outcome === 'delivered' ? null : (result.reason ?? (result.status ? `HTTP ${result.status}` : 'No answer')),
-        vapid_claim_id: result.claim?.id ?? null,
-        attempted: true,
-      };
-    }),
-  );
+      this.wakeLow();
+      return Promise.resolve(item);
+    }
+    if (this.closed) return Promise.resolve(undefined);
+    this.wakeLow();
+    return new Promise((resolve) => this.takers.push(resolve));
+  }
+
+  private low = 0;
+  private wakeLow() {
+    if (this.length <= this.low) for (const w of this.lowWaiters.splice(0)) w();
+  }
+
+  /** Resolves once at most `n` rows are waiting. */
+  waitLow(n: number): Promise<void> {
+    this.low = n;
+    if (this.length <= n) return Promise.resolve();
+    return new Promise((resolve) => this.lowWaiters.push(resolve));
+  }
+
+  close() {
+    this.closed = true;
+    for (const t of this.takers.splice(0)) t(undefined);
+  }
 }
 
 /** Completes the campaign once every targeted delivery has a final outcome. */
@@ -356,35 +434,99 @@ export async function maybeComplete(db: Db, campaignId: string): Promise<boolean
   return done.length > 0;
 }
 
+/**
+ * Sends a batch job's range as a pipeline, so neither the database's latency nor a slow push
+ * service idles the sender: a claimer keeps claimed rows ready (claiming the next rows while
+ * the current ones go out), `concurrency` senders keep requests in flight, and results are
+ * recorded in batches (whatever accumulated while the previous write ran, one write at a time),
+ * each with the counters and stats in one statement. Rows stay claimed by this worker until
+ * their result is written, so a crash repeats at most the requests sent and not yet recorded.
+ */
 export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
   const settings = await getDeliverySettings(deps.db);
   deps.inflight.setPermits(settings.concurrency);
   deps.gates.setConfiguredRate(settings.ratePerService);
-  const [message] = rowsOf<CampaignMessage>(
+  const [row] = rowsOf<Omit<CampaignMessage, 'campaignId'>>(
     await deps.db.execute(sql`select status, content, ttl, urgency, push_topic, message_id from campaigns where id = ${job.campaignId}`),
   );
-  if (!message || message.status !== 'sending') return;
+  if (!row || row.status !== 'sending') return;
+  const message: CampaignMessage = { ...row, campaignId: job.campaignId };
+  const encode = message.message_id
+    ? (ref: string) => pointerPayload(message.content, { messageId: message.message_id!, token: messageToken(message.message_id!) }, { ref })
+    : payloadEncoder(message.content, 'ref');
   const deadline = Date.now() + (leaseSeconds() * 1000) / 2;
-  const chunkSize = Math.max(1, Math.min(100, Math.ceil(settings.concurrency / 2)));
-  const lanes = Math.max(2, Math.ceil(settings.concurrency / chunkSize));
-  let sent = 0;
+  const claimSize = Math.max(10, Math.min(250, settings.concurrency));
+  const queue = new ClaimQueue<Ready>();
   let outOfTime = false;
-  await Promise.all(
-    Array.from({ length: lanes }, async () => {
+  let failure: unknown = null;
+  let sent = 0;
+
+  // Results: written in the background, one statement at a time, at most MAX_FLUSH rows each.
+  const pending: (ResultRow & { claimedAt: number })[] = [];
+  let writing: Promise<void> | null = null;
+  const write = (): Promise<void> | null => {
+    if (writing || !pending.length || failure) return writing;
+    const rows = pending.splice(0, MAX_FLUSH);
+    writing = flushRetrying(deps, job.campaignId, rows, Math.min(...rows.map((r) => r.claimedAt)))
+      .then(() => {
+        sent += rows.filter((r) => r.status === 'sent').length;
+      })
+      .catch((e) => {
+        failure ??= e;
+      })
+      .finally(() => {
+        writing = null;
+        if (pending.length >= claimSize) write();
+      });
+    return writing;
+  };
+  const timer = setInterval(write, FLUSH_EVERY_MS);
+
+  const claimer = async () => {
+    let cursor: string | null = null;
+    let sweep = false; // the pass's last claims: from the range's beginning again
+    try {
       for (;;) {
+        await queue.waitLow(Math.floor(claimSize / 2));
+        if (failure) return;
         if (Date.now() > deadline) {
           outOfTime = true;
           return;
         }
         const claimedAt = Date.now();
-        const chunk = await claim(deps, job, chunkSize);
-        if (!chunk.length) return;
-        const results = await sendChunk(deps, job.campaignId, chunk, message, settings, claimedAt);
-        await flushRetrying(deps, job.campaignId, results, claimedAt);
-        sent += results.filter((r) => r.status === 'sent').length;
+        const rows = await claim(deps, job, claimSize, sweep ? null : cursor);
+        if (!rows.length) {
+          if (sweep || cursor === null) return;
+          sweep = true;
+          continue;
+        }
+        if (!sweep) for (const r of rows) if (cursor === null || r.subscription_id > cursor) cursor = r.subscription_id;
+        const signers = await deps.keyring.signers(rows.flatMap((c) => (c.vapid_key_id ? [c.vapid_key_id] : [])));
+        queue.push(rows.map((c) => ({ ...c, signer: c.vapid_key_id ? signers.get(c.vapid_key_id) : undefined, claimedAt })));
       }
-    }),
-  );
+    } catch (e) {
+      failure ??= e;
+    } finally {
+      queue.close();
+    }
+  };
+  const sender = async () => {
+    for (;;) {
+      const c = await queue.take();
+      if (!c) return;
+      pending.push({ ...(await sendOne(deps, c, message, encode, settings)), claimedAt: c.claimedAt });
+      if (pending.length >= claimSize) write();
+    }
+  };
+  try {
+    await Promise.all([claimer(), ...Array.from({ length: settings.concurrency }, sender)]);
+  } finally {
+    clearInterval(timer);
+    // Record everything sent, even when claiming failed: those pushes went out.
+    while (writing || (pending.length && !failure)) await (writing ?? write());
+  }
+  if (failure) throw failure;
+
   if (outOfTime) {
     await enqueueBatch(deps.boss, job);
   } else {

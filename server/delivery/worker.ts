@@ -35,23 +35,37 @@ export async function startDeliveryWorker(rt: Runtime): Promise<DeliveryWorker> 
   };
   await ensureDeliveryQueues(rt.boss);
   const poll = { batchSize: 1, pollingIntervalSeconds: 1 };
-  const guard = (name: string, fn: (data: unknown) => Promise<void>) => async (jobs: { id: string; data: unknown }[]) => {
-    for (const job of jobs) {
-      try {
-        await fn(job.data);
-      } catch (err) {
-        // The database going away mid-job is expected during restarts: the job is retried.
-        if (isDatabaseUnavailable(err)) log.warn('job.database-unavailable', { queue: name, jobId: job.id, err });
-        else log.error('job.failed', { queue: name, jobId: job.id, err });
-        throw err; // pg-boss retries it
-      }
-    }
+  // pg-boss sleeps for the rest of the polling interval after every job, found work or not: a
+  // poller would then take at most one batch a second. Waking it after each job (and waking the
+  // next stage when this process enqueued work for it) keeps it fetching while work remains;
+  // it sleeps only once a fetch comes back empty.
+  const pollers = new Map<string, string[]>();
+  const wake = (queue: string) => {
+    for (const id of pollers.get(queue) ?? []) rt.boss.notifyWorker(id);
   };
-  await rt.boss.work(QUEUES.start, poll, guard(QUEUES.start, (d) => startCampaign(deps, startJob.parse(d).campaignId)));
-  await rt.boss.work(QUEUES.fanout, poll, guard(QUEUES.fanout, (d) => fanout(deps, fanoutJob.parse(d).campaignId)));
+  deps.wake = wake;
+  const work = async (name: string, options: typeof poll, fn: (data: unknown) => Promise<void>) => {
+    const id = await rt.boss.work(name, options, async (jobs: { id: string; data: unknown }[]) => {
+      for (const job of jobs) {
+        try {
+          await fn(job.data);
+        } catch (err) {
+          // The database going away mid-job is expected during restarts: the job is retried.
+          if (isDatabaseUnavailable(err)) log.warn('job.database-unavailable', { queue: name, jobId: job.id, err });
+          else log.error('job.failed', { queue: name, jobId: job.id, err });
+          throw err; // pg-boss retries it
+        } finally {
+          wake(name);
+        }
+      }
+    });
+    pollers.set(name, [...(pollers.get(name) ?? []), id]);
+  };
+  await work(QUEUES.start, poll, (d) => startCampaign(deps, startJob.parse(d).campaignId));
+  await work(QUEUES.fanout, poll, (d) => fanout(deps, fanoutJob.parse(d).campaignId));
   // Two batch pollers: one batch's slowest requests do not idle the whole process.
-  for (let i = 0; i < 2; i++) await rt.boss.work(QUEUES.batch, poll, guard(QUEUES.batch, (d) => runBatch(deps, batchJob.parse(d))));
-  await rt.boss.work(QUEUES.reconcile, { batchSize: 1, pollingIntervalSeconds: 5 }, guard(QUEUES.reconcile, () => reconcile(deps)));
+  for (let i = 0; i < 2; i++) await work(QUEUES.batch, poll, (d) => runBatch(deps, batchJob.parse(d)));
+  await work(QUEUES.reconcile, { batchSize: 1, pollingIntervalSeconds: 5 }, () => reconcile(deps));
 
   // Re-drive anything a previous run left behind, then keep doing so periodically.
   const every = Math.max(2, Number(process.env.RECONCILE_SECONDS ?? 30) || 30) * 1000;

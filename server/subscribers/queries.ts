@@ -36,14 +36,19 @@ export function uuidv7Bound(ms: number, end: 'lo' | 'hi'): string {
 const dayStart = (d: string) => new Date(`${d}T00:00:00.000Z`);
 const dayEnd = (d: string) => new Date(`${d}T23:59:59.999Z`);
 
-function filterConditions(f: SubscriberFilters): SQL[] {
+function filterConditions(f: SubscriberFilters, before?: string): SQL[] {
   const where: SQL[] = [];
   if (f.status) where.push(eq(subscriptions.status, f.status));
   if (f.pushService) where.push(eq(subscriptions.pushService, f.pushService));
   if (f.vapidKeyId) where.push(eq(subscriptions.vapidKeyId, f.vapidKeyId));
   if (f.topic) {
+    // The cursor bounds the topic's members too: PostgreSQL does not carry `id < before` over
+    // to them by itself, and would read the topic's members from the newest down to the cursor
+    // on every page (8 ms halfway through a 1M table, more the deeper the page).
     where.push(
-      sql`exists (select 1 from ${subscriptionTopics} where ${subscriptionTopics.subscriptionId} = ${subscriptions.id} and ${subscriptionTopics.topicId} = ${f.topic})`,
+      sql`exists (select 1 from ${subscriptionTopics} where ${subscriptionTopics.subscriptionId} = ${subscriptions.id} and ${subscriptionTopics.topicId} = ${f.topic}${
+        before ? sql` and ${subscriptionTopics.subscriptionId} < ${before}` : sql``
+      })`,
     );
   }
   if (f.createdFrom) {
@@ -100,7 +105,7 @@ async function topicsOf(ctx: Ctx, ids: string[]): Promise<Map<string, Subscriber
 
 /** One keyset page, newest first. Shared by the list and the CSV export; no permission check. */
 export async function subscriberPage(ctx: Ctx, f: SubscriberFilters, before: string | undefined, limit: number) {
-  const where = filterConditions(f);
+  const where = filterConditions(f, before);
   if (before) where.push(lt(subscriptions.id, before));
   const rows = await ctx.db
     .select({

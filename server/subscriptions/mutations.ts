@@ -1,18 +1,18 @@
 /**
  * Subscribing and unsubscribing browsers (the public API). Every check happens before anything
- * is written, and the subscription row and its topics change in one transaction: a rejected
- * request stores nothing.
+ * is written, and the subscription row and its topics change together (a new endpoint in one
+ * statement, a known one in one transaction): a rejected request stores nothing.
  */
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../db';
-import { subscriptions, subscriptionTopics, topics } from '../../db/schema';
+import { pgArrayLiteral } from '../../db/arrays';
+import { subscriptions, subscriptionTopics } from '../../db/schema';
 import { AppError, zodFieldErrors } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
 import { configuredAllowlist } from '../../lib/push/allowlist';
 import { fromB64u, b64u } from '../../lib/push/base64url';
 import { isValidP256Point } from '../../lib/push/p256';
 import { activePublicKey } from '../vapid/keys';
-import { keyByPublicKey } from '../vapid/queries';
 import { endpointSchema, subscribeSchema, type PushSubscriptionInput } from './schemas';
 
 export interface SubscribeOptions {
@@ -63,71 +63,96 @@ export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions =
 
   const { host, p256dh, auth } = checkPushSubscription(subscription, 'subscription.');
 
-  // Which key the browser used: the one it names (known, and handed out at some point), else the active one.
-  let keyId: string;
-  if (vapidPublicKey) {
-    const raw = fromB64u(vapidPublicKey);
-    const key = raw ? await keyByPublicKey(db, b64u(raw)) : null;
-    if (!key || key.status === 'standby') {
-      throw unprocessable('vapidPublicKey is not a key of this server. Fetch /api/push/vapid-public-key and subscribe again.', 'vapidPublicKey');
-    }
-    keyId = key.id;
-  } else {
-    const active = await activePublicKey(db);
-    if (!active) throw new AppError('unavailable', 'This server has no active VAPID key yet.');
-    keyId = active.id;
-  }
-
   const slugs = [...new Set(parsed.data.topics.map((t) => t.trim().toLowerCase()))].sort();
-  const found = slugs.length ? await db.select({ id: topics.id, slug: topics.slug, isPublic: topics.isPublic }).from(topics).where(inArray(topics.slug, slugs)) : [];
   if (opts.tokenTopics) {
     const outside = slugs.filter((s) => !opts.tokenTopics!.includes(s));
     if (outside.length) throw new AppError('forbidden', `The token's topics do not include: ${outside.join(', ')}.`);
   }
-  const allowedPrivate = new Set(opts.tokenTopics ?? []);
-  const refused = slugs.filter((s) => {
-    const t = found.find((f) => f.slug === s);
-    return !t || (!t.isPublic && !allowedPrivate.has(s));
-  });
-  if (refused.length) throw unprocessable(`Unknown topic${refused.length > 1 ? 's' : ''}: ${refused.join(', ')}.`, 'topics');
+  // Which key the browser used: the one it names (known, and handed out at some point), else the active one.
+  let keyCondition;
+  if (vapidPublicKey) {
+    const raw = fromB64u(vapidPublicKey);
+    if (!raw) throw unknownKey();
+    keyCondition = sql`public_key = ${b64u(raw)} and status <> 'standby'`;
+  } else {
+    const active = await activePublicKey(db);
+    if (!active) throw new AppError('unavailable', 'This server has no active VAPID key yet.');
+    keyCondition = sql`id = ${active.id}`;
+  }
+  const row = {
+    endpoint: subscription.endpoint,
+    p256dh,
+    auth,
+    pushService: host,
+    expiresAt: typeof subscription.expirationTime === 'number' ? new Date(subscription.expirationTime) : null,
+    userAgent: opts.userAgent ? opts.userAgent.slice(0, 300) : null,
+  };
+  const replaces = previousEndpoint && previousEndpoint !== subscription.endpoint ? previousEndpoint : null;
 
-  const expiresAt = typeof subscription.expirationTime === 'number' ? new Date(subscription.expirationTime) : null;
-  const userAgent = opts.userAgent ? opts.userAgent.slice(0, 300) : null;
+  // One statement, one round trip, for what a burst of sign-ups is made of: checks the key and
+  // the topics, and only when both pass inserts a new endpoint with its topics. An endpoint we
+  // know already (or a re-subscription replacing another) comes back unwritten and takes the
+  // transaction below, whose statements each see what concurrent requests committed.
+  const [r] = rowsOf<{ key_id: string | null; refused: string[] | string | null; topic_ids: string[] | string | null; id: string | null }>(
+    await db.execute(sql`
+      with k as (
+        select id from vapid_keys where ${keyCondition}
+      ), t as (
+        select id, slug, is_public from topics where slug = any(${pgArrayLiteral(slugs, true)}::text[])
+      ), refused as (
+        select s from unnest(${pgArrayLiteral(slugs, true)}::text[]) s
+        where not exists (select 1 from t where t.slug = s and (t.is_public or t.slug = any(${pgArrayLiteral(opts.tokenTopics ?? [], true)}::text[])))
+      ), ins as (
+        insert into subscriptions (id, endpoint, p256dh, auth, vapid_key_id, push_service, expires_at, user_agent)
+        select ${uuidv7()}, ${row.endpoint}, ${row.p256dh}, ${row.auth}, k.id, ${row.pushService}, ${row.expiresAt?.toISOString() ?? null}::timestamptz, ${row.userAgent}
+        from k
+        where ${replaces === null} and not exists (select 1 from refused)
+        on conflict (endpoint) do nothing
+        returning id
+      ), linked as (
+        insert into subscription_topics (subscription_id, topic_id) select ins.id, t.id from ins, t
+        returning 1
+      )
+      select (select id from k) as key_id,
+             (select array_agg(s order by s) from refused) as refused,
+             (select array_agg(id) from t) as topic_ids,
+             (select id from ins) as id,
+             (select count(*) from linked) as linked`),
+  );
+  if (!r?.key_id) {
+    if (vapidPublicKey) throw unknownKey();
+    throw new AppError('unavailable', 'This server has no active VAPID key yet.');
+  }
+  const refused = pgList(r.refused);
+  if (refused.length) throw unprocessable(`Unknown topic${refused.length > 1 ? 's' : ''}: ${refused.join(', ')}.`, 'topics');
+  if (r.id) return { id: r.id, topics: slugs, created: true };
+
+  const keyId = r.key_id;
+  const topicIds = pgList(r.topic_ids);
   return db.transaction(async (tx) => {
-    const [row] = await tx
+    const [saved] = await tx
       .insert(subscriptions)
-      .values({
-        id: uuidv7(),
-        endpoint: subscription.endpoint,
-        p256dh,
-        auth,
-        vapidKeyId: keyId,
-        pushService: host,
-        expiresAt,
-        userAgent,
-      })
+      .values({ id: uuidv7(), ...row, vapidKeyId: keyId })
       .onConflictDoUpdate({
         target: subscriptions.endpoint,
-        set: {
-          p256dh,
-          auth,
-          vapidKeyId: keyId,
-          status: 'active',
-          endedAt: null,
-          expiresAt,
-          userAgent,
-          updatedAt: new Date(),
-        },
+        set: { p256dh: row.p256dh, auth: row.auth, vapidKeyId: keyId, status: 'active', endedAt: null, expiresAt: row.expiresAt, userAgent: row.userAgent, updatedAt: new Date() },
       })
       .returning({ id: subscriptions.id, created: sql<boolean>`(xmax = 0)` });
-    const id = row!.id;
+    const id = saved!.id;
     await tx.delete(subscriptionTopics).where(eq(subscriptionTopics.subscriptionId, id));
-    if (found.length) await tx.insert(subscriptionTopics).values(found.map((t) => ({ subscriptionId: id, topicId: t.id })));
-    if (previousEndpoint && previousEndpoint !== subscription.endpoint) {
-      await endSubscription(tx as unknown as Db, previousEndpoint, id);
-    }
-    return { id, topics: slugs, created: !!row!.created };
+    if (topicIds.length) await tx.insert(subscriptionTopics).values(topicIds.map((topicId) => ({ subscriptionId: id, topicId })));
+    if (replaces) await endSubscription(tx as unknown as Db, replaces, id);
+    return { id, topics: slugs, created: !!saved!.created };
   });
+}
+
+const unknownKey = () => unprocessable('vapidPublicKey is not a key of this server. Fetch /api/push/vapid-public-key and subscribe again.', 'vapidPublicKey');
+
+/** A text[] / uuid[] column: an array on postgres.js and PGlite, `{a,b}` text on some paths. */
+function pgList(v: string[] | string | null): string[] {
+  if (!v) return [];
+  if (Array.isArray(v)) return v;
+  return v.replace(/^{|}$/g, '').split(',').filter(Boolean).map((s) => s.replace(/^"|"$/g, ''));
 }
 
 /** Marks a subscription unsubscribed and drops its topics; deliveries keep their history. */

@@ -1,5 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db';
+import { desc, eq, sql } from 'drizzle-orm';
 import { subscriptions, vapidKeys } from '../../db/schema';
 import { assertCan, type Ctx } from '../context';
 import { PLACEHOLDER_SUBJECT } from './keys';
@@ -35,11 +34,3 @@ export async function listVapidKeys(ctx: Ctx): Promise<VapidKeyRow[]> {
   return rows.map((r) => ({ ...r, activeSubscriptions: Number(r.activeSubscriptions), placeholderSubject: r.subject === PLACEHOLDER_SUBJECT }));
 }
 
-/** Looks up a key by its public half (subscribe requests may name the key they used). */
-export async function keyByPublicKey(db: Db, publicKey: string) {
-  const [row] = await db
-    .select({ id: vapidKeys.id, status: vapidKeys.status })
-    .from(vapidKeys)
-    .where(and(eq(vapidKeys.publicKey, publicKey)));
-  return row ?? null;
-}
