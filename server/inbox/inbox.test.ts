@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as inboxRoute } from '../../app/api/inbox/route';
 import { campaigns } from '../../db/schema';
 import { ctxFor, openTestDatabase, useAsProcessDatabase, type TestDatabase } from '../../tests/support/db';
-import { cancelCampaign, createCampaign, sendCampaignNow } from '../campaigns/mutations';
+import { createCampaign, sendCampaignNow } from '../campaigns/mutations';
 import { getRuntime, stopRuntime } from '../runtime';
 import { createTopic } from '../topics/mutations';
 import { currentInboxHub } from './hub';
@@ -94,7 +94,9 @@ describe('the inbox', () => {
     await publish({ title: 'Secret' }, { audience: 'any', topicIds: [ids.secret] });
     await publish({ title: 'All but news' }, { audience: 'all', excludeTopicIds: [ids.news] });
     const cancelled = await publish({ title: 'Withdrawn' }, { audience: 'all' });
-    await cancelCampaign(ctxFor(tdb), { id: cancelled });
+    // Withdrawn mid-send. With no subscribers the engine completes it at once, before a cancel
+    // could land, so the test puts it in the state a cancel leaves behind.
+    await tdb.db.update(campaigns).set({ status: 'cancelled' }).where(eq(campaigns.id, cancelled));
     const titles = async (topics: string) => ((await (await get(topics)).json()) as { messages: { title: string }[] }).messages.map((m) => m.title);
     const news = await titles('news');
     expect(news).toContain('To everyone');
