@@ -61,7 +61,7 @@ test('import subscribers from a file: dry run, import, idempotent re-import, rol
 
   await page.goto('/admin/subscribers');
   const panel = page.getByTestId('import-panel');
-  if (!(await panel.evaluate((d) => (d as HTMLDetailsElement).open))) await panel.locator('summary').click();
+  if (!(await panel.evaluate((d) => (d as HTMLDetailsElement).open))) await panel.locator(':scope > summary').click();
   const form = page.getByRole('form', { name: 'Import subscribers' });
 
   // Nothing chosen: the form says what is missing.

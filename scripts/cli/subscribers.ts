@@ -10,14 +10,23 @@ import { findKey } from './vapid';
 
 export const exportSubscribersCommand: Command = {
   name: 'export-subscribers',
-  summary: 'Write subscribers as CSV or JSON to stdout (without endpoints or keys)',
-  usage: 'export-subscribers [--topic SLUG] [--status active|expired|unsubscribed] [--format csv|json] > file',
+  summary: 'Write subscribers as CSV or JSON to stdout (endpoints and keys only with --with-keys)',
+  usage: 'export-subscribers [--topic SLUG] [--status active|expired|unsubscribed] [--key ID|PUBLIC_KEY] [--format csv|json] [--with-keys] > file',
   options: {
     topic: { type: 'string', description: 'only subscribers of this topic', placeholder: 'slug' },
     status: { type: 'string', description: 'only subscribers with this status', placeholder: 'status' },
+    key: { type: 'string', description: 'only subscriptions made with this VAPID key (id or public key)', placeholder: 'key' },
     format: { type: 'string', description: 'csv (the default; the dashboard export) or json', placeholder: 'format' },
+    'with-keys': {
+      type: 'boolean',
+      description: 'write endpoint, p256dh, auth and topics: the format import-subscribers reads, to move subscribers elsewhere (they let anyone push to these people: keep the file safe)',
+    },
   },
-  examples: ['npm run -s cli -- export-subscribers --topic news > news.csv', 'npm run -s cli -- export-subscribers --format json --status active > active.json'],
+  examples: [
+    'npm run -s cli -- export-subscribers --topic news > news.csv',
+    'npm run -s cli -- export-subscribers --format json --status active > active.json',
+    'npm run -s cli -- export-subscribers --with-keys --status active --key 0190a6b4-… --format json > move.json',
+  ],
   async run(io, v) {
     const format = str(v.format) ?? (io.json ? 'json' : 'csv');
     if (format !== 'csv' && format !== 'json') usage('--format is csv or json.');
@@ -29,7 +38,11 @@ export const exportSubscribersCommand: Command = {
       topic = (await listTopics(io.ctx)).find((t) => t.slug === slug)?.id;
       if (!topic) fail(`There is no topic "${slug}". See: npm run cli -- list-topics`);
     }
-    const stream = await exportSubscribers(io.ctx, { topic, status }, format);
+    let vapidKeyId: string | undefined;
+    const keyRef = str(v.key);
+    if (keyRef) vapidKeyId = (await findKey(io, keyRef)).id;
+    if (v['with-keys'] && !vapidKeyId) io.note('Subscriptions stay bound to the VAPID key they were made with: export one key at a time (--key) and import each file with that key.');
+    const stream = await exportSubscribers(io.ctx, { topic, status, vapidKeyId }, format, { withKeys: !!v['with-keys'] });
     const reader = stream.getReader();
     for (;;) {
       const { done, value } = await reader.read();

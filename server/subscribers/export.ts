@@ -2,13 +2,16 @@
  * The subscribers export (CSV for the dashboard and the CLI, JSON for the CLI): the list's
  * filters, streamed in keyset chunks of 1000 so a million rows never sit in memory and the first
  * bytes leave at once. Endpoints and keys are
- * left out on purpose — they are capabilities that let anyone holding them push to the person.
+ * left out on purpose — they are capabilities that let anyone holding them push to the person —
+ * except in the command line's `--with-keys` export, which writes the import's own format.
  *
  * Cells are RFC 4180-quoted and neutralised against spreadsheet formula injection (a user agent
  * or topic name starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`).
  */
 import 'server-only';
-import { validationError } from '../../lib/errors';
+import { inArray } from 'drizzle-orm';
+import { subscriptions } from '../../db/schema';
+import { AppError, validationError } from '../../lib/errors';
 import { recordAudit } from '../audit/record';
 import { assertCan, type Ctx } from '../context';
 import { subscriberPage, type SubscriberRow } from './queries';
@@ -56,6 +59,47 @@ function jsonRow(r: SubscriberRow): string {
 
 export type ExportFormat = 'csv' | 'json';
 
+/**
+ * Rows that carry the subscription itself (endpoint and keys), in the shape the import reads:
+ * for moving subscribers to another Pushdeck (or another sender). Only the command line offers
+ * it — whoever runs it already holds the database.
+ */
+interface KeyedRow {
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  topics: string[];
+}
+
+const KEYED_FORMATS: Record<ExportFormat, { head: string; rows: (items: KeyedRow[], first: boolean) => string; tail: (rows: number) => string }> = {
+  csv: {
+    head: csvLine(['endpoint', 'p256dh', 'auth', 'topics']),
+    rows: (items) => items.map((r) => csvLine([r.endpoint, r.p256dh, r.auth, r.topics.join(';')])).join(''),
+    tail: () => '',
+  },
+  json: {
+    head: '[',
+    rows: (items, first) =>
+      items
+        .map((r, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify({ endpoint: r.endpoint, expirationTime: null, keys: { p256dh: r.p256dh, auth: r.auth }, topics: r.topics })}`)
+        .join(''),
+    tail: (n) => (n ? '\n]\n' : ']\n'),
+  },
+};
+
+async function keyedRows(ctx: Ctx, items: SubscriberRow[]): Promise<KeyedRow[]> {
+  if (!items.length) return [];
+  const found = await ctx.db
+    .select({ id: subscriptions.id, endpoint: subscriptions.endpoint, p256dh: subscriptions.p256dh, auth: subscriptions.auth })
+    .from(subscriptions)
+    .where(inArray(subscriptions.id, items.map((r) => r.id)));
+  const byId = new Map(found.map((f) => [f.id, f]));
+  return items.flatMap((r) => {
+    const f = byId.get(r.id);
+    return f ? [{ endpoint: f.endpoint, p256dh: f.p256dh, auth: f.auth, topics: r.topics.map((t) => t.slug) }] : [];
+  });
+}
+
 const FORMATS: Record<ExportFormat, { head: string; rows: (items: SubscriberRow[], first: boolean) => string; tail: (rows: number) => string }> = {
   csv: { head: csvLine([...CSV_HEADER]), rows: (items) => items.map(rowLine).join(''), tail: () => '' },
   // One object per line inside the array: valid JSON that still diffs and greps well.
@@ -74,14 +118,25 @@ export function exportSubscribersCsv(ctx: Ctx, input: unknown): Promise<Readable
  * Checks the permission, records who exported with which filters (the row count is not known
  * until the stream ends), and returns the export as a stream pulled chunk by chunk.
  */
-export async function exportSubscribers(ctx: Ctx, input: unknown, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
+export async function exportSubscribers(ctx: Ctx, input: unknown, format: ExportFormat, opts: { withKeys?: boolean } = {}): Promise<ReadableStream<Uint8Array>> {
   assertCan(ctx, 'subscribers.read');
+  if (opts.withKeys) {
+    // Endpoints and keys let anyone push to these people: the command line only, and admins.
+    assertCan(ctx, 'subscribers.manage');
+    if (ctx.actor.kind !== 'system') throw new AppError('forbidden', 'Exports with endpoints and keys are made from the command line only.');
+  }
   const parsed = subscriberFiltersSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues, 'Those filters are not valid.');
   const filters: SubscriberFilters = parsed.data;
   const recorded = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
-  await recordAudit(ctx, { action: 'subscriber.export', targetType: 'subscriber', targetLabel: `${format.toUpperCase()} export`, after: { filters: recorded } });
-  const shape = FORMATS[format];
+  await recordAudit(ctx, {
+    action: 'subscriber.export',
+    targetType: 'subscriber',
+    targetLabel: `${format.toUpperCase()} export${opts.withKeys ? ' with endpoints and keys' : ''}`,
+    after: { filters: recorded, withKeys: !!opts.withKeys },
+  });
+  const plain = FORMATS[format];
+  const keyed = KEYED_FORMATS[format];
 
   const encoder = new TextEncoder();
   let before: string | undefined;
@@ -92,16 +147,19 @@ export async function exportSubscribers(ctx: Ctx, input: unknown, format: Export
       try {
         if (!started) {
           started = true;
-          controller.enqueue(encoder.encode(shape.head));
+          controller.enqueue(encoder.encode(opts.withKeys ? keyed.head : plain.head));
         }
         const page = await subscriberPage(ctx, filters, before, EXPORT_CHUNK);
-        if (page.items.length) controller.enqueue(encoder.encode(shape.rows(page.items, rows === 0)));
+        if (page.items.length) {
+          const text = opts.withKeys ? keyed.rows(await keyedRows(ctx, page.items), rows === 0) : plain.rows(page.items, rows === 0);
+          controller.enqueue(encoder.encode(text));
+        }
         rows += page.items.length;
         if (page.nextBefore) {
           before = page.nextBefore;
         } else {
           ctx.log.info('subscriber.export.done', { rows, format });
-          const tail = shape.tail(rows);
+          const tail = (opts.withKeys ? keyed : plain).tail(rows);
           if (tail) controller.enqueue(encoder.encode(tail));
           controller.close();
         }

@@ -277,6 +277,28 @@ describe('subscribers', () => {
     expect(await lastAudit('subscriber.export')).toMatchObject({ actorLabel: 'cli', targetLabel: 'JSON export' });
   });
 
+  it('export-subscribers --with-keys writes what import-subscribers reads: a subscriber moved out comes back whole', async () => {
+    const s = browser();
+    const { id } = await subscribe(tdb.db, { subscription: s, topics: [`news-${stamp}`] });
+    const [active] = await tdb.db.select().from(vapidKeys).where(eq(vapidKeys.status, 'active'));
+    for (const format of ['json', 'csv'] as const) {
+      const exported = await cli(['export-subscribers', '--with-keys', '--topic', `news-${stamp}`, '--key', active!.id, '--format', format]);
+      expect(exported.code).toBe(0);
+      expect(exported.out).toContain(s.endpoint);
+      expect(exported.out).toContain(s.keys.auth);
+      const file = path.join(tmp, `moved.${format}`);
+      writeFileSync(file, exported.out);
+      // Gone from here, then imported back from the file with the key it was made with.
+      await tdb.db.delete(subscriptions).where(eq(subscriptions.endpoint, s.endpoint));
+      const r = JSON.parse((await cli(['import-subscribers', file, '--key', active!.id, '--json'])).out) as { rejected: number; rows: { status: string }[] };
+      expect(r.rejected).toBe(0);
+      const [back] = await tdb.db.select().from(subscriptions).where(eq(subscriptions.endpoint, s.endpoint));
+      expect(back).toMatchObject({ p256dh: s.keys.p256dh, auth: s.keys.auth, vapidKeyId: active!.id, status: 'active' });
+      expect(back!.id).not.toBe(id);
+    }
+    expect(await lastAudit('subscriber.export')).toMatchObject({ actorLabel: 'cli', targetLabel: 'CSV export with endpoints and keys' });
+  });
+
   it('export-subscribers fails clearly: an unknown topic (1), a bad format or status (2)', async () => {
     expect(await cli(['export-subscribers', '--topic', 'nope'])).toMatchObject({ code: 1, out: '', err: 'There is no topic "nope". See: npm run cli -- list-topics\n' });
     expect((await cli(['export-subscribers', '--format', 'xml'])).code).toBe(2);
