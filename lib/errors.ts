@@ -103,11 +103,22 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 export function isDatabaseUnavailable(e: unknown): boolean {
+  return hasCode(e, UNAVAILABLE_CODES);
+}
+
+const REFUSED_CODES = new Set(['ECONNREFUSED', 'CONNECT_TIMEOUT', '57P03']);
+
+/** The server is not taking connections at all (down, or starting up): retrying at once is pointless. */
+export function isConnectionRefused(e: unknown): boolean {
+  return hasCode(e, REFUSED_CODES);
+}
+
+function hasCode(e: unknown, codes: Set<string>): boolean {
   for (let cur = e, depth = 0; cur && depth < 6; depth++) {
     const err = cur as { code?: unknown; errors?: unknown; cause?: unknown };
-    if (typeof err.code === 'string' && UNAVAILABLE_CODES.has(err.code)) return true;
+    if (typeof err.code === 'string' && codes.has(err.code)) return true;
     // AggregateError (e.g. ECONNREFUSED on both ::1 and 127.0.0.1)
-    if (Array.isArray(err.errors) && err.errors.some((x) => isDatabaseUnavailable(x))) return true;
+    if (Array.isArray(err.errors) && err.errors.some((x) => hasCode(x, codes))) return true;
     cur = err.cause;
   }
   return false;

@@ -14,6 +14,7 @@ import PgBoss from 'pg-boss';
 import PgBossManager from 'pg-boss/src/manager.js';
 import type { Database, Db } from '../../db';
 import { rowsOf } from '../../db';
+import { isDatabaseUnavailable } from '../errors';
 import { logger } from '../logger';
 
 export type Boss = PgBoss;
@@ -101,7 +102,9 @@ export async function createBoss(database: Database, opts: BossOptions = {}): Pr
     database.kind === 'pglite'
       ? new PgBoss({ ...common, db: pgliteExecutor(database) })
       : new PgBoss({ ...common, connectionString: database.url!, max: 4, application_name: 'pushdeck-queue' });
-  boss.on('error', (err) => logger.error('queue.error', { err }));
+  // The database being away (restarting, say) is expected and reported by /api/health; anything
+  // else the queue's supervisor meets is an error.
+  boss.on('error', (err) => (isDatabaseUnavailable(err) ? logger.warn('queue.database-unavailable', { err: err.message }) : logger.error('queue.error', { err })));
   await boss.start();
   return boss;
 }

@@ -14,6 +14,7 @@
  * are repeated. Jobs are idempotent; the reconciler re-drives anything left behind.
  */
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { rowsOf } from '../../db';
@@ -272,17 +273,28 @@ async function flush(deps: EngineDeps, campaignId: string, results: ResultRow[])
  * query on a pooled connection the restart cut fails). Losing a chunk's results would send it again
  * once the claim expires, so it is worth waiting for — but only while the claim is still ours.
  */
-async function flushRetrying(deps: EngineDeps, campaignId: string, results: ResultRow[], claimedAt: number): Promise<number> {
+async function flushRetrying(
+  deps: EngineDeps,
+  campaignId: string,
+  results: ResultRow[],
+  claimedAt: number,
+  onUnavailable: (down: boolean) => void = () => {},
+): Promise<number> {
   const until = claimedAt + leaseSeconds() * 1000 * 0.9;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await flush(deps, campaignId, results);
-    } catch (e) {
-      const wait = Math.min(4000, 100 * 2 ** attempt);
-      if (!isDatabaseUnavailable(e) || Date.now() + wait > until) throw e;
-      deps.log.warn('campaign.flush-retry', { campaignId, attempt, err: e });
-      await new Promise((r) => setTimeout(r, wait));
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await flush(deps, campaignId, results);
+      } catch (e) {
+        const wait = Math.min(4000, 100 * 2 ** attempt);
+        if (!isDatabaseUnavailable(e) || Date.now() + wait > until) throw e;
+        onUnavailable(true);
+        deps.log.warn('campaign.flush-retry', { campaignId, attempt, err: e });
+        await new Promise((r) => setTimeout(r, wait));
+      }
     }
+  } finally {
+    onUnavailable(false);
   }
 }
 
@@ -456,23 +468,33 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
     : payloadEncoder(message.content, 'ref');
   const deadline = Date.now() + (leaseSeconds() * 1000) / 2;
   const claimSize = Math.max(10, Math.min(250, settings.concurrency));
+  // Claims belong to this run, not to the process: a process can run two batches over the same
+  // rows (a job retried after its expiry while the first run still drains), and one run must
+  // never record results for — or hand back — rows the other has since claimed and sent.
+  const run: EngineDeps = { ...deps, workerId: `${deps.workerId}/${randomUUID().slice(0, 8)}` };
   const queue = new ClaimQueue<Ready>();
   let outOfTime = false;
-  let failure: unknown = null;
+  // A failed claim stops claiming, but what was already sent is still recorded; a failed write
+  // (after flushRetrying gave up) stops everything: the rows stay claimed until their lease ends.
+  let claimFailure: unknown = null;
+  let writeFailure: unknown = null;
+  // While results cannot be written (the database is unreachable), nothing more is sent: a push
+  // whose result is never recorded goes out again once its claim expires.
+  let writesStalled = false;
   let sent = 0;
 
   // Results: written in the background, one statement at a time, at most MAX_FLUSH rows each.
   const pending: (ResultRow & { claimedAt: number })[] = [];
   let writing: Promise<void> | null = null;
   const write = (): Promise<void> | null => {
-    if (writing || !pending.length || failure) return writing;
+    if (writing || !pending.length || writeFailure) return writing;
     const rows = pending.splice(0, MAX_FLUSH);
-    writing = flushRetrying(deps, job.campaignId, rows, Math.min(...rows.map((r) => r.claimedAt)))
+    writing = flushRetrying(run, job.campaignId, rows, Math.min(...rows.map((r) => r.claimedAt)), (down) => (writesStalled = down))
       .then(() => {
         sent += rows.filter((r) => r.status === 'sent').length;
       })
       .catch((e) => {
-        failure ??= e;
+        writeFailure ??= e;
       })
       .finally(() => {
         writing = null;
@@ -488,13 +510,13 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
     try {
       for (;;) {
         await queue.waitLow(Math.floor(claimSize / 2));
-        if (failure) return;
+        if (writeFailure) return;
         if (Date.now() > deadline) {
           outOfTime = true;
           return;
         }
         const claimedAt = Date.now();
-        const rows = await claim(deps, job, claimSize, sweep ? null : cursor);
+        const rows = await claim(run, job, claimSize, sweep ? null : cursor);
         if (!rows.length) {
           if (sweep || cursor === null) return;
           sweep = true;
@@ -505,7 +527,7 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
         queue.push(rows.map((c) => ({ ...c, signer: c.vapid_key_id ? signers.get(c.vapid_key_id) : undefined, claimedAt })));
       }
     } catch (e) {
-      failure ??= e;
+      claimFailure ??= e;
     } finally {
       queue.close();
     }
@@ -514,6 +536,10 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
     for (;;) {
       const c = await queue.take();
       if (!c) return;
+      while (writesStalled && !writeFailure) await new Promise((r) => setTimeout(r, 100));
+      // Results can no longer be recorded: leave the row claimed, unsent; another pass takes it
+      // once the claim expires.
+      if (writeFailure) continue;
       pending.push({ ...(await sendOne(deps, c, message, encode, settings)), claimedAt: c.claimedAt });
       if (pending.length >= claimSize) write();
     }
@@ -522,10 +548,11 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
     await Promise.all([claimer(), ...Array.from({ length: settings.concurrency }, sender)]);
   } finally {
     clearInterval(timer);
-    // Record everything sent, even when claiming failed: those pushes went out.
-    while (writing || (pending.length && !failure)) await (writing ?? write());
+    // Record everything sent, even when claiming failed (the database went away, say): those
+    // pushes went out, and unrecorded they would be sent again once their claims expire.
+    while (writing || (pending.length && !writeFailure)) await (writing ?? write());
   }
-  if (failure) throw failure;
+  if (writeFailure || claimFailure) throw writeFailure ?? claimFailure;
 
   if (outOfTime) {
     await enqueueBatch(deps.boss, job);

@@ -3,12 +3,15 @@
  * own connection. Each probe has a deadline so a hung database yields 503, not a hung request.
  */
 import { sql } from 'drizzle-orm';
-import { isDatabaseUnavailable } from '../../lib/errors';
+import { isConnectionRefused, isDatabaseUnavailable } from '../../lib/errors';
 import { currentInboxHub } from '../inbox/hub';
 import { getRuntime } from '../runtime';
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
+
+/** More than any pool here holds connections (app pool, queue pool). */
+const PROBE_ATTEMPTS = 12;
 
 export interface Health {
   status: 'ok' | 'unavailable';
@@ -30,8 +33,18 @@ export async function checkHealth(): Promise<Health> {
     return out;
   }
   // After a database restart the first query on each pooled connection fails once (the restart cut
-  // it); one retry on a fresh connection keeps health from flapping back to 503 once it is up.
-  const probe = async <T>(fn: () => Promise<T>) => fn().catch((e: unknown) => (isDatabaseUnavailable(e) ? fn() : Promise.reject(e)));
+  // it), and a pool can hold several such connections: retrying while the failure is a connection
+  // failure (each retry takes the next connection, or opens a fresh one) keeps health from flapping
+  // back to 503 once the server is up. A refused connection means the server is down: no retry.
+  const probe = async <T>(fn: () => Promise<T>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isDatabaseUnavailable(e) || isConnectionRefused(e) || attempt >= PROBE_ATTEMPTS) throw e;
+      }
+    }
+  };
   const t0 = performance.now();
   try {
     await withTimeout(probe(() => rt.database.db.execute(sql`select 1`)), 3000, 'database');
