@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
+import { isDriverTypeFetchFailure } from '../lib/errors';
 import { config } from '../lib/env';
 import { logger } from '../lib/logger';
 import { runMigrations } from './migrate';
@@ -113,9 +114,29 @@ export interface OpenOptions {
   migrationsFolder?: string;
 }
 
+/**
+ * Logs postgres.js's one uncatchable rejection (see isDriverTypeFetchFailure) instead of letting
+ * it end the process. Every other unhandled rejection keeps Node's default: it is rethrown, and the
+ * process exits — unless something else (a test runner) listens and decides.
+ */
+function guardDriverRejections() {
+  const g = globalThis as { __pushdeckRejectionGuard?: boolean };
+  if (g.__pushdeckRejectionGuard) return;
+  g.__pushdeckRejectionGuard = true;
+  process.on('unhandledRejection', (reason) => {
+    if (isDriverTypeFetchFailure(reason)) {
+      logger.warn('database.driver-type-query-failed', { err: (reason as Error).message });
+      return;
+    }
+    if (process.listenerCount('unhandledRejection') > 1) return;
+    throw reason;
+  });
+}
+
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const migrationsFolder = opts.migrationsFolder ?? path.join(config().ROOT, 'db', 'migrations');
   if (opts.url) {
+    guardDriverRejections();
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const sql = postgres(opts.url, {

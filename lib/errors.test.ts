@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isConnectionRefused, isDatabaseUnavailable } from './errors';
+import { isConnectionRefused, isDatabaseUnavailable, isDriverTypeFetchFailure } from './errors';
 
 const coded = (code: string, cause?: unknown) => Object.assign(new Error(code), { code, cause });
 
@@ -21,5 +21,14 @@ describe('database connection errors', () => {
     expect(isConnectionRefused(coded('57P03'))).toBe(true); // starting up
     expect(isConnectionRefused(coded('57P01'))).toBe(false); // admin shutdown cut this connection
     expect(isConnectionRefused(coded('CONNECTION_CLOSED'))).toBe(false);
+  });
+
+  it("recognises the driver's own catalog query failing, and nothing else", () => {
+    const query = "\n      select b.oid, b.typarray\n      from pg_catalog.pg_type a\n      left join pg_catalog.pg_type b on b.oid = a.typelem\n      where a.typcategory = 'A'\n";
+    expect(isDriverTypeFetchFailure(Object.assign(coded('ECONNREFUSED'), { query }))).toBe(true);
+    expect(isDriverTypeFetchFailure(Object.assign(coded('57P01'), { query }))).toBe(true);
+    expect(isDriverTypeFetchFailure(Object.assign(coded('57014'), { query }))).toBe(true); // cancelled by statement_timeout
+    expect(isDriverTypeFetchFailure(Object.assign(coded('ECONNREFUSED'), { query: 'select 1' }))).toBe(false);
+    expect(isDriverTypeFetchFailure(undefined)).toBe(false);
   });
 });

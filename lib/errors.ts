@@ -123,3 +123,15 @@ function hasCode(e: unknown, codes: Set<string>): boolean {
   }
   return false;
 }
+
+/**
+ * postgres.js runs a catalog query (array types) first on every new connection and drops its
+ * promise: when that query fails (its connection cut by a database restart, or the query cancelled
+ * by a statement_timeout), the rejection is unhandled and no caller can catch it
+ * (porsager/postgres#1192, #1205, #1223). The pool carries on; this recognises that one rejection
+ * so it can be logged instead of taking the process down.
+ */
+export function isDriverTypeFetchFailure(e: unknown): boolean {
+  const query = (e as { query?: unknown } | null)?.query;
+  return typeof query === 'string' && query.includes('pg_catalog.pg_type') && query.includes("typcategory = 'A'");
+}

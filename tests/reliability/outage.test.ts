@@ -143,7 +143,8 @@ describe.runIf(onPostgres && !unavailable)('PostgreSQL restarted mid-campaign', 
     const upAt = Date.now();
     const upMs = upAt - t0;
     await until(() => latest() === 200, 'health to turn 200 again', 120_000, 50);
-    const healthyMs = timeline.find(([t, s]) => t > upMs && s === 200)![0];
+    // (pg_ctl returns a moment after the server accepts connections: a 200 may come before upMs.)
+    const healthyMs = timeline.find(([t, s]) => t > startMs && s === 200)![0];
     // Rows still claimed once the server is back (their results were never recorded), for the report.
     let claimed: { n: number } | undefined;
     await until(settled(async () => ((claimed = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from deliveries where campaign_id = ${c.id} and status = 'sending'`))[0]), true)), 'the claimed rows');
