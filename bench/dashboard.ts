@@ -14,6 +14,8 @@
  * instance, and each statement is run under EXPLAIN ANALYZE: the slowest statement and its
  * index use are printed for every page, and full plans for any page that misses its target.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Db } from '../db';
 import type { AppServer } from './lib/app-server';
@@ -117,18 +119,22 @@ export async function dashboardBench(b: Bench, app: AppServer, o: { campaignId: 
       throw new Error(`dashboard: ${p.path} answered ${r.status}${r.location ? ` → ${r.location}` : ''} without "${p.marker}" (${r.bytes} bytes)\n${app.child.tail()}`);
     }
     if (p.path.includes('campaigns') && !r.body.includes(campaignName)) throw new Error(`dashboard: ${p.path} does not show the campaign`);
+    if (process.env.BENCH_DUMP_PAGES) writeFileSync(path.join(process.env.BENCH_DUMP_PAGES, `${all.indexOf(p)}.html`), r.body);
   }
   await settle(b);
   o.log(`dashboard: ${all.length} pages × ${o.requests} requests, one at a time, interleaved`);
   const times = new Map<Page, number[]>(all.map((p) => [p, []]));
+  const sizes = new Map<Page, number>();
   for (let i = 0; i < 3; i++) for (const p of all) await timedGet(app, p.path); // warm-up
   for (let i = 0; i < o.requests; i++) {
     for (const p of all) {
       const r = await timedGet(app, p.path);
       if (r.status !== 200) throw new Error(`dashboard: ${p.path} answered ${r.status}`);
       times.get(p)!.push(r.ms);
+      sizes.set(p, r.bytes);
     }
   }
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB of HTML`;
   const stat = (p: Page) => {
     const s = [...times.get(p)!].sort((a, c) => a - c);
     return { p50: pct(s, 50), p95: pct(s, 95), max: s[s.length - 1]! };
@@ -144,8 +150,8 @@ export async function dashboardBench(b: Bench, app: AppServer, o: { campaignId: 
     rows.push({
       bench: '3. dashboard at scale',
       figure: p.name,
-      value: `p95 ${fmt.ms(s.p95)} (p50 ${fmt.ms(s.p50)}, max ${fmt.ms(s.max)})`,
-      baseline: `/admin/account p95 ${fmt.ms(base.p95)}`,
+      value: `p95 ${fmt.ms(s.p95)} (p50 ${fmt.ms(s.p50)}, max ${fmt.ms(s.max)}; ${kib(sizes.get(p)!)})`,
+      baseline: `/admin/account p95 ${fmt.ms(base.p95)} (${kib(sizes.get(baseline)!)})`,
       ratio: fmt.x(s.p95 / base.p95),
       target: 'p95 < 50 ms',
       ok,

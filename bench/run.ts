@@ -10,7 +10,8 @@
  *
  * Other flags: --scale-n N, --deliveries N (dashboard rows, default 5 × scale-n),
  * --no-build (reuse .next), --keep (keep the bench database), --profile DIR (worker
- * --cpu-prof during the fan-out), --no-naive (development: skip the naive baseline). Needs PostgreSQL: BENCH_DATABASE_URL (an admin URL; default
+ * --cpu-prof during the fan-out), --profile-app DIR (the production server under --cpu-prof; the
+ * profile is written when it stops), --no-naive (development: skip the naive baseline). Needs PostgreSQL: BENCH_DATABASE_URL (an admin URL; default
  * postgres://postgres@127.0.0.1:5432/postgres). Writes bench/results/latest.md (smoke runs:
  * smoke.md; runs with --only or other sizes: partial.md) and exits non-zero if anything was
  * not delivered exactly once, or a page or request failed.
@@ -42,6 +43,7 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     profile: { type: 'string' },
+    'profile-app': { type: 'string' },
     'no-naive': { type: 'boolean', default: false },
   },
 });
@@ -111,7 +113,8 @@ async function main() {
     }
     if (only.has('scale') || only.has('dashboard') || only.has('subscribe')) {
       await ensureBuild(!smoke && !args['no-build'], log);
-      app = await startAppServer(b, { PUBLIC_API_RATE_PER_MINUTE: PUBLIC_RATE_FOR_BENCH });
+      const appProfile = args['profile-app'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['profile-app'])}`] : [];
+      app = await startAppServer(b, { PUBLIC_API_RATE_PER_MINUTE: PUBLIC_RATE_FOR_BENCH }, appProfile);
     }
     if (only.has('scale')) {
       await seedUpTo(b, scaleN, log);
@@ -157,7 +160,7 @@ async function main() {
   const md = `${header}\n${renderTable(rows)}\n${notes ? `\n${notes}` : ''}`;
   console.log(`\n${md}`);
   // Only a full run at the default sizes replaces latest.md (the README quotes it).
-  const partial = !!(args.only || args.n || args['scale-n'] || args.deliveries || args['no-naive']);
+  const partial = !!(args.only || args.n || args['scale-n'] || args.deliveries || args['no-naive'] || args.profile || args['profile-app']);
   const out = path.join(ROOT, 'bench/results', smoke ? 'smoke.md' : partial ? 'partial.md' : 'latest.md');
   mkdirSync(path.dirname(out), { recursive: true });
   if (!failed) writeFileSync(out, md);
