@@ -22,6 +22,7 @@ function niceStep(raw: number): number {
   return 10 * pow;
 }
 
+const r2 = (n: number) => Math.round(n * 100) / 100;
 const fmt = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
 
 export function TimeSeriesChart({
@@ -74,9 +75,10 @@ export function TimeSeriesChart({
     const xs = n === 1 ? [W / 2 - 8, W / 2 + 8] : labels.map((_, i) => x(i));
     const up = n === 1 ? [upper[0]!, upper[0]!] : upper;
     const lo = n === 1 ? [lower[0]!, lower[0]!] : lower;
-    const top = xs.map((xv, i) => `${xv},${y(up[i]!)}`).join(' ');
+    // Two decimals are far below a pixel, and keep the page small (points are sent twice: HTML and RSC payload).
+    const top = xs.map((xv, i) => `${r2(xv)},${r2(y(up[i]!))}`).join(' ');
     const bottom = xs
-      .map((xv, i) => `${xv},${y(lo[i]!)}`)
+      .map((xv, i) => `${r2(xv)},${r2(y(lo[i]!))}`)
       .reverse()
       .join(' ');
     return { s, points: `${top} ${bottom}`, line: top };

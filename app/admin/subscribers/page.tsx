@@ -30,23 +30,10 @@ function pick(sp: SP, keys: readonly string[]) {
   return out;
 }
 
-/** A host name that may wrap after its dots (push-service hosts get long). */
+/** A host name that may wrap after its dots (push-service hosts get long), and nowhere else. */
 function HostName({ host }: { host: string }) {
   const parts = host.split('.');
-  return (
-    <span title={host}>
-      {parts.map((p, i) => (
-        <span key={i}>
-          {p}
-          {i < parts.length - 1 && (
-            <>
-              .<wbr />
-            </>
-          )}
-        </span>
-      ))}
-    </span>
-  );
+  return <span title={host}>{parts.flatMap((p, i) => (i < parts.length - 1 ? [`${p}.`, <wbr key={i} />] : [p]))}</span>;
 }
 
 /** The UTC day, with the exact time on hover (the detail page shows it in full). */

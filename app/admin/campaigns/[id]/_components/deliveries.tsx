@@ -16,7 +16,8 @@ import { deliveryStatusLabel, DeliveryStatusBadge } from '../../_components/list
 
 // Eight columns in the width left beside the sidebar: cells a little tighter than the default.
 const head = (align: 'left' | 'right' = 'left') => cn('px-3 py-2.5 text-xs font-semibold tracking-wide text-slate-500 uppercase', align === 'right' ? 'text-right' : 'text-left');
-const cell = (extra?: string) => cn('px-3 py-3 align-top text-slate-700', extra);
+// Padding, alignment and colour otherwise come from TBody's pd-cells rule (components/ui/table.tsx).
+const cell = (extra?: string) => cn('px-3', extra);
 
 export type DeliveryFilters = { status?: string; service?: string; http?: string };
 
