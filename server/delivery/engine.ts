@@ -366,7 +366,9 @@ async function sendOne(deps: EngineDeps, c: Ready, message: CampaignMessage, enc
   } finally {
     deps.inflight.release();
   }
-  if (result.outcome === 'rate_limited') deps.gates.backOff(c.push_service, result.retryAfterMs);
+  if (result.outcome === 'rate_limited') {
+    if (deps.gates.backOff(c.push_service, result.retryAfterMs)) deps.log.warn('push-service.throttling', { service: c.push_service, retryAfterMs: result.retryAfterMs ?? null });
+  }
   else if (result.outcome === 'delivered') deps.gates.succeeded(c.push_service);
   const d = decide(result, c.attempts, settings);
   return {
