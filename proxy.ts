@@ -1,5 +1,5 @@
 /**
- * Runs before the dashboard's pages:
+ * Runs before every page (the public one and the dashboard's):
  *  - a Content-Security-Policy with a fresh nonce per response (Next puts the nonce on its own
  *    scripts), so injected markup cannot run script even if something slipped past React's
  *    escaping: no inline handlers, no foreign scripts, no framing (clickjacking), no plugins, no
@@ -79,8 +79,6 @@ export default function proxy(req: NextRequest, event: NextFetchEvent) {
   return withCsp(req);
 }
 
-// The dashboard and its sign-in pages; route handlers answer JSON, CSV or files and set their own
-// headers. The public subscribe page (/) is left out for now: under this policy the real-Firefox
-// suite saw an earlier notification vanish from the service worker's list after unsubscribing —
-// not understood yet, so the page keeps X-Frame-Options (next.config.mjs) without a CSP.
-export const config = { matcher: ['/login', '/setup', '/admin', '/admin/:path*'] };
+// Every page: the public subscribe page, the dashboard and its sign-in pages. Route handlers answer
+// JSON, CSV or files and set their own headers.
+export const config = { matcher: ['/', '/login', '/setup', '/admin', '/admin/:path*'] };

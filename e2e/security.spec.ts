@@ -193,7 +193,7 @@ test('session cookies are HttpOnly and SameSite, and Secure behind https', async
 
 test('pages carry a nonce CSP, frame-ancestors, a referrer policy and nosniff', async () => {
   const anonymous = principals.find((p) => p.who.kind === 'anonymous')!.ctx;
-  for (const [url, ctx] of [['/login', anonymous], ['/admin', owner], ['/admin/campaigns/new', owner], ['/admin/users', owner]] as const) {
+  for (const [url, ctx] of [['/', anonymous], ['/login', anonymous], ['/admin', owner], ['/admin/campaigns/new', owner], ['/admin/users', owner]] as const) {
     const res = await ctx.get(url, { maxRedirects: 0 });
     expect(res.status(), url).toBe(200);
     const h = res.headers();
