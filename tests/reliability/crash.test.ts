@@ -105,7 +105,9 @@ describe.runIf(onPostgres)('worker processes killed mid-campaign', () => {
     // Three random moments, as fractions of the audience sent; each kills a random worker that holds claims.
     const moments = Array.from({ length: KILLS }, () => 0.1 + random() * 0.75).sort((a, b) => a - b);
     const kills: { atSent: number; inFlight: number }[] = [];
-    const inFlightIds = new Set<string>();
+    // Rows the killed worker held, and at how many kills: a row taken over after one kill can be
+    // in flight again at the next (late in a campaign the take-overs are all that is left).
+    const inFlightAt = new Map<string, number>();
     for (const m of moments) {
       let victim = -1;
       await until(
@@ -124,7 +126,7 @@ describe.runIf(onPostgres)('worker processes killed mid-campaign', () => {
       w.kill('SIGKILL');
       await exited;
       const claimed = await claimedBy(c.id, w.pid!);
-      for (const id of claimed) inFlightIds.add(id);
+      for (const id of claimed) inFlightAt.set(id, (inFlightAt.get(id) ?? 0) + 1);
       kills.push({ atSent: (await campaign(c.id)).sent, inFlight: claimed.length });
       expect((await campaign(c.id)).status).toBe('sending');
       workers[victim] = startWorker();
@@ -140,10 +142,11 @@ describe.runIf(onPostgres)('worker processes killed mid-campaign', () => {
     const inFlight = kills.reduce((a, k) => a + k.inFlight, 0);
     // Only rows the killed workers had claimed and not yet recorded can be sent again.
     const duplicated = testIds.filter((_, i) => perSubscriber[i]! > 1);
-    expect(duplicated.filter((id) => !inFlightIds.has(id)), 'duplicates outside the killed workers’ claims').toEqual([]);
-    expect(perSubscriber.filter((n) => n > 2), 'sent three times or more').toEqual([]);
+    expect(duplicated.filter((id) => !inFlightAt.has(id)), 'duplicates outside the killed workers’ claims').toEqual([]);
+    // One extra copy at most per kill that found the row in flight.
+    expect(testIds.filter((id, i) => perSubscriber[i]! > 1 + (inFlightAt.get(id) ?? 0)), 'sent more often than the kills that caught it in flight allow').toEqual([]);
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     for (const w of workers) w.kill('SIGTERM');
-    report('crash', { seed, subscribers: N, workers: WORKERS, kills, inFlightAtKills: inFlight, duplicates, delivered: perSubscriber.filter((n) => n > 0).length });
+    report('crash', { seed, subscribers: N, workers: WORKERS, kills, inFlightAtKills: inFlight, duplicates, maxCopies: Math.max(...perSubscriber), delivered: perSubscriber.filter((n) => n > 0).length });
   });
 });
