@@ -2,7 +2,7 @@
  * P-256 keys as Web Push uses them: public keys as the 65-byte uncompressed point
  * (0x04 || X || Y), private keys as the 32-byte scalar `d`, both usually base64url.
  */
-import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, ECDH, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { b64u, fromB64u } from './base64url';
 
 export interface RawKeyPair {
@@ -30,8 +30,19 @@ export function publicKeyObject(raw: Buffer): KeyObject | null {
   }
 }
 
+/**
+ * Whether `raw` is an uncompressed point on P-256. Decoding the point (OpenSSL checks it lies on
+ * the curve) is 4–5× cheaper than building a KeyObject from it (10 µs against 47 µs here), and the
+ * public subscribe API does this for every request.
+ */
 export function isValidP256Point(raw: Buffer | null): boolean {
-  return !!raw && publicKeyObject(raw) !== null;
+  if (!raw || raw.length !== 65 || raw[0] !== 0x04) return false;
+  try {
+    ECDH.convertKey(raw, 'prime256v1', undefined, undefined, 'compressed');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function generateKeyPair(): RawKeyPair {

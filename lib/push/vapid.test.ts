@@ -3,7 +3,7 @@ import { createPublicKey } from 'node:crypto';
 import jws from 'jws';
 import { describe, expect, it } from 'vitest';
 import { fromB64u } from './base64url';
-import { generateKeyPair, importKeyPair, isValidP256Point, KeyFormatError, privateKeyObject } from './p256';
+import { generateKeyPair, importKeyPair, isValidP256Point, KeyFormatError, privateKeyObject, publicKeyObject } from './p256';
 import { JWT_LIFETIME_SECONDS, signJwt, subjectProblem, VapidSigner } from './vapid';
 
 function pemOf(publicKey: string): string {
@@ -82,6 +82,17 @@ describe('P-256 key import', () => {
     expect(() => importKeyPair({ privateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----' })).toThrow(/PEM/);
     const offCurve = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]).toString('base64url');
     expect(isValidP256Point(fromB64u(offCurve))).toBe(false);
+    // The cheap point check agrees with building a key from the point, on real and damaged points.
+    for (let i = 0; i < 50; i++) {
+      const point = fromB64u(generateKeyPair().publicKey)!;
+      expect(isValidP256Point(point)).toBe(true);
+      const damaged = Buffer.from(point);
+      damaged[1 + (i % 64)]! ^= 1 << i % 8;
+      expect(isValidP256Point(damaged)).toBe(publicKeyObject(damaged) !== null);
+      expect(isValidP256Point(damaged)).toBe(false);
+    }
+    expect(isValidP256Point(Buffer.concat([Buffer.from([2]), fromB64u(generateKeyPair().publicKey)!.subarray(1, 33)]))).toBe(false); // compressed
+    expect(isValidP256Point(Buffer.alloc(65))).toBe(false);
     expect(() => importKeyPair({ privateKey: generateKeyPair().privateKey, publicKey: offCurve })).toThrow(/P-256 point/);
   });
 });
