@@ -20,14 +20,19 @@ import { subscriberFiltersSchema, type SubscriberFilters } from './schemas';
 export const EXPORT_CHUNK = 1000;
 export const CSV_HEADER = ['id', 'status', 'push_service', 'topics', 'vapid_key', 'created_at', 'ended_at', 'user_agent'] as const;
 
-export function csvCell(value: string | null | undefined): string {
+/**
+ * One RFC 4180 cell. `guard` (the default) neutralises spreadsheet formulas; the keyed export turns
+ * it off: its cells are URLs and base64url keys for a program to read, and an auth secret may well
+ * start with "-" — a leading `'` would make it a different, invalid key.
+ */
+export function csvCell(value: string | null | undefined, guard = true): string {
   let v = value ?? '';
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  if (guard && /^[=+\-@\t\r]/.test(v)) v = `'${v}`;
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export function csvLine(cells: (string | null | undefined)[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
+export function csvLine(cells: (string | null | undefined)[], guard = true): string {
+  return `${cells.map((c) => csvCell(c, guard)).join(',')}\r\n`;
 }
 
 function rowLine(r: SubscriberRow): string {
@@ -74,7 +79,7 @@ interface KeyedRow {
 const KEYED_FORMATS: Record<ExportFormat, { head: string; rows: (items: KeyedRow[], first: boolean) => string; tail: (rows: number) => string }> = {
   csv: {
     head: csvLine(['endpoint', 'p256dh', 'auth', 'topics']),
-    rows: (items) => items.map((r) => csvLine([r.endpoint, r.p256dh, r.auth, r.topics.join(';')])).join(''),
+    rows: (items) => items.map((r) => csvLine([r.endpoint, r.p256dh, r.auth, r.topics.join(';')], false)).join(''),
     tail: () => '',
   },
   json: {
