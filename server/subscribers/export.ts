@@ -35,8 +35,30 @@ export function csvLine(cells: (string | null | undefined)[], guard = true): str
   return `${cells.map((c) => csvCell(c, guard)).join(',')}\r\n`;
 }
 
-function rowLine(r: SubscriberRow): string {
-  return csvLine([
+/** How an export writes rows of type T: a head, rows chunk by chunk, a tail. */
+interface Shape<T> {
+  head: string;
+  rows: (items: T[], first: boolean) => string;
+  tail: (total: number) => string;
+}
+
+function csvShape<T>(header: readonly string[], cells: (r: T) => (string | null | undefined)[], guard = true): Shape<T> {
+  return { head: csvLine([...header]), rows: (items) => items.map((r) => csvLine(cells(r), guard)).join(''), tail: () => '' };
+}
+
+/** One object per line inside the array: valid JSON that still diffs and greps well. */
+function jsonShape<T>(object: (r: T) => unknown): Shape<T> {
+  return {
+    head: '[',
+    rows: (items, first) => items.map((r, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(object(r))}`).join(''),
+    tail: (n) => (n ? '\n]\n' : ']\n'),
+  };
+}
+
+export type ExportFormat = 'csv' | 'json';
+
+const FORMATS: Record<ExportFormat, Shape<SubscriberRow>> = {
+  csv: csvShape(CSV_HEADER, (r) => [
     r.id,
     r.status,
     r.pushService,
@@ -45,12 +67,9 @@ function rowLine(r: SubscriberRow): string {
     r.createdAt.toISOString(),
     r.endedAt?.toISOString() ?? '',
     r.userAgent ?? '',
-  ]);
-}
-
-/** A JSON export row: topics by slug (what the API and the import use), the key by id. */
-function jsonRow(r: SubscriberRow): string {
-  return JSON.stringify({
+  ]),
+  // Topics by slug (what the API and the import use), the key by id.
+  json: jsonShape((r) => ({
     id: r.id,
     status: r.status,
     pushService: r.pushService,
@@ -59,10 +78,8 @@ function jsonRow(r: SubscriberRow): string {
     createdAt: r.createdAt.toISOString(),
     endedAt: r.endedAt?.toISOString() ?? null,
     userAgent: r.userAgent,
-  });
-}
-
-export type ExportFormat = 'csv' | 'json';
+  })),
+};
 
 /**
  * Rows that carry the subscription itself (endpoint and keys), in the shape the import reads:
@@ -76,22 +93,13 @@ interface KeyedRow {
   topics: string[];
 }
 
-const KEYED_FORMATS: Record<ExportFormat, { head: string; rows: (items: KeyedRow[], first: boolean) => string; tail: (rows: number) => string }> = {
-  csv: {
-    head: csvLine(['endpoint', 'p256dh', 'auth', 'topics']),
-    rows: (items) => items.map((r) => csvLine([r.endpoint, r.p256dh, r.auth, r.topics.join(';')], false)).join(''),
-    tail: () => '',
-  },
-  json: {
-    head: '[',
-    rows: (items, first) =>
-      items
-        .map((r, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify({ endpoint: r.endpoint, expirationTime: null, keys: { p256dh: r.p256dh, auth: r.auth }, topics: r.topics })}`)
-        .join(''),
-    tail: (n) => (n ? '\n]\n' : ']\n'),
-  },
+const KEYED_FORMATS: Record<ExportFormat, Shape<KeyedRow>> = {
+  // Written verbatim (no formula guard): see csvCell.
+  csv: csvShape(['endpoint', 'p256dh', 'auth', 'topics'], (r) => [r.endpoint, r.p256dh, r.auth, r.topics.join(';')], false),
+  json: jsonShape((r) => ({ endpoint: r.endpoint, expirationTime: null, keys: { p256dh: r.p256dh, auth: r.auth }, topics: r.topics })),
 };
 
+/** A page's endpoints and keys, which the list's rows leave out on purpose: one query by id. */
 async function keyedRows(ctx: Ctx, items: SubscriberRow[]): Promise<KeyedRow[]> {
   if (!items.length) return [];
   const found = await ctx.db
@@ -104,12 +112,6 @@ async function keyedRows(ctx: Ctx, items: SubscriberRow[]): Promise<KeyedRow[]> 
     return f ? [{ endpoint: f.endpoint, p256dh: f.p256dh, auth: f.auth, topics: r.topics.map((t) => t.slug) }] : [];
   });
 }
-
-const FORMATS: Record<ExportFormat, { head: string; rows: (items: SubscriberRow[], first: boolean) => string; tail: (rows: number) => string }> = {
-  csv: { head: csvLine([...CSV_HEADER]), rows: (items) => items.map(rowLine).join(''), tail: () => '' },
-  // One object per line inside the array: valid JSON that still diffs and greps well.
-  json: { head: '[', rows: (items, first) => items.map((r, i) => `${first && i === 0 ? '\n' : ',\n'}${jsonRow(r)}`).join(''), tail: (n) => (n ? '\n]\n' : ']\n') },
-};
 
 export function exportFilename(now = new Date()): string {
   return `subscribers-${now.toISOString().slice(0, 10)}.csv`;
@@ -140,9 +142,13 @@ export async function exportSubscribers(ctx: Ctx, input: unknown, format: Export
     targetLabel: `${format.toUpperCase()} export${opts.withKeys ? ' with endpoints and keys' : ''}`,
     after: { filters: recorded, withKeys: !!opts.withKeys },
   });
-  const plain = FORMATS[format];
-  const keyed = KEYED_FORMATS[format];
+  return opts.withKeys
+    ? streamExport(ctx, filters, format, KEYED_FORMATS[format], (items) => keyedRows(ctx, items))
+    : streamExport(ctx, filters, format, FORMATS[format], async (items) => items);
+}
 
+/** The export as a stream pulled chunk by chunk: a keyset page of the list, loaded, then written. */
+function streamExport<T>(ctx: Ctx, filters: SubscriberFilters, format: ExportFormat, shape: Shape<T>, load: (items: SubscriberRow[]) => Promise<T[]>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let before: string | undefined;
   let started = false;
@@ -152,19 +158,16 @@ export async function exportSubscribers(ctx: Ctx, input: unknown, format: Export
       try {
         if (!started) {
           started = true;
-          controller.enqueue(encoder.encode(opts.withKeys ? keyed.head : plain.head));
+          controller.enqueue(encoder.encode(shape.head));
         }
         const page = await subscriberPage(ctx, filters, before, EXPORT_CHUNK);
-        if (page.items.length) {
-          const text = opts.withKeys ? keyed.rows(await keyedRows(ctx, page.items), rows === 0) : plain.rows(page.items, rows === 0);
-          controller.enqueue(encoder.encode(text));
-        }
+        if (page.items.length) controller.enqueue(encoder.encode(shape.rows(await load(page.items), rows === 0)));
         rows += page.items.length;
         if (page.nextBefore) {
           before = page.nextBefore;
         } else {
           ctx.log.info('subscriber.export.done', { rows, format });
-          const tail = (opts.withKeys ? keyed : plain).tail(rows);
+          const tail = shape.tail(rows);
           if (tail) controller.enqueue(encoder.encode(tail));
           controller.close();
         }
