@@ -366,10 +366,9 @@ async function sendOne(deps: EngineDeps, c: Ready, message: CampaignMessage, enc
   } finally {
     deps.inflight.release();
   }
-  if (result.outcome === 'rate_limited') {
-    if (deps.gates.backOff(c.push_service, result.retryAfterMs)) deps.log.warn('push-service.throttling', { service: c.push_service, retryAfterMs: result.retryAfterMs ?? null });
-  }
-  else if (result.outcome === 'delivered') deps.gates.succeeded(c.push_service);
+  if (result.outcome === 'rate_limited' && deps.gates.backOff(c.push_service, result.retryAfterMs)) {
+    deps.log.warn('push-service.throttling', { service: c.push_service, retryAfterMs: result.retryAfterMs ?? null });
+  } else if (result.outcome === 'delivered') deps.gates.succeeded(c.push_service);
   const d = decide(result, c.attempts, settings);
   return {
     ...base,
@@ -538,7 +537,8 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
     for (;;) {
       const c = await queue.take();
       if (!c) return;
-      while (writesStalled && !writeFailure) await new Promise((r) => setTimeout(r, 100));
+      // The stalled write is the one in progress: wait for it to get through or give up.
+      while (writesStalled && writing) await writing;
       // Results can no longer be recorded: leave the row claimed, unsent; another pass takes it
       // once the claim expires.
       if (writeFailure) continue;
