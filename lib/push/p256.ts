@@ -35,7 +35,7 @@ export function publicKeyObject(raw: Buffer): KeyObject | null {
  * the curve) is 4–5× cheaper than building a KeyObject from it (10 µs against 47 µs here), and the
  * public subscribe API does this for every request.
  */
-export function isValidP256Point(raw: Buffer | null): boolean {
+export function isValidP256Point(raw: Buffer | null): raw is Buffer {
   if (!raw || raw.length !== 65 || raw[0] !== 0x04) return false;
   try {
     ECDH.convertKey(raw, 'prime256v1', undefined, undefined, 'compressed');

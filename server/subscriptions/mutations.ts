@@ -45,7 +45,7 @@ export function checkPushSubscription(subscription: PushSubscriptionInput, prefi
   const endpoint = configuredAllowlist().check(subscription.endpoint);
   if (!endpoint.ok) throw unprocessable(endpoint.reason, `${prefix}endpoint`);
   const p256dh = fromB64u(subscription.keys.p256dh);
-  if (!p256dh || p256dh.length !== 65 || !isValidP256Point(p256dh)) {
+  if (!isValidP256Point(p256dh)) {
     throw unprocessable(`${prefix}keys.p256dh must be a 65-byte uncompressed point on P-256.`, `${prefix}keys.p256dh`);
   }
   const auth = fromB64u(subscription.keys.auth);
