@@ -125,7 +125,7 @@ function guardDriverRejections() {
   g.__pushdeckRejectionGuard = true;
   process.on('unhandledRejection', (reason) => {
     if (isDriverTypeFetchFailure(reason)) {
-      logger.warn('database.driver-type-query-failed', { err: (reason as Error).message });
+      logger.warn('database.driver-type-query-failed', { err: reason });
       return;
     }
     if (process.listenerCount('unhandledRejection') > 1) return;

@@ -104,7 +104,10 @@ export async function createBoss(database: Database, opts: BossOptions = {}): Pr
       : new PgBoss({ ...common, connectionString: database.url!, max: 4, application_name: 'pushdeck-queue' });
   // The database being away (restarting, say) is expected and reported by /api/health; anything
   // else the queue's supervisor meets is an error.
-  boss.on('error', (err) => (isDatabaseUnavailable(err) ? logger.warn('queue.database-unavailable', { err: err.message }) : logger.error('queue.error', { err })));
+  // Logged without the stack (it repeats every supervision cycle while the database is away).
+  boss.on('error', (err) =>
+    isDatabaseUnavailable(err) ? logger.warn('queue.database-unavailable', { err: err.message, code: (err as { code?: string }).code }) : logger.error('queue.error', { err }),
+  );
   await boss.start();
   return boss;
 }
