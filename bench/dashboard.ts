@@ -14,7 +14,7 @@
  * instance, and each statement is run under EXPLAIN ANALYZE: the slowest statement and its
  * index use are printed for every page, and full plans for any page that misses its target.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Db } from '../db';
@@ -113,13 +113,15 @@ export async function dashboardBench(b: Bench, app: AppServer, o: { campaignId: 
   ];
   const baseline: Page = { name: 'baseline: /admin/account', path: '/admin/account', marker: 'Your account', sql: async () => {} };
   const all = [baseline, ...pages];
+  const dump = process.env.BENCH_DUMP_PAGES;
+  if (dump) mkdirSync(dump, { recursive: true });
   for (const p of all) {
     const r = await timedGet(app, p.path);
     if (r.status !== 200 || !r.body.includes(p.marker)) {
       throw new Error(`dashboard: ${p.path} answered ${r.status}${r.location ? ` → ${r.location}` : ''} without "${p.marker}" (${r.bytes} bytes)\n${app.child.tail()}`);
     }
     if (p.path.includes('campaigns') && !r.body.includes(campaignName)) throw new Error(`dashboard: ${p.path} does not show the campaign`);
-    if (process.env.BENCH_DUMP_PAGES) writeFileSync(path.join(process.env.BENCH_DUMP_PAGES, `${all.indexOf(p)}.html`), r.body);
+    if (dump) writeFileSync(path.join(dump, `${all.indexOf(p)}-${p.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.html`), r.body);
   }
   await settle(b);
   o.log(`dashboard: ${all.length} pages × ${o.requests} requests, one at a time, interleaved`);
