@@ -83,14 +83,15 @@ describe.runIf(onPostgres && !unavailable)('PostgreSQL restarted mid-campaign', 
     }
     for (let i = 0; i < rows.length; i += 1000) await database.db.insert(subscriptions).values(rows.slice(i, i + 1000));
 
-    // Health, polled for the whole run: [ms since the stop began, status].
-    const timeline: [number, number][] = [];
+    // Health, polled for the whole run: [ms since the stop began, status, why it was unhealthy].
+    const timeline: [number, number, string?][] = [];
     let t0 = Date.now();
     let polling = true;
     const poller = (async () => {
       while (polling) {
         const res = await health();
-        timeline.push([Date.now() - t0, res.status]);
+        const body = (await res.json()) as { database: { error?: string }; queue: { error?: string } };
+        timeline.push([Date.now() - t0, res.status, res.status === 200 ? undefined : (body.database.error ?? body.queue.error)]);
         await sleep(150);
       }
     })();
@@ -172,11 +173,16 @@ describe.runIf(onPostgres && !unavailable)('PostgreSQL restarted mid-campaign', 
     // The visitor who subscribed after the restart is stored once.
     expect(await database.db.select().from(subscriptions).where(eq(subscriptions.endpoint, visitor.subscription.endpoint))).toHaveLength(1);
 
-    // 200 before, 503 during, 200 after — in that order.
+    // 200 before, 503 during, 200 after — in that order. Once healthy again, health must not flap
+    // back to 503 over a connection the restart cut; a probe that missed its deadline on a loaded
+    // machine (both cores busy with other test files) is the probe working, and is only reported.
     const statuses = timeline.map(([, s]) => s);
     const first503 = statuses.indexOf(503);
     expect(statuses.slice(0, first503)).toContain(200);
-    expect(statuses.slice(first503).lastIndexOf(503)).toBeLessThan(statuses.slice(first503).lastIndexOf(200));
+    const recovered = timeline.findIndex(([t, s], i) => i > first503 && t > startMs && s === 200);
+    expect(recovered, 'health turned 200 after the restart').toBeGreaterThan(first503);
+    const flaps = timeline.slice(recovered).filter(([, s, why]) => s !== 200 && !/did not answer within/.test(why ?? ''));
+    expect(flaps, 'unhealthy answers after health recovered').toEqual([]);
     const unhealthy = timeline.filter(([, s]) => s === 503);
     report('outage', {
       subscribers: N,
@@ -188,6 +194,7 @@ describe.runIf(onPostgres && !unavailable)('PostgreSQL restarted mid-campaign', 
       healthyAgainMs: healthyMs,
       healthPolls: timeline.length,
       polls503: unhealthy.length,
+      slowProbesAfterRecovery: timeline.slice(recovered).filter(([, s]) => s !== 200).length,
       otherStatuses: [...new Set(statuses.filter((s) => s !== 200 && s !== 503))],
       claimedAtRestart: Number(claimed!.n),
       duplicates,
