@@ -12,8 +12,12 @@ import { hashPassword, verifyPassword } from '../../lib/auth/password';
 import { manageableRoles, roleLabel } from '../../lib/auth/roles';
 import { AppError, validationError } from '../../lib/errors';
 import { recordAudit } from '../audit/record';
+import { ipKey } from '../auth/login';
+import { config } from '../../lib/env';
+import { reserveAttempt, settleSuccess } from '../rate-limit/attempts';
 import { actorRole, assertCan, inTx, type Ctx } from '../context';
 import { adoptOwnerContact } from '../vapid/mutations';
+import { setupOpen } from './queries';
 import {
   changeOwnPasswordSchema,
   changeRoleSchema,
@@ -169,15 +173,22 @@ export async function resetUserPassword(ctx: Ctx, input: unknown): Promise<Publi
  * First-run setup: creates the owner only while no user exists. The table lock makes two
  * concurrent setup submissions take turns; the second sees a user and is refused.
  */
+const SETUP_DONE = 'Setup is already complete. Sign in instead.';
+const windowSeconds = () => Math.round(config().LOGIN_WINDOW_MINUTES * 60);
+
 export async function createFirstOwner(ctx: Ctx, input: unknown): Promise<PublicUser> {
   const parsed = setupOwnerSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
   const { email, name, password } = parsed.data;
+  // Refuse before hashing: once set-up is done an anonymous call costs one count, not a scrypt.
+  if (!(await setupOpen(ctx.db))) throw new AppError('conflict', SETUP_DONE);
+  const cfg = config();
+  await reserveAttempt(ctx.db, [{ key: ipKey(ctx.ip), max: cfg.LOGIN_MAX_FAILURES_PER_IP }], windowSeconds(), 'Too many set-up attempts.');
   const passwordHash = await hashPassword(password);
-  return inTx(ctx, async (tx) => {
+  const owner = await inTx(ctx, async (tx) => {
     await tx.db.execute(sql`lock table ${users} in share row exclusive mode`);
     const [{ n }] = (await tx.db.select({ n: sql<number>`count(*)::int` }).from(users)) as [{ n: number }];
-    if (n > 0) throw new AppError('conflict', 'Setup is already complete. Sign in instead.');
+    if (n > 0) throw new AppError('conflict', SETUP_DONE);
     const [row] = await tx.db.insert(users).values({ email, name, passwordHash, role: 'owner' }).returning();
     const setup: Ctx = { ...tx, actor: { kind: 'system', label: 'setup' } };
     await recordAudit(setup, { action: 'user.create', targetType: 'user', targetId: row!.id, targetLabel: row!.email, after: auditView(row!) });
@@ -185,6 +196,8 @@ export async function createFirstOwner(ctx: Ctx, input: unknown): Promise<Public
     await adoptOwnerContact(setup, row!.email);
     return publicUser(row!);
   });
+  await settleSuccess(ctx.db, [], [ipKey(ctx.ip)]);
+  return owner;
 }
 
 /** Any signed-in user changes their own password; every session of theirs ends. */
@@ -193,12 +206,25 @@ export async function changeOwnPassword(ctx: Ctx, input: unknown): Promise<void>
   const parsed = changeOwnPasswordSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
   const me = ctx.actor;
+  // Throttled like sign-in: a stolen session must not become a way to guess the password.
+  const cfg = config();
+  const own = `password:user:${me.id}`;
+  await reserveAttempt(
+    ctx.db,
+    [
+      { key: own, max: cfg.LOGIN_MAX_FAILURES_PER_EMAIL },
+      { key: ipKey(ctx.ip), max: cfg.LOGIN_MAX_FAILURES_PER_IP },
+    ],
+    windowSeconds(),
+    'Too many wrong current passwords.',
+  );
   const [row] = await ctx.db.select().from(users).where(eq(users.id, me.id));
   if (!row || !(await verifyPassword(parsed.data.current, row.passwordHash))) {
     throw new AppError('validation_failed', 'Your current password is not right.', {
       fieldErrors: { current: ['Your current password is not right.'] },
     });
   }
+  await settleSuccess(ctx.db, [own], [ipKey(ctx.ip)]);
   const passwordHash = await hashPassword(parsed.data.password);
   await inTx(ctx, async (tx) => {
     await tx.db

@@ -6,7 +6,7 @@ import { AppError } from '../../lib/errors';
 import { ctxFor, openTestDatabase, type TestDatabase } from '../../tests/support/db';
 import { listAuditLogs } from '../audit/queries';
 import { authenticate } from '../auth/login';
-import type { Actor } from '../context';
+import { makeCtx, type Actor } from '../context';
 import { changeOwnPassword, changeUserRole, createFirstOwner, createUser, resetUserPassword, setUserDisabled } from './mutations';
 import { listUsers, setupOpen } from './queries';
 
@@ -72,6 +72,28 @@ describe('first-run setup', () => {
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await tdb.db.select().from(users)).toHaveLength(1);
+  });
+
+  it('once done, refuses before counting or hashing anything', async () => {
+    await createFirstOwner(ctxFor(tdb), { email: 'a@example.com', password: PW, confirm: PW });
+    await tdb.db.delete(rateLimits);
+    const anon = makeCtx(tdb.db, { kind: 'system', label: 'setup' }, { ip: '203.0.113.9' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => createFirstOwner(anon, { email: `x${i}@example.com`, password: PW, confirm: PW })),
+    );
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as AppError).code : 'ok'))).toEqual(Array(40).fill('conflict'));
+    // The refusal came before the attempt was reserved, so before any password was hashed.
+    expect(await tdb.db.select().from(rateLimits)).toHaveLength(0);
+  });
+
+  it('while open, is throttled per address', async () => {
+    const anon = makeCtx(tdb.db, { kind: 'system', label: 'setup' }, { ip: '203.0.113.10' });
+    await tdb.db.insert(rateLimits).values({ key: 'login:ip:203.0.113.10', count: 30, windowStart: new Date() });
+    const e = await expectAppError(createFirstOwner(anon, { email: 'a@example.com', password: PW, confirm: PW }), 'rate_limited');
+    expect(e.retryAfter).toBeGreaterThan(0);
+    expect(await tdb.db.select().from(users)).toHaveLength(0);
+    const other = makeCtx(tdb.db, { kind: 'system', label: 'setup' }, { ip: '203.0.113.11' });
+    await createFirstOwner(other, { email: 'a@example.com', password: PW, confirm: PW });
   });
 
   it('rejects mismatched passwords with a field error and stores nothing', async () => {
@@ -179,7 +201,52 @@ describe('managing users', () => {
   });
 });
 
+describe('change password throttling', () => {
+  it('of 15 concurrent wrong current passwords checks 5, refuses the rest, then refuses the right one too', async () => {
+    const { viewer } = await seedTeam();
+    const me = makeCtx(tdb.db, asUser(viewer), { ip: '198.51.100.7' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 15 }, () => changeOwnPassword(me, { current: 'wrong-password', password: 'another-password', confirm: 'another-password' })),
+    );
+    const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as AppError).code : 'ok'));
+    expect(codes.filter((c) => c === 'validation_failed')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(10);
+    await expectAppError(changeOwnPassword(me, { current: PW, password: 'another-password', confirm: 'another-password' }), 'rate_limited');
+    await authenticate(tdb.db, { email: 'v@example.com', password: PW, ip: '198.51.100.8' });
+  });
+});
+
 describe('sign-in', () => {
+  it('of 15 concurrent wrong passwords for one e-mail checks exactly 5 and refuses the rest', async () => {
+    await seedTeam();
+    const results = await Promise.allSettled(
+      Array.from({ length: 15 }, (_, i) => authenticate(tdb.db, { email: 'admin@example.com', password: 'wrong-password', ip: `192.0.2.${i + 100}` })),
+    );
+    const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as AppError).code : 'ok'));
+    expect(codes.filter((c) => c === 'unauthorized')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(10);
+  });
+
+  it('of 40 concurrent guesses from one address checks exactly 30', async () => {
+    await seedTeam();
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => authenticate(tdb.db, { email: `guess${i}@example.com`, password: 'x', ip: '192.0.2.77' })),
+    );
+    const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as AppError).code : 'ok'));
+    expect(codes.filter((c) => c === 'unauthorized')).toHaveLength(30);
+    expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(10);
+  });
+
+  it('a success gives the address its attempt back', async () => {
+    await seedTeam();
+    for (let i = 0; i < 29; i++) {
+      await expectAppError(authenticate(tdb.db, { email: `guess${i}@example.com`, password: 'x', ip: '192.0.2.78' }), 'unauthorized');
+    }
+    for (let i = 0; i < 3; i++) await authenticate(tdb.db, { email: 'admin@example.com', password: PW, ip: '192.0.2.78' });
+    await expectAppError(authenticate(tdb.db, { email: 'guess99@example.com', password: 'x', ip: '192.0.2.78' }), 'unauthorized');
+    await expectAppError(authenticate(tdb.db, { email: 'admin@example.com', password: PW, ip: '192.0.2.78' }), 'rate_limited');
+  });
+
   it('answers an unknown e-mail exactly like a wrong password', async () => {
     await seedTeam();
     const a = await expectAppError(authenticate(tdb.db, { email: 'nobody@example.com', password: PW, ip: '192.0.2.1' }), 'unauthorized');
