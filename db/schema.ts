@@ -89,6 +89,33 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer('count').notNull(),
 });
 
+/** Dashboard sessions ended by signing out; refused until their cookie would have expired anyway. */
+export const revokedSessions = pgTable(
+  'revoked_sessions',
+  {
+    sid: text('sid').primaryKey(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('revoked_sessions_expires_idx').on(t.expiresAt)],
+);
+
+/** `jti`s of signed tokens already used to send, per signer, kept until the token expires. */
+export const tokenUses = pgTable(
+  'token_uses',
+  {
+    signer: text('signer').notNull(),
+    jti: text('jti').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.signer, t.jti] }), index('token_uses_expires_idx').on(t.expiresAt)],
+);
+
+/** Data migrations written in TypeScript (db/code-migrations.ts), run once each after the SQL ones. */
+export const codeMigrations = pgTable('code_migrations', {
+  name: text('name').primaryKey(),
+  ranAt: ts('ran_at').notNull().defaultNow(),
+});
+
 /** Small key/value settings (delivery engine tuning, the secret fingerprint). */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
@@ -441,9 +468,15 @@ export const storeMessages = pgTable(
     subscriptionId: uuid('subscription_id')
       .notNull()
       .references(() => subscriptions.id, { onDelete: 'cascade' }),
+    /**
+     * Who wrote the record (`apiPrincipal`: `key:<id>` or `token:<fingerprint>`); only they read
+     * or delete it. Rows written before owners were recorded hold `legacy:unowned`, which no
+     * caller is, and age out with their TTL.
+     */
+    owner: text('owner').notNull(),
     data: text('data').notNull(),
     expiresAt: ts('expires_at').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('store_messages_subscription_idx').on(t.subscriptionId, t.idx), index('store_messages_expires_idx').on(t.expiresAt)],
+  (t) => [index('store_messages_owner_idx').on(t.subscriptionId, t.owner, t.idx), index('store_messages_expires_idx').on(t.expiresAt)],
 );

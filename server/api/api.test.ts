@@ -15,6 +15,7 @@ import { GET as openapiRoute } from '../../app/api/openapi.json/route';
 import { POST as receiptsRoute } from '../../app/api/push/receipts/route';
 import { POST as subscribeRoute } from '../../app/api/push/subscriptions/route';
 import { GET as listTopicsRoute } from '../../app/api/v1/topics/route';
+import { GET as storeReadRoute, POST as storeWriteRoute } from '../../app/api/v1/store/[subscriptionId]/route';
 import { POST as broadcastRoute } from '../../app/broadcast/route';
 import { campaigns, receipts, vapidKeys } from '../../db/schema';
 import { PushServiceServer } from '../../tests/push-service/server';
@@ -284,6 +285,20 @@ describe('notiflux-style signed tokens', () => {
     const res = await listTopicsRoute(req('/api/v1/topics', { auth: token({ sub: 'x', exp: exp(), topics: ['news'], scope: ['manage', 'broadcast'] }) }));
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/manage/);
+  });
+
+  it('keeps a token signer’s store records apart from an API key’s, both ways', async () => {
+    const s = await subscriber(['news']);
+    const { key } = await createApiKey(ctxFor(tdb), { name: 'Store owner', scopes: ['send'] });
+    const t = token({ sub: 'notiflux', exp: exp(), topics: ['news'], scope: 'broadcast' });
+    const at = { params: Promise.resolve({ subscriptionId: s.id }) };
+    const write = (auth: string, data: string) => storeWriteRoute(req(`/api/v1/store/${s.id}`, { auth, body: { ttl: 60, data } }), at);
+    const read = async (auth: string) =>
+      ((await (await storeReadRoute(req(`/api/v1/store/${s.id}`, { auth }), at)).json()) as { messages: { data: string }[] }).messages.map((m) => m.data);
+    expect((await write(key, 'from the key')).status).toBe(201);
+    expect((await write(t, 'from the token')).status).toBe(201);
+    expect(await read(key)).toEqual(['from the key']);
+    expect(await read(t)).toEqual(['from the token']);
   });
 
   it('stops working when its verification key is revoked', async () => {

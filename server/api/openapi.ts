@@ -234,7 +234,7 @@ export function openApiDocument(serverUrl?: string) {
       '/api/v1/store/{subscriptionId}': {
         post: {
           operationId: 'storeWrite',
-          summary: 'Store data for a subscription (pushbox style)',
+          summary: 'Store data for a subscription (pushbox style); only the key or token signer that wrote a record reads or deletes it',
           security: [{ bearer: [] }],
           parameters: [{ name: 'subscriptionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
           requestBody: body(storeWriteSchema),
@@ -257,7 +257,7 @@ export function openApiDocument(serverUrl?: string) {
         },
         delete: {
           operationId: 'storeDelete',
-          summary: "Delete everything stored for a subscription",
+          summary: 'Delete everything this key or token signer stored for a subscription',
           security: [{ bearer: [] }],
           parameters: [{ name: 'subscriptionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
           responses: { '204': { description: 'Deleted' }, '404': err('No such subscription'), ...authErrors },

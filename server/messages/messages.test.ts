@@ -151,6 +151,26 @@ describe('the pushbox-style store API', () => {
     expect(empty).toMatchObject({ last: true, messages: [] });
   });
 
+  it('keeps each key’s records to itself: another key, a limited key and a token see none and delete none', async () => {
+    const s = await browser(['news']);
+    const { key: a } = await createApiKey(ctxFor(tdb), { name: 'Writer', scopes: ['send'] });
+    const { key: b } = await createApiKey(ctxFor(tdb), { name: 'Other', scopes: ['send'] });
+    const newsId = rowsOf<{ id: string }>(await tdb.db.execute(sql`select id from topics where slug = 'news'`))[0]!.id;
+    const { key: limited } = await createApiKey(ctxFor(tdb), { name: 'News only', scopes: ['send'], topicIds: [newsId] });
+    expect((await call('POST', s.id, a, { ttl: 300, data: 'mine' })).status).toBe(201);
+    expect((await call('POST', s.id, b, { ttl: 300, data: 'theirs' })).status).toBe(201);
+    const read = async (k: string) => ((await (await call('GET', s.id, k)).json()) as { messages: { data: string }[] }).messages.map((m) => m.data);
+    expect(await read(a)).toEqual(['mine']);
+    expect(await read(b)).toEqual(['theirs']);
+    expect(await read(limited)).toEqual([]);
+    expect((await call('DELETE', s.id, limited)).status).toBe(204);
+    expect((await call('DELETE', s.id, b)).status).toBe(204);
+    expect(await read(a)).toEqual(['mine']);
+    expect(await read(b)).toEqual([]);
+    const owners = await tdb.db.select({ owner: storeMessages.owner }).from(storeMessages).where(eq(storeMessages.subscriptionId, s.id));
+    expect(owners).toEqual([{ owner: expect.stringMatching(/^key:/) }]);
+  });
+
   it('refuses bad input, unknown subscribers, and subscribers outside a key’s topics', async () => {
     const inside = await browser(['news']);
     const outside = await browser(['other']);
@@ -169,7 +189,11 @@ describe('the pushbox-style store API', () => {
     const newsId = rowsOf<{ id: string }>(await tdb.db.execute(sql`select id from topics where slug = 'news'`))[0]!.id;
     const { key: limited } = await createApiKey(ctxFor(tdb), { name: 'News store', scopes: ['send'], topicIds: [newsId] });
     expect((await call('POST', inside.id, limited, { ttl: 60, data: 'ok' })).status).toBe(201);
-    expect((await call('POST', outside.id, limited, { ttl: 60, data: 'no' })).status).toBe(403);
+    // Outside its topics reads like a subscription that does not exist: a limited key learns nothing.
+    expect((await call('POST', outside.id, limited, { ttl: 60, data: 'no' })).status).toBe(404);
+    for (const index of ['0x10', '1e1', '+1', ' 1', '1.0', '-0']) {
+      expect((await call('GET', inside.id, key, undefined, `?index=${encodeURIComponent(index)}`)).status, index).toBe(400);
+    }
     expect((await call('GET', inside.id, 'pd_nope')).status).toBe(401);
   });
 });

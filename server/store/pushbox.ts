@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { rowsOf } from '../../db';
 import { storeMessages, subscriptions } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
-import { assertCan, type Ctx } from '../context';
+import { apiPrincipal, assertCan, type Ctx } from '../context';
 
 export const MAX_STORE_DATA = 64 * 1024;
 export const MAX_STORE_TTL = 30 * 24 * 3600;
@@ -21,12 +21,33 @@ export const storeWriteSchema = z
   })
   .strict();
 
+/** A query parameter holding a plain decimal number: no `0x10`, `1e3`, signs or spaces. */
+const digits = (name: string, message: string) =>
+  z
+    .string({ error: message })
+    .regex(/^[0-9]{1,15}$/, message)
+    .transform(Number);
+
 export const storeReadSchema = z.object({
-  index: z.coerce.number({ error: 'index is a number.' }).int().min(0).default(0),
-  limit: z.coerce.number({ error: 'limit is a number.' }).int().min(1, 'limit is 1–100.').max(100, 'limit is 1–100.').default(10),
+  index: digits('index', 'index is a whole number of 0 or more, in plain digits.').default(0),
+  limit: digits('limit', 'limit is 1–100.').pipe(z.number().min(1, 'limit is 1–100.').max(100, 'limit is 1–100.')).default(10),
 });
 
-/** The subscription must exist, and a caller limited to topics may only reach subscribers in them. */
+/**
+ * Records belong to the API key or token signer that wrote them: every read and delete names the
+ * owner in its WHERE, so another key sees an empty store, never someone else's records.
+ */
+function ownerOf(ctx: Ctx): string {
+  assertCan(ctx, 'campaigns.send');
+  const p = apiPrincipal(ctx.actor);
+  if (!p) throw new AppError('forbidden', 'Only API keys and signed tokens use the store.');
+  return p;
+}
+
+/**
+ * The subscription must exist, and a caller limited to topics may only reach subscribers in them.
+ * Both refusals read the same, so a limited key cannot tell which subscription ids exist.
+ */
 async function subscriptionExists(ctx: Ctx, subscriptionId: string) {
   if (!z.uuid().safeParse(subscriptionId).success) throw new AppError('not_found', 'No such subscription.');
   const [row] = await ctx.db.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.id, subscriptionId));
@@ -44,25 +65,25 @@ async function subscriptionExists(ctx: Ctx, subscriptionId: string) {
         select 1 from subscription_topics st join topics t on t.id = st.topic_id
         where st.subscription_id = ${subscriptionId} and ${limit} limit 1`),
     );
-    if (!inside) throw new AppError('forbidden', 'This subscriber is outside the topics this key or token may reach.');
+    if (!inside) throw new AppError('not_found', 'No such subscription.');
   }
 }
 
 export async function storeWrite(ctx: Ctx, subscriptionId: string, input: unknown): Promise<{ index: number }> {
-  assertCan(ctx, 'campaigns.send');
+  const owner = ownerOf(ctx);
   const parsed = storeWriteSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message);
   await subscriptionExists(ctx, subscriptionId);
   const [row] = await ctx.db
     .insert(storeMessages)
-    .values({ subscriptionId, data: parsed.data.data, expiresAt: sql`now() + make_interval(secs => ${parsed.data.ttl})` })
+    .values({ subscriptionId, owner, data: parsed.data.data, expiresAt: sql`now() + make_interval(secs => ${parsed.data.ttl})` })
     .returning({ idx: storeMessages.idx });
   return { index: row!.idx };
 }
 
 /** Records after `index`, oldest first. `last` says whether this page reaches the newest one. */
 export async function storeRead(ctx: Ctx, subscriptionId: string, input: unknown) {
-  assertCan(ctx, 'campaigns.send');
+  const owner = ownerOf(ctx);
   const parsed = storeReadSchema.safeParse(input);
   if (!parsed.success) throw new AppError('bad_request', parsed.error.issues[0]?.message ?? 'Bad paging parameters.');
   await subscriptionExists(ctx, subscriptionId);
@@ -70,7 +91,7 @@ export async function storeRead(ctx: Ctx, subscriptionId: string, input: unknown
   const rows = await ctx.db
     .select({ index: storeMessages.idx, data: storeMessages.data })
     .from(storeMessages)
-    .where(and(eq(storeMessages.subscriptionId, subscriptionId), gt(storeMessages.idx, index), gt(storeMessages.expiresAt, sql`now()`)))
+    .where(and(eq(storeMessages.subscriptionId, subscriptionId), eq(storeMessages.owner, owner), gt(storeMessages.idx, index), gt(storeMessages.expiresAt, sql`now()`)))
     .orderBy(asc(storeMessages.idx))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
@@ -78,7 +99,7 @@ export async function storeRead(ctx: Ctx, subscriptionId: string, input: unknown
 }
 
 export async function storeDelete(ctx: Ctx, subscriptionId: string): Promise<void> {
-  assertCan(ctx, 'campaigns.send');
+  const owner = ownerOf(ctx);
   await subscriptionExists(ctx, subscriptionId);
-  await ctx.db.delete(storeMessages).where(eq(storeMessages.subscriptionId, subscriptionId));
+  await ctx.db.delete(storeMessages).where(and(eq(storeMessages.subscriptionId, subscriptionId), eq(storeMessages.owner, owner)));
 }
