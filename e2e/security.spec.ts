@@ -191,6 +191,28 @@ test('session cookies are HttpOnly and SameSite, and Secure behind https', async
   }
 });
 
+test('signing out ends the session: a copied cookie stops working at once', async () => {
+  const ctx = await playwrightRequest.newContext({ baseURL });
+  await apiLogin(ctx, OWNER.email, OWNER.password);
+  const copy = await playwrightRequest.newContext({ baseURL, storageState: await ctx.storageState() });
+  const account = async (c: APIRequestContext) => {
+    const res = await c.get('/admin/account');
+    return new URL(res.url()).pathname;
+  };
+  expect(await account(copy)).toBe('/admin/account');
+  const { csrfToken } = (await (await ctx.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const out = await ctx.post('/api/auth/signout', { form: { csrfToken, json: 'true' }, maxRedirects: 0 });
+  expect(out.status()).toBeLessThan(400);
+  expect(await account(copy)).toBe('/login');
+  // A server action with the copied cookie is refused too.
+  const r = await callAction(copy, actions.find((a) => a.name === 'createTopicAction')!, { form: { slug: `copied-${Date.now()}`, name: 'Copied cookie' } });
+  expect(deniedAction(r), r.text.slice(0, 300)).toBe(true);
+  // Another session of the same user is untouched.
+  expect(await account(owner)).toBe('/admin/account');
+  await ctx.dispose();
+  await copy.dispose();
+});
+
 test('pages carry a nonce CSP, frame-ancestors, a referrer policy and nosniff', async () => {
   const anonymous = principals.find((p) => p.who.kind === 'anonymous')!.ctx;
   for (const [url, ctx] of [['/', anonymous], ['/login', anonymous], ['/admin', owner], ['/admin/campaigns/new', owner], ['/admin/users', owner]] as const) {

@@ -1,7 +1,8 @@
 /**
  * next-auth (v4) configuration: credentials sign-in, JWT sessions.
  *
- * The JWT carries only the user id, the user's session version and the sign-in time. Role and
+ * The JWT carries only the user id, the user's session version, the sign-in time and a random
+ * session id (which signing out revokes). Role and
  * enabled state are read from the database on every request (server/auth/session.ts), so a role
  * change or a disabled account takes effect at once, not when the token expires.
  */
@@ -15,6 +16,7 @@ import { logger } from '../../lib/logger';
 import { deriveKey } from '../../lib/secrets';
 import { safeCallbackPath } from '../../lib/auth/callback';
 import { authenticate } from './login';
+import { newSessionId, revokeSession } from './revocation';
 
 /** Error codes passed from `authorize` to the sign-in form (next-auth forwards the message). */
 export const SIGNIN_ERRORS = ['invalid', 'disabled', 'rate_limited', 'unavailable'] as const;
@@ -61,15 +63,29 @@ export function authOptions(): NextAuthOptions {
           token.sub = user.id;
           token.sv = (user as { sv?: number }).sv ?? 1;
           token.loginAt = Math.floor(Date.now() / 1000);
+          token.sid = newSessionId();
         }
         return token;
       },
       async session({ session, token }) {
-        session.user = { ...session.user, id: token.sub!, sv: token.sv as number, loginAt: token.loginAt as number };
+        session.user = { ...session.user, id: token.sub!, sv: token.sv as number, loginAt: token.loginAt as number, sid: token.sid };
         return session;
       },
       async redirect({ url, baseUrl }) {
         return baseUrl + safeCallbackPath(url, '/admin', new URL(baseUrl).origin);
+      },
+    },
+    events: {
+      // next-auth clears the cookie; this makes a copy of it worthless too.
+      async signOut({ token }) {
+        if (typeof token?.sid !== 'string') return; // a session from before session ids: it ages out
+        const loginAt = typeof token.loginAt === 'number' ? token.loginAt : Math.floor(Date.now() / 1000);
+        try {
+          await revokeSession(await getDb(), token.sid, new Date((loginAt + maxAge) * 1000));
+          logger.info('auth.signout', { userId: token.sub });
+        } catch (err) {
+          logger.error('auth.signout-revoke-failed', { err, userId: token.sub });
+        }
       },
     },
     logger: {

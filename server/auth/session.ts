@@ -3,7 +3,8 @@
  *
  * The session cookie only names a user; this module re-reads that user from the database and
  * refuses the session when the account is disabled, its session version moved on (role change,
- * password reset, disable), or the session is older than SESSION_MAX_AGE_HOURS since sign-in.
+ * password reset, disable), the session was signed out (server/auth/revocation.ts), or it is older
+ * than SESSION_MAX_AGE_HOURS since sign-in.
  */
 import 'server-only';
 import { getServerSession } from 'next-auth';
@@ -23,11 +24,11 @@ export type UserActor = Extract<Actor, { kind: 'user' }>;
 
 export function sessionStillValid(
   session: { sv: number; loginAt: number },
-  user: { disabledAt: Date | null; sessionVersion: number },
+  user: { disabledAt: Date | null; sessionVersion: number; revoked?: boolean },
   nowSeconds = Date.now() / 1000,
   maxAgeHours = config().SESSION_MAX_AGE_HOURS,
 ): boolean {
-  if (user.disabledAt) return false;
+  if (user.disabledAt || user.revoked) return false;
   if (session.sv !== user.sessionVersion) return false;
   return nowSeconds - session.loginAt <= maxAgeHours * 3600;
 }
@@ -37,7 +38,7 @@ export const currentUser = cache(async (): Promise<UserActor | null> => {
   const session = await getServerSession(authOptions());
   const s = session?.user;
   if (!s?.id || typeof s.sv !== 'number' || typeof s.loginAt !== 'number') return null;
-  const user = await findUserForSession(await getDb(), s.id);
+  const user = await findUserForSession(await getDb(), s.id, typeof s.sid === 'string' ? s.sid : null);
   if (!user || !sessionStillValid(s, user)) return null;
   return { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role };
 });

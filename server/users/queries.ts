@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db';
-import { users } from '../../db/schema';
+import { revokedSessions, users } from '../../db/schema';
 import { assertCan, type Ctx } from '../context';
 import { publicUser, type PublicUser } from './mutations';
 
@@ -16,10 +16,21 @@ export async function setupOpen(db: Db): Promise<boolean> {
   return !row;
 }
 
-/** For session resolution: the user behind a session, fresh from the database. */
-export async function findUserForSession(db: Db, id: string) {
+/**
+ * For session resolution: the user behind a session, fresh from the database, and whether the
+ * session (by its id, when it has one) was ended by signing out — in one query.
+ */
+export async function findUserForSession(db: Db, id: string, sid?: string | null) {
   const [row] = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, sessionVersion: users.sessionVersion })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      disabledAt: users.disabledAt,
+      sessionVersion: users.sessionVersion,
+      revoked: sid ? sql<boolean>`exists (select 1 from ${revokedSessions} where ${revokedSessions.sid} = ${sid})` : sql<boolean>`false`,
+    })
     .from(users)
     .where(eq(users.id, id));
   return row ?? null;

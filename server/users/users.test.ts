@@ -6,9 +6,10 @@ import { AppError } from '../../lib/errors';
 import { ctxFor, openTestDatabase, type TestDatabase } from '../../tests/support/db';
 import { listAuditLogs } from '../audit/queries';
 import { authenticate } from '../auth/login';
+import { pruneRevokedSessions, revokeSession } from '../auth/revocation';
 import { makeCtx, type Actor } from '../context';
 import { changeOwnPassword, changeUserRole, createFirstOwner, createUser, resetUserPassword, setUserDisabled } from './mutations';
-import { listUsers, setupOpen } from './queries';
+import { findUserForSession, listUsers, setupOpen } from './queries';
 
 let tdb: TestDatabase;
 beforeAll(async () => {
@@ -198,6 +199,21 @@ describe('managing users', () => {
     await changeOwnPassword(me, { current: PW, password: 'another-password', confirm: 'another-password' });
     await expectAppError(authenticate(tdb.db, { email: 'v@example.com', password: PW, ip: null }), 'unauthorized');
     await authenticate(tdb.db, { email: 'v@example.com', password: 'another-password', ip: null });
+  });
+});
+
+describe('signed-out sessions', () => {
+  it('are refused by id in the session query; other sessions and id-less ones are not; expired records are pruned', async () => {
+    const { admin } = await seedTeam();
+    expect(await findUserForSession(tdb.db, admin.id, 'session-a')).toMatchObject({ id: admin.id, revoked: false });
+    await revokeSession(tdb.db, 'session-a', new Date(Date.now() + 3600_000));
+    await revokeSession(tdb.db, 'session-a', new Date(Date.now() + 3600_000)); // signing out twice is fine
+    await revokeSession(tdb.db, 'session-old', new Date(Date.now() - 1000));
+    expect(await findUserForSession(tdb.db, admin.id, 'session-a')).toMatchObject({ revoked: true });
+    expect(await findUserForSession(tdb.db, admin.id, 'session-b')).toMatchObject({ revoked: false });
+    expect(await findUserForSession(tdb.db, admin.id, null)).toMatchObject({ revoked: false });
+    expect(await pruneRevokedSessions(tdb.db)).toBe(1);
+    expect(await findUserForSession(tdb.db, admin.id, 'session-a')).toMatchObject({ revoked: true });
   });
 });
 
