@@ -63,6 +63,8 @@ export default defineConfig({
         // Every e2e sign-in comes from 127.0.0.1; per-IP throttling has its own integration test.
         LOGIN_MAX_FAILURES_PER_IP: '1000',
         PUBLIC_API_RATE_PER_MINUTE: '100000',
+        // The access matrix sends forged credentials from 127.0.0.1 on purpose (tested in server/api).
+        API_AUTH_FAILURES_PER_MINUTE: '100000',
         // Real push services plus the local test push service, trusted like a public CA would be.
         PUSH_ALLOWED_HOSTS: `default,127.0.0.1:${PUSH_PORT}`,
         NODE_EXTRA_CA_CERTS: caBundle,

@@ -55,6 +55,10 @@ const schema = z.object({
   VAPID_SUBJECT: z.string().trim().optional(),
   /** Programmatic API: requests per minute per API key or token signer. */
   API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Failed API authentications (unknown keys, bad token signatures) per client address per minute before 429s. */
+  API_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** The longest a signed token may be valid (its exp at most this many seconds ahead). */
+  TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(366 * 24 * 3600).default(24 * 3600),
   /** notiflux-compatible token verification key: base64 of a P-256 public key PEM. */
   JWT_PUBLIC_KEY_B64: z
     .string()

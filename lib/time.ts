@@ -2,6 +2,8 @@
  * Wall-clock time in a named time zone → an instant, without a date library: guess the UTC
  * instant, measure the zone's offset there with Intl, correct, and measure again (DST edges).
  */
+import { parseWallClock } from './params';
+
 export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -27,15 +29,26 @@ function offsetMs(instant: number, timeZone: string): number {
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
-/** `local` is `YYYY-MM-DDTHH:mm` (an <input type="datetime-local"> value). Null when invalid. */
+/**
+ * `local` is `YYYY-MM-DDTHH:mm[:ss]` (an <input type="datetime-local"> value) in `timeZone`. Null
+ * when it names no moment on the calendar (2027-02-30, 25:61) or the zone is unknown.
+ *
+ * Daylight-saving edges, as calendars (and RFC 5545, and Temporal's "compatible") handle them:
+ * a time the clocks skip (02:30 when they jump from 02:00 to 03:00) moves forward by the jump
+ * (03:30); a time that happens twice (02:30 when they fall back) is the first of the two.
+ */
 export function zonedToUtc(local: string, timeZone: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
-  if (!m || !isTimeZone(timeZone)) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s || 0);
-  let guess = wall - offsetMs(wall, timeZone);
-  guess = wall - offsetMs(guess, timeZone);
-  return new Date(guess);
+  const w = parseWallClock(local);
+  if (!w || !isTimeZone(timeZone)) return null;
+  const wall = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s);
+  const day = 86_400_000;
+  // The zone's offsets a day either side of the wall time; at most one transition lies between.
+  const before = offsetMs(wall - day, timeZone);
+  const after = offsetMs(wall + day, timeZone);
+  const candidates = [wall - before, wall - after].filter((t) => offsetMs(t, timeZone) === wall - t);
+  if (candidates.length) return new Date(Math.min(...candidates));
+  // Skipped by the clocks: read with the offset from before the jump, which lands after it.
+  return new Date(wall - before);
 }
 
 /** An instant shown as wall-clock time in a zone, e.g. "2026-11-23 14:05 (Europe/Berlin)". */

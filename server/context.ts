@@ -14,7 +14,7 @@ export type Actor =
   /** An API key: `topicIds` restricts the topics it may target (null = any). */
   | { kind: 'api-key'; id: string; name: string; topicIds: string[] | null; scopes: string[] }
   /** A notiflux-style signed token: its `topics` claim (slugs) bounds what it may do. */
-  | { kind: 'token'; fingerprint: string; subject: string | null; topics: string[]; scopes: string[] };
+  | { kind: 'token'; fingerprint: string; subject: string | null; topics: string[]; scopes: string[]; jti?: string | null; expiresAt?: number };
 
 export interface Ctx {
   db: Db;

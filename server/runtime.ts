@@ -11,7 +11,7 @@ import { createBoss, ensureQueue, type Boss } from '../lib/queue/boss';
 import { currentInboxHub } from './inbox/hub';
 import { collectExpiredMessages } from './messages/store';
 import { pruneWindows } from './rate-limit/window';
-import { pruneRevokedSessions } from './auth/revocation';
+import { pruneRevokedSessions, pruneTokenUses } from './auth/revocation';
 import { checkSecretFingerprint } from './system/secret-check';
 import { ensureActiveVapidKey } from './vapid/mutations';
 import { ensureDeliveryQueues } from './delivery/queues';
@@ -56,6 +56,7 @@ async function boot(role: Runtime['role']): Promise<Runtime> {
     await boss.work(HOUSEKEEPING_QUEUE, async () => {
       await pruneWindows(database.db);
       await pruneRevokedSessions(database.db);
+      await pruneTokenUses(database.db);
       const collected = await collectExpiredMessages(database.db);
       if (collected.messages || collected.store) logger.info('housekeeping.collected', collected);
     });

@@ -24,6 +24,15 @@ export class TokenBuckets {
     private readonly maxKeys = 100_000,
   ) {}
 
+  /** Whether `take` would succeed, without taking anything. */
+  peek(key: string, cost = 1, now = Date.now()): Take {
+    const rate = this.perMinute / 60_000;
+    const b = this.buckets.get(key);
+    const tokens = b ? Math.min(this.burst, b.tokens + (now - b.at) * rate) : this.burst;
+    if (tokens >= cost) return { ok: true, retryAfter: 0, remaining: Math.floor(tokens) };
+    return { ok: false, retryAfter: Math.max(1, Math.ceil((cost - tokens) / rate / 1000)), remaining: 0 };
+  }
+
   take(key: string, cost = 1, now = Date.now()): Take {
     const rate = this.perMinute / 60_000;
     let b = this.buckets.get(key);

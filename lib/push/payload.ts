@@ -18,14 +18,16 @@ const urlOrPath = (what: string) =>
     .trim()
     .max(2000, `${what} may be at most 2000 characters.`)
     .refine((v) => {
-      if (v.startsWith('/') && !v.startsWith('//')) return true;
+      // A path, but not one a browser resolves off-site: `//host`, `/\host` (backslashes count as
+      // slashes in URLs) and ASCII tab/newline (removed before parsing, so `/\t/host` is `//host`).
+      if (v.startsWith('/')) return !/[\\\t\n\r]/.test(v) && !v.startsWith('//');
       try {
         const u = new URL(v);
         return u.protocol === 'https:' || u.protocol === 'http:';
       } catch {
         return false;
       }
-    }, `${what} must be an http(s) URL or a path starting with /.`);
+    }, `${what} must be an http(s) URL or a path on this site starting with one / (no backslashes, tabs or line breaks).`);
 
 const optionalUrl = (what: string) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), urlOrPath(what).optional());
@@ -58,7 +60,8 @@ export const notificationSchema = z.object({
 });
 
 export const deliveryOptionsSchema = z.object({
-  ttl: z.coerce.number({ error: 'TTL is a number of seconds.' }).int('TTL is whole seconds.').min(0, 'TTL cannot be negative.').max(MAX_TTL_SECONDS, `TTL may be at most ${MAX_TTL_SECONDS} seconds (28 days).`).default(86_400),
+  // A JSON number, not anything that coerces to one (null, true, "0x10", [60]).
+  ttl: z.number({ error: 'TTL is a number of seconds.' }).int('TTL is whole seconds.').min(0, 'TTL cannot be negative.').max(MAX_TTL_SECONDS, `TTL may be at most ${MAX_TTL_SECONDS} seconds (28 days).`).default(86_400),
   urgency: z.enum(URGENCIES, { error: `Urgency is one of ${URGENCIES.join(', ')}.` }).default('normal'),
   /** RFC 8030 Topic: a newer message with the same Topic replaces an undelivered older one. */
   topic: z.preprocess(

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { subscriptionStatuses } from '../../db/schema';
 import { exportSubscribers } from '../../server/subscribers/export';
-import { importSubscribers, type ImportReport } from '../../server/subscribers/import';
+import { decodeImportFile, importSubscribers, type ImportReport } from '../../server/subscribers/import';
 import { listTopics } from '../../server/topics/queries';
 import { fail, str, table, usage, type Command } from './types';
 import { findKey } from './vapid';
@@ -88,10 +88,10 @@ export const importSubscribersCommand: Command = {
     const format = str(v.format);
     if (format && format !== 'csv' && format !== 'json') usage('--format is json or csv.');
     const file = args[0]!;
-    let content: string;
+    let bytes: Uint8Array;
     try {
       if (!(await stat(file)).isFile()) fail(`${file} is not a file.`);
-      content = await readFile(file, 'utf8');
+      bytes = await readFile(file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') fail(`There is no file ${file}.`);
@@ -99,6 +99,7 @@ export const importSubscribersCommand: Command = {
       throw e;
     }
     const key = await findKey(io, ref);
+    const content = decodeImportFile(bytes);
     const report = await importSubscribers(io.ctx, { vapidKeyId: key.id, content, filename: path.basename(file), format, dryRun: !!v['dry-run'] });
     io.result(report, () => printReport(io, report, file));
   },

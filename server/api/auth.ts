@@ -42,11 +42,11 @@ export async function tokenVerifyKeys(db: Db): Promise<VerifyKey[]> {
 export async function authenticateToken(db: Db, token: string): Promise<Extract<Actor, { kind: 'token' }>> {
   const keys = await tokenVerifyKeys(db);
   try {
-    const { claims, keyId } = verifyToken(token, keys);
+    const { claims, keyId } = verifyToken(token, keys, { maxLifetimeSeconds: config().TOKEN_MAX_LIFETIME_SECONDS });
     // Tokens speak notiflux's two scopes: "broadcast" is our "send", "subscribe" stays as it is.
     // Anything else a token claims ("manage", "send", …) grants nothing: administration needs an API key.
     const scopes = [...new Set(claims.scope.flatMap((s) => (s === 'broadcast' ? ['send'] : s === 'subscribe' ? ['subscribe'] : [])))];
-    return { kind: 'token', fingerprint: keyId, subject: claims.sub ?? null, topics: claims.topics, scopes };
+    return { kind: 'token', fingerprint: keyId, subject: claims.sub ?? null, topics: claims.topics, scopes, jti: claims.jti ?? null, expiresAt: claims.exp };
   } catch (e) {
     if (e instanceof TokenError) throw new AppError('unauthorized', e.message, { cause: e });
     throw e;
@@ -77,10 +77,31 @@ export function limitApi(actor: Actor): void {
   if (!t.ok) throw new AppError('rate_limited', 'Too many requests for this key. Slow down.', { retryAfter: t.retryAfter });
 }
 
+let failures: TokenBuckets | undefined;
+
+/**
+ * Failed authentications per client address: guessing keys or forging signatures gets a 429
+ * after API_AUTH_FAILURES_PER_MINUTE, before any key is looked up or signature checked.
+ */
+async function authenticateLimited(db: Db, credential: string | null, ip: string | null): Promise<Actor> {
+  failures ??= new TokenBuckets(config().API_AUTH_FAILURES_PER_MINUTE);
+  const who = ip ?? 'unknown';
+  const state = failures.peek(who);
+  if (!state.ok) throw new AppError('rate_limited', 'Too many failed authentications from this address. Wait, then check the key or token.', { retryAfter: state.retryAfter });
+  try {
+    return await authenticateBearer(db, credential);
+  } catch (e) {
+    // A missing credential guesses nothing; a wrong one counts.
+    if (credential && e instanceof AppError && e.code === 'unauthorized') failures.take(who);
+    throw e;
+  }
+}
+
 /** The context for a programmatic request: authenticated, rate-limited. */
 export async function apiCtx(db: Db, req: Request, credential = bearerOf(req)): Promise<Ctx> {
-  const actor = await authenticateBearer(db, credential);
+  const ip = clientIp(req.headers);
+  const actor = await authenticateLimited(db, credential, ip);
   limitApi(actor);
-  return makeCtx(db, actor, { ip: clientIp(req.headers) });
+  return makeCtx(db, actor, { ip });
 }
 

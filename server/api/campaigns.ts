@@ -5,6 +5,7 @@ import 'server-only';
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { campaigns, type Campaign } from '../../db/schema';
+import { cursorInstant, intParam, isId } from '../../lib/params';
 import { AppError } from '../../lib/errors';
 import { apiPrincipal, assertCan, type Ctx } from '../context';
 
@@ -41,7 +42,7 @@ export async function getApiCampaign(ctx: Ctx, id: string): Promise<ApiCampaign>
 }
 
 export const apiCampaignListSchema = z.object({
-  limit: z.coerce.number().int().min(1, 'limit is 1–100.').max(100, 'limit is 1–100.').default(20),
+  limit: intParam(1, 100, 'limit is 1–100, in plain digits.').default(20),
   /** Opaque cursor from the previous page's `nextCursor`. */
   cursor: z.string().max(200).optional(),
 });
@@ -54,8 +55,8 @@ export async function listApiCampaigns(ctx: Ctx, input: unknown) {
   let after: { at: Date; id: string } | null = null;
   if (cursor) {
     const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-    const date = new Date(at ?? '');
-    if (Number.isNaN(date.getTime()) || !z.uuid().safeParse(id).success) throw new AppError('bad_request', 'That cursor is not valid.');
+    const date = cursorInstant(at);
+    if (!date || !isId(id)) throw new AppError('bad_request', 'That cursor is not valid: pass the nextCursor of the previous page.');
     after = { at: date, id: id! };
   }
   const rows = await ctx.db

@@ -167,7 +167,7 @@ describe('a manage key', () => {
     expect(topic).toBeTruthy();
 
     expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?topc=news', { auth: manageKey })), 400, 'validation_failed')).toBe('Unknown query parameter: topc.');
-    expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?limit=500', { auth: manageKey })), 400, 'validation_failed')).toBe('limit is 1–200.');
+    expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?limit=500', { auth: manageKey })), 400, 'validation_failed')).toBe('limit is 1–200, in plain digits.');
     expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?createdFrom=2025-02-01&createdTo=2025-01-01', { auth: manageKey })), 400, 'validation_failed')).toMatch(/start date is after/);
     expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?topic=no-such-topic', { auth: manageKey })), 422, 'unprocessable')).toBe('Unknown topic: no-such-topic.');
   });

@@ -4,17 +4,19 @@
  * retried request return the campaign the first one created and send nothing twice.
  *
  * Topic limits: an API key restricted to topics, or a signed token (its `topics` claim), may only
- * target those topics; anything else is a 403 naming the topic.
+ * target those topics; anything else, existing or not, is the same 403 naming it.
  */
 import 'server-only';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db';
-import { campaigns, topics, type Campaign } from '../../db/schema';
+import { campaigns, tokenUses, topics, type Campaign } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
+import { dateTimeParam, MAX_INSTANT_MS } from '../../lib/params';
 import { actionSchema, deliveryOptionsSchema, measurePayload, notificationSchema } from '../../lib/push/payload';
 import { apiPrincipal, assertCan, inTx, type Ctx } from '../context';
 import { createCampaign, scheduleCampaignAt, sendCampaignNow } from '../campaigns/mutations';
+import { campaignNameFrom } from '../campaigns/schemas';
 import { countAudience } from '../delivery/audience';
 import { SLUG_RE } from '../topics/schemas';
 
@@ -42,7 +44,7 @@ export const v1NotificationSchema = z
     ttl: o.ttl,
     urgency: o.urgency,
     topic: o.topic,
-    sendAt: z.iso.datetime({ offset: true, error: 'sendAt is an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z.' }).optional(),
+    sendAt: dateTimeParam('sendAt is an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z').optional(),
     /** Deliver through the server even when it would fit one push (it always does when it does not). */
     store: z.boolean().optional(),
   })
@@ -67,25 +69,49 @@ function isUniqueViolation(e: unknown): boolean {
   return false;
 }
 
-/** Resolves slugs to topic ids, enforcing the caller's topic limits. */
+/**
+ * Resolves slugs to topic ids, enforcing the caller's topic limits. A caller limited to some
+ * topics gets one answer for every slug outside them, whether or not such a topic exists, so it
+ * cannot map the topics it may not use; only unrestricted callers hear "unknown topic".
+ */
 async function resolveTopics(ctx: Ctx, targets: string[], excluded: string[]): Promise<{ targetIds: string[]; excludeIds: string[] }> {
   const all = [...new Set([...targets, ...excluded])];
   const rows = all.length ? await ctx.db.select({ id: topics.id, slug: topics.slug }).from(topics).where(inArray(topics.slug, all)) : [];
   const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
+  const a = ctx.actor;
+  const mayUse =
+    a.kind === 'api-key' && a.topicIds
+      ? (s: string) => bySlug.has(s) && a.topicIds!.includes(bySlug.get(s)!)
+      : a.kind === 'token'
+        ? (s: string) => a.topics.includes(s)
+        : null;
+  if (mayUse) {
+    const denied = [...new Set(targets)].filter((s) => !mayUse(s));
+    if (denied.length) {
+      const who = a.kind === 'token' ? "The token's topics do not include" : 'This API key may not send to';
+      throw new AppError('forbidden', `${who}: ${denied.join(', ')}.`, { fieldErrors: { topics: [`Not allowed: ${denied.join(', ')}`] } });
+    }
+    // Within its own topics a caller may hear that one does not exist (yet).
+    const missing = [...new Set(targets)].filter((s) => !bySlug.has(s));
+    if (missing.length) throw new AppError('unprocessable', `Unknown topic${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`, { fieldErrors: { topics: [`Unknown: ${missing.join(', ')}`] } });
+    // Excluding a topic never widens the audience, so a limited caller may exclude any topic; one
+    // that does not exist excludes nobody, and is not reported (that would say which ones exist).
+    return { targetIds: [...new Set(targets)].map((s) => bySlug.get(s)!), excludeIds: [...new Set(excluded)].filter((s) => bySlug.has(s)).map((s) => bySlug.get(s)!) };
+  }
   const unknown = all.filter((s) => !bySlug.has(s));
   if (unknown.length) throw new AppError('unprocessable', `Unknown topic${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, { fieldErrors: { topics: [`Unknown: ${unknown.join(', ')}`] } });
-  const a = ctx.actor;
-  // Excluding a topic never widens the audience, so only targets are checked against the limits.
-  if (a.kind === 'api-key' && a.topicIds) {
-    const allowed = new Set(a.topicIds);
-    const denied = targets.filter((s) => !allowed.has(bySlug.get(s)!));
-    if (denied.length) throw new AppError('forbidden', `This API key may not send to: ${denied.join(', ')}.`);
-  }
-  if (a.kind === 'token') {
-    const denied = targets.filter((s) => !a.topics.includes(s));
-    if (denied.length) throw new AppError('forbidden', `The token's topics do not include: ${denied.join(', ')}.`);
-  }
   return { targetIds: [...new Set(targets)].map((s) => bySlug.get(s)!), excludeIds: [...new Set(excluded)].map((s) => bySlug.get(s)!) };
+}
+
+async function spendTokenId(tx: Ctx): Promise<void> {
+  const a = tx.actor;
+  if (a.kind !== 'token' || !a.jti) return;
+  const [row] = await tx.db
+    .insert(tokenUses)
+    .values({ signer: a.fingerprint, jti: a.jti, expiresAt: new Date(Math.min((a.expiresAt ?? 0) * 1000 + 60_000, MAX_INSTANT_MS)) })
+    .onConflictDoNothing()
+    .returning({ jti: tokenUses.jti });
+  if (!row) throw new AppError('conflict', `This token (jti ${JSON.stringify(a.jti)}) has already been used to send. Sign a new token for each send.`);
 }
 
 async function existing(db: Db, principal: string, key: string): Promise<ApiSendResult | null> {
@@ -113,7 +139,7 @@ export async function sendApiNotification(ctx: Ctx, body: unknown, idempotencyKe
   }
   const { targetIds, excludeIds } = await resolveTopics(ctx, v.topics, v.exclude);
   const input = {
-    name: v.title,
+    name: campaignNameFrom(v.title),
     content: {
       title: v.title,
       body: v.body,
@@ -139,6 +165,7 @@ export async function sendApiNotification(ctx: Ctx, body: unknown, idempotencyKe
   const recipients = await countAudience(ctx.db, { audience: input.audience, topicIds: targetIds, excludeTopicIds: excludeIds });
   try {
     const c = await inTx(ctx, async (tx) => {
+      await spendTokenId(tx);
       const draft = await createCampaign(tx, input, {
         source: 'api',
         apiKeyId: ctx.actor.kind === 'api-key' ? ctx.actor.id : null,

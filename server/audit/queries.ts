@@ -5,6 +5,8 @@
 import { and, desc, eq, gte, ilike, lt, lte, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditLogs } from '../../db/schema';
+import { dateParam } from '../../lib/params';
+import { validationError } from '../../lib/errors';
 import { assertCan, type Ctx } from '../context';
 
 export const auditFilterSchema = z.object({
@@ -12,8 +14,8 @@ export const auditFilterSchema = z.object({
   actor: z.string().trim().max(200).optional(),
   targetType: z.string().trim().max(50).optional(),
   targetId: z.string().trim().max(200).optional(),
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: dateParam().optional(),
+  to: dateParam().optional(),
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -21,7 +23,9 @@ export type AuditFilter = z.input<typeof auditFilterSchema>;
 
 export async function listAuditLogs(ctx: Ctx, input: AuditFilter) {
   assertCan(ctx, 'audit.read');
-  const f = auditFilterSchema.parse(input);
+  const parsed = auditFilterSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  const f = parsed.data;
   const where: SQL[] = [];
   if (f.action) where.push(f.action.endsWith('.') ? ilike(auditLogs.action, `${escapeLike(f.action)}%`) : eq(auditLogs.action, f.action));
   if (f.actor) where.push(ilike(auditLogs.actorLabel, `%${escapeLike(f.actor)}%`));

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db';
-import { revokedSessions } from '../../db/schema';
+import { revokedSessions, tokenUses } from '../../db/schema';
 
 export function newSessionId(): string {
   return randomBytes(18).toString('base64url');
@@ -21,5 +21,11 @@ export async function revokeSession(db: Db, sid: string, expiresAt: Date): Promi
 /** Housekeeping: ids whose cookies have expired need no record. */
 export async function pruneRevokedSessions(db: Db): Promise<number> {
   const gone = await db.delete(revokedSessions).where(lt(revokedSessions.expiresAt, sql`now()`)).returning({ sid: revokedSessions.sid });
+  return gone.length;
+}
+
+/** Housekeeping: a spent token id needs no record once the token itself has expired. */
+export async function pruneTokenUses(db: Db): Promise<number> {
+  const gone = await db.delete(tokenUses).where(lt(tokenUses.expiresAt, sql`now()`)).returning({ jti: tokenUses.jti });
   return gone.length;
 }

@@ -11,6 +11,7 @@ import { campaigns, deliveries, subscriptions, topics, type Campaign, type Campa
 import { AppError, validationError } from '../../lib/errors';
 import { encodePayload } from '../../lib/push/payload';
 import type { SendResult } from '../../lib/push/sender';
+import { isId } from '../../lib/params';
 import { formatInZone, isTimeZone, zonedToUtc } from '../../lib/time';
 import { recordAudit } from '../audit/record';
 import { actorLabel, assertCan, inTx, type Ctx } from '../context';
@@ -86,6 +87,7 @@ export async function createCampaign(ctx: Ctx, input: unknown, extra: CampaignOr
 
 export async function updateCampaign(ctx: Ctx, id: string, input: unknown): Promise<Campaign> {
   assertCan(ctx, 'campaigns.write');
+  if (!isId(id)) throw new AppError('not_found', 'That campaign does not exist.');
   const v = parseInput(input);
   await assertTopicsExist(ctx.db, [...v.topicIds, ...v.excludeTopicIds]);
   return inTx(ctx, async (tx) => {
@@ -116,9 +118,10 @@ async function transition(tx: Ctx, id: string, from: CampaignStatus[], set: Part
   return row;
 }
 
+/** A campaign id from an action's argument; anything but a UUID names no campaign. */
 function parseId(input: unknown): string {
   const parsed = campaignIdSchema.safeParse(input);
-  if (!parsed.success) throw validationError(parsed.error.issues);
+  if (!parsed.success) throw new AppError('not_found', 'That campaign does not exist.');
   return parsed.data.id;
 }
 
@@ -142,26 +145,44 @@ async function revalidateForSending(db: Db, id: string) {
   await assertTopicsExist(db, [...c.topicIds, ...c.excludeTopicIds]);
 }
 
-export async function scheduleCampaign(ctx: Ctx, input: unknown, now = new Date()): Promise<Campaign> {
-  assertCan(ctx, 'campaigns.send');
+/**
+ * The instant a schedule form names, checked without touching anything: a real wall-clock time in
+ * a known zone, at least a minute and at most a year ahead. Save-and-schedule calls it before it
+ * saves, so a bad time leaves no stray draft behind.
+ */
+export function resolveSchedule(input: unknown, now = new Date()): { id: string; at: Date; timeZone: string } {
   const parsed = scheduleSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
   const { id, localTime, timeZone } = parsed.data;
   if (!isTimeZone(timeZone)) throw new AppError('validation_failed', 'Unknown time zone.', { fieldErrors: { timeZone: ['Unknown time zone.'] } });
   const at = zonedToUtc(localTime, timeZone);
-  if (!at) throw new AppError('validation_failed', 'Choose a date and time.', { fieldErrors: { localTime: ['Choose a date and time.'] } });
-  return scheduleCampaignAt(ctx, id, at, timeZone, now);
+  if (!at) {
+    const msg = `${localTime.replace('T', ' ')} is not a date and time on the calendar. Choose another.`;
+    throw new AppError('validation_failed', msg, { fieldErrors: { localTime: [msg] } });
+  }
+  assertScheduleWindow(at, now);
+  return { id, at, timeZone };
 }
 
-/** Schedules a draft for an instant (the API passes one directly). */
-export async function scheduleCampaignAt(ctx: Ctx, id: string, at: Date, timeZone = 'UTC', now = new Date()): Promise<Campaign> {
-  assertCan(ctx, 'campaigns.send');
+function assertScheduleWindow(at: Date, now: Date): void {
   if (at.getTime() < now.getTime() + 30_000) {
     throw new AppError('validation_failed', 'Choose a time at least a minute from now (or send it now).', { fieldErrors: { localTime: ['That time has passed.'] } });
   }
   if (at.getTime() > now.getTime() + 366 * 24 * 3600 * 1000) {
     throw new AppError('validation_failed', 'Schedule at most a year ahead.', { fieldErrors: { localTime: ['At most a year ahead.'] } });
   }
+}
+
+export async function scheduleCampaign(ctx: Ctx, input: unknown, now = new Date()): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.send');
+  const { id, at, timeZone } = resolveSchedule(input, now);
+  return scheduleCampaignAt(ctx, id, at, timeZone, now);
+}
+
+/** Schedules a draft for an instant (the API passes one directly). */
+export async function scheduleCampaignAt(ctx: Ctx, id: string, at: Date, timeZone = 'UTC', now = new Date()): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.send');
+  assertScheduleWindow(at, now);
   const boss = await queue();
   return inTx(ctx, async (tx) => {
     await revalidateForSending(tx.db, id);

@@ -19,6 +19,7 @@ import {
   type Campaign,
 } from '../../db/schema';
 import { AppError } from '../../lib/errors';
+import { cursorInstant, isId } from '../../lib/params';
 import { escapeLike } from '../audit/queries';
 import { assertCan, type Ctx } from '../context';
 
@@ -49,9 +50,10 @@ export async function listCampaigns(ctx: Ctx, input: z.input<typeof campaignList
   if (f.q) where.push(ilike(campaigns.name, `%${escapeLike(f.q)}%`));
   if (f.status) where.push(eq(campaigns.status, f.status));
   if (f.before) {
+    // A cursor that is not one of ours (hand-edited, years 0 or 275760) just starts from the top.
     const [at, id] = f.before.split('|');
-    const date = new Date(at ?? '');
-    if (!Number.isNaN(date.getTime()) && id && /^[0-9a-f-]{36}$/i.test(id)) {
+    const date = cursorInstant(at);
+    if (date && isId(id)) {
       where.push(or(lt(campaigns.createdAt, date), and(eq(campaigns.createdAt, date), lt(campaigns.id, id)))!);
     }
   }

@@ -7,9 +7,26 @@ import { audienceModes } from '../../db/schema';
 import { textProblem } from '../../lib/text';
 import { contentBytes, deliveryOptionsSchema, MAX_STORED_CONTENT_BYTES, measurePayload, notificationSchema } from '../../lib/push/payload';
 
+export const MAX_CAMPAIGN_NAME = 120;
+
+/**
+ * A campaign name made from a notification title (API sends): titles may be longer than names, so
+ * it is cut to fit, at a code point (never half an emoji), with an ellipsis.
+ */
+export function campaignNameFrom(title: string): string {
+  const t = title.trim();
+  if (t.length <= MAX_CAMPAIGN_NAME) return t;
+  let out = '';
+  for (const ch of t) {
+    if (out.length + ch.length > MAX_CAMPAIGN_NAME - 1) break;
+    out += ch;
+  }
+  return `${out.trimEnd()}…`;
+}
+
 export const campaignInputSchema = z
   .object({
-    name: z.string().trim().max(120, 'The name may be at most 120 characters.').optional().default(''),
+    name: z.string().trim().max(MAX_CAMPAIGN_NAME, `The name may be at most ${MAX_CAMPAIGN_NAME} characters.`).optional().default(''),
     content: notificationSchema,
     options: deliveryOptionsSchema.default({ ttl: 86_400, urgency: 'normal' }),
     audience: z.enum(audienceModes, { error: 'Choose who receives it.' }).default('any'),

@@ -86,6 +86,56 @@ function chunks<T>(list: T[], size = CHUNK): T[][] {
   return out;
 }
 
+const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+/** UTF-16 without a byte order mark: ASCII text has a zero in every other byte. */
+function looksUtf16(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 1024) & ~1;
+  if (n < 4) return false;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) even++;
+    if (bytes[i + 1] === 0) odd++;
+  }
+  return Math.max(even, odd) >= (n / 2) * 0.6 && Math.min(even, odd) <= (n / 2) * 0.1;
+}
+
+const SAVE_AS_UTF8 = 'Save it as UTF-8 (in Excel: "CSV UTF-8"; in a text editor: Save as… with UTF-8 encoding) and import it again.';
+
+/**
+ * An uploaded file's bytes as text, or a clear error saying what the file is instead: UTF-16 or
+ * UTF-32 (what Excel's "Unicode text" and some Windows tools write), binary (NUL bytes), or
+ * another 8-bit encoding. The dashboard and the CLI both read files through this.
+ */
+export function decodeImportFile(bytes: Uint8Array): string {
+  const b = bytes;
+  if ((b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) || (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff)) {
+    throw fileError(`This file is UTF-32 text. ${SAVE_AS_UTF8}`);
+  }
+  if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff) || looksUtf16(b)) {
+    throw fileError(`This file is UTF-16 text. ${SAVE_AS_UTF8}`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    const bad = new TextDecoder('utf-8').decode(b).indexOf('\ufffd');
+    throw fileError(`This file is not UTF-8 text (line ${lineOf(new TextDecoder('utf-8').decode(b), Math.max(0, bad))} has bytes UTF-8 does not allow; perhaps it is Latin-1 or Windows-1252). ${SAVE_AS_UTF8}`);
+  }
+  checkImportText(text);
+  return text;
+}
+
+/** Text the database cannot store: a NUL (binary data, or UTF-16 read as UTF-8) anywhere. */
+function checkImportText(content: string): void {
+  const nul = content.indexOf('\u0000');
+  if (nul === -1) return;
+  const zeros = content.slice(0, 2048).split('\u0000').length - 1;
+  if (zeros > Math.min(content.length, 2048) / 4) throw fileError(`This file looks like UTF-16 text. ${SAVE_AS_UTF8}`);
+  throw fileError(`The file has a NUL byte on line ${lineOf(content, nul)}: it is binary, or not plain text. Import a JSON or CSV file saved as UTF-8.`);
+}
+
 export function detectFormat(content: string, filename: string, format?: ImportFormat): ImportFormat {
   if (format) return format;
   if (/\.json$/i.test(filename)) return 'json';
@@ -248,6 +298,7 @@ export async function importSubscribers(ctx: Ctx, input: unknown): Promise<Impor
   const parsed = importSubscribersSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message);
   const { vapidKeyId, content, filename, dryRun } = parsed.data;
+  checkImportText(content);
   const format = detectFormat(content, filename, parsed.data.format);
 
   const [key] = await ctx.db.select({ id: vapidKeys.id, name: vapidKeys.name, publicKey: vapidKeys.publicKey }).from(vapidKeys).where(eq(vapidKeys.id, vapidKeyId));

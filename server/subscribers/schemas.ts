@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { slugSchema } from '../topics/schemas';
 import { subscriptionStatuses } from '../../db/schema';
+import { dateParam, intParam } from '../../lib/params';
 
 /** `''` (an unselected <select>, an empty date input) counts as absent. */
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
@@ -16,8 +17,8 @@ export const subscriberFiltersShape = {
   /** The push service's exact host, as stored (e.g. fcm.googleapis.com). */
   pushService: opt(z.string().trim().min(1).max(253).regex(/^[a-z0-9.:[\]-]+$/i, { message: 'Pick a push service from the list.' })),
   vapidKeyId: opt(z.uuid({ message: 'Pick a key from the list.' })),
-  createdFrom: opt(z.iso.date({ message: 'Use a date like 2025-01-31.' })),
-  createdTo: opt(z.iso.date({ message: 'Use a date like 2025-01-31.' })),
+  createdFrom: opt(dateParam()),
+  createdTo: opt(dateParam()),
 };
 
 const datesInOrder = (f: { createdFrom?: string; createdTo?: string }) => !f.createdFrom || !f.createdTo || f.createdFrom <= f.createdTo;
@@ -46,7 +47,7 @@ export const apiSubscriberListSchema = z
     ...subscriberFiltersShape,
     topic: opt(slugSchema),
     before: opt(z.uuid({ message: 'before is the nextBefore of the previous page.' })),
-    limit: opt(z.coerce.number({ message: 'limit is 1–200.' }).int('limit is 1–200.').min(1, 'limit is 1–200.').max(200, 'limit is 1–200.')).transform((v) => v ?? 50),
+    limit: opt(intParam(1, 200, 'limit is 1–200, in plain digits.')).transform((v) => v ?? 50),
   })
   .strict()
   .refine(datesInOrder, datesMessage);

@@ -4,6 +4,7 @@
  * unknown or private topic) are 422 (`unprocessable`).
  */
 import { z } from 'zod';
+import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../lib/params';
 
 export const MAX_BODY_BYTES = 8 * 1024;
 export const MAX_TOPICS = 50;
@@ -29,7 +30,14 @@ export function pushSubscriptionSchemaFor(prefix: string) {
         .max(MAX_ENDPOINT_LENGTH, `${prefix}endpoint may be at most ${MAX_ENDPOINT_LENGTH} characters.`)
         // URL parsing quietly drops or escapes these, but the endpoint is stored as sent (and NUL cannot be stored at all).
         .regex(/^[^\u0000-\u0020\u007f]+$/, `${prefix}endpoint must be a URL without spaces or control characters.`),
-      expirationTime: z.number().int().nonnegative().nullable().optional(),
+      // One bound for the subscribe API and the import (its dry run too): a time the database holds.
+      expirationTime: z
+        .number({ error: `${prefix}expirationTime is a number of milliseconds since 1970, or null.` })
+        .int(`${prefix}expirationTime is whole milliseconds since 1970.`)
+        .min(MIN_INSTANT_MS, `${prefix}expirationTime cannot be before 1970.`)
+        .max(MAX_INSTANT_MS, `${prefix}expirationTime must be before the year 10000 (it is in milliseconds since 1970).`)
+        .nullable()
+        .optional(),
       keys: z.object(
         { p256dh: b64url(`${prefix}keys.p256dh`), auth: b64url(`${prefix}keys.auth`) },
         { error: `${prefix}keys with p256dh and auth is required.` },

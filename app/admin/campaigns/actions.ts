@@ -9,6 +9,7 @@ import type { Campaign } from '@/db/schema';
 import type { SendResult } from '@/lib/push/sender';
 import { runAction, type ActionResult } from '@/server/actions';
 import {
+  resolveSchedule,
   cancelCampaign,
   createCampaign,
   deleteCampaign,
@@ -51,8 +52,10 @@ export async function saveAndSendCampaignAction(input: {
   when: { mode: 'now' } | { mode: 'schedule'; localTime: string; timeZone: string };
 }): Promise<ActionResult<Saved>> {
   const res = await runAction('saveAndSendCampaignAction', 'campaigns.send', async (ctx) => {
-    const draft = input?.id ? await updateCampaign(ctx, String(input.id), input.campaign) : await createCampaign(ctx, input?.campaign);
     const when = input?.when;
+    // A bad time is refused before anything is saved (the dummy id only satisfies the shape).
+    if (when?.mode === 'schedule') resolveSchedule({ id: '00000000-0000-7000-8000-000000000000', localTime: when.localTime, timeZone: when.timeZone });
+    const draft = input?.id ? await updateCampaign(ctx, String(input.id), input.campaign) : await createCampaign(ctx, input?.campaign);
     if (when?.mode === 'schedule') return saved(await scheduleCampaign(ctx, { id: draft.id, localTime: when.localTime, timeZone: when.timeZone }));
     return saved(await sendCampaignNow(ctx, { id: draft.id }));
   });

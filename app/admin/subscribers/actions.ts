@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { validationError } from '@/lib/errors';
 import { formObject, runAction, type ActionState } from '@/server/actions';
-import { importSubscribers, type ImportReport, type ImportRowResult } from '@/server/subscribers/import';
+import { decodeImportFile, importSubscribers, type ImportReport, type ImportRowResult } from '@/server/subscribers/import';
 import { deleteSubscriber } from '@/server/subscribers/mutations';
 import { importUploadSchema } from '@/server/subscribers/schemas';
 
@@ -39,7 +39,7 @@ export async function importSubscribersAction(_prev: ImportState, fd: FormData):
       format: form.format,
       dryRun: form.dryRun,
       filename: file.name,
-      content: await file.text(),
+      content: decodeImportFile(new Uint8Array(await file.arrayBuffer())),
     });
     const listed = rows.filter((r) => r.status === 'rejected' || r.status === 'updated');
     return { ...report, listed: listed.slice(0, IMPORT_LISTED_ROWS), listedTotal: listed.length };
