@@ -1,11 +1,13 @@
 /**
- * Applies the committed drizzle-kit migrations (db/migrations) to either driver.
+ * Applies the committed drizzle-kit migrations (db/migrations) to either driver, then the data
+ * migrations written in TypeScript (db/code-migrations.ts).
  *
  * On PostgreSQL several app and worker processes may start at once; a session-level advisory
  * lock on a dedicated connection makes them take turns, so a migration never runs twice
  * concurrently. PGlite is single-process (see the data-folder lock in db/index.ts).
  */
-import type { Database } from './index';
+import { runCodeMigrations } from './code-migrations';
+import type { Database, Db } from './index';
 
 const MIGRATION_LOCK = 0x70757368; // 'push'
 
@@ -14,6 +16,7 @@ export async function runMigrations(database: Database, migrationsFolder: string
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     await migrate(database.db as any, { migrationsFolder });
+    await runCodeMigrations(database.db);
     return;
   }
   const { default: postgres } = await import('postgres');
@@ -22,7 +25,9 @@ export async function runMigrations(database: Database, migrationsFolder: string
   const sql = postgres(database.url!, { max: 1, onnotice: () => {}, connection: { application_name: 'pushdeck-migrate' } });
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migrate(drizzle(sql), { migrationsFolder });
+    const db = drizzle(sql);
+    await migrate(db, { migrationsFolder });
+    await runCodeMigrations(db as unknown as Db);
     await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
     await sql.end({ timeout: 5 });

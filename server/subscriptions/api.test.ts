@@ -197,3 +197,49 @@ describe('DELETE /api/push/subscriptions and lookup', () => {
     expect(all).toHaveLength(3);
   });
 });
+
+describe('one device, one subscription, however its endpoint is spelled', () => {
+  it('subscribes, re-subscribes, looks up and unsubscribes every spelling of one endpoint as the same row', async () => {
+    const before = process.env.PUSH_ALLOWED_HOSTS;
+    process.env.PUSH_ALLOWED_HOSTS = 'default,127.0.0.1:4190';
+    try {
+      const token = randomBytes(12).toString('base64url');
+      const local = `https://127.0.0.1:4190/push/${token}`;
+      const fcm = `https://fcm.googleapis.com/fcm/send/${token}`;
+      const spellings = [
+        [local, `https://127.0.0.1:04190/push/${token}`, `https://2130706433:4190/push/${token}`, `https://0x7f000001:4190/push/${token}`, `https://127.1:4190/push/${token}`, `https://127.0.0.1:4190/push/${token}?`, `https://127.0.0.1:4190/push/${token}#fragment`, `https://127.0.0.1:4190/push/./${token}`, `https://:@127.0.0.1:4190/push/${token}`],
+        [fcm, `https://fcm.googleapis.com/fcm/send/${token}?x=1`, `https://fcm.googleapis.com/fcm/send/${token}?x=2`, `https://FCM.googleapis.com:443/fcm/send/${token}`, `https://fcm.googleapis.com/fcm/send/${token}#a`],
+      ];
+      for (const group of spellings) {
+        const ids = new Set<string>();
+        for (const spelling of group) {
+          const res = await post(request('POST', { subscription: { endpoint: spelling, keys: browserKeys() }, topics: ['news'] }));
+          expect(res.status, spelling).toBeLessThan(300);
+          ids.add(((await res.json()) as { id: string }).id);
+        }
+        expect(ids.size, group[0]).toBe(1);
+        const [row] = await tdb.db.select().from(subscriptions).where(eq(subscriptions.id, [...ids][0]!));
+        expect(row!.endpoint).toBe(group[0]);
+        // Looked up and ended by yet another spelling.
+        const look = await lookupRoute(request('POST', { endpoint: group.at(-1) }, {}, '/api/push/subscriptions/lookup'));
+        expect(((await look.json()) as { id: string }).id).toBe(row!.id);
+        expect((await del(request('DELETE', { endpoint: group[1] }))).status).toBe(204);
+        const [ended] = await tdb.db.select().from(subscriptions).where(eq(subscriptions.id, row!.id));
+        expect(ended!.status).toBe('unsubscribed');
+      }
+      expect(await stored()).toBe(2);
+      // Re-subscribing with a new endpoint ends the old one, whichever way the old one is spelled.
+      const fresh = endpoint();
+      const res = await post(request('POST', { subscription: { endpoint: fresh, keys: browserKeys() }, topics: ['news'] }));
+      const id = ((await res.json()) as { id: string }).id;
+      const next = `https://fcm.googleapis.com/fcm/send/${randomBytes(12).toString('base64url')}`;
+      await post(request('POST', { subscription: { endpoint: next, keys: browserKeys() }, topics: ['news'], previousEndpoint: `${fresh.replace('fcm.googleapis.com', 'FCM.googleapis.com:443')}?stale=1` }));
+      const [old] = await tdb.db.select().from(subscriptions).where(eq(subscriptions.id, id));
+      expect(old!.status).toBe('unsubscribed');
+      // Real credentials are not a spelling: still refused.
+      expect((await post(request('POST', { subscription: { endpoint: `https://user:pw@fcm.googleapis.com/fcm/send/${token}`, keys: browserKeys() } }))).status).toBe(422);
+    } finally {
+      process.env.PUSH_ALLOWED_HOSTS = before;
+    }
+  });
+});

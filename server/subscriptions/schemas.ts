@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../lib/params';
+import { endpointKey } from '../../lib/push/endpoint';
 
 export const MAX_BODY_BYTES = 8 * 1024;
 export const MAX_TOPICS = 50;
@@ -29,7 +30,9 @@ export function pushSubscriptionSchemaFor(prefix: string) {
         .min(1, `${prefix}endpoint is required.`)
         .max(MAX_ENDPOINT_LENGTH, `${prefix}endpoint may be at most ${MAX_ENDPOINT_LENGTH} characters.`)
         // URL parsing quietly drops or escapes these, but the endpoint is stored as sent (and NUL cannot be stored at all).
-        .regex(/^[^\u0000-\u0020\u007f]+$/, `${prefix}endpoint must be a URL without spaces or control characters.`),
+        .regex(/^[^\u0000-\u0020\u007f]+$/, `${prefix}endpoint must be a URL without spaces or control characters.`)
+        // Stored and compared in one spelling (lib/push/endpoint.ts); the allowlist checks that spelling.
+        .transform(endpointKey),
       // One bound for the subscribe API and the import (its dry run too): a time the database holds.
       expirationTime: z
         .number({ error: `${prefix}expirationTime is a number of milliseconds since 1970, or null.` })
@@ -59,7 +62,7 @@ export const subscribeSchema = z.object({
   /** The applicationServerKey the browser subscribed with (our page sends it; defaults to the active key). */
   vapidPublicKey: b64url('vapidPublicKey').optional(),
   /** When re-subscribing after a key rotation: the subscription this one replaces. */
-  previousEndpoint: z.string().max(MAX_ENDPOINT_LENGTH).optional(),
+  previousEndpoint: z.string().max(MAX_ENDPOINT_LENGTH).transform(endpointKey).optional(),
   /** A signed token with scope "subscribe" (notiflux format): allows the private topics it lists. */
   token: z.string().max(8192).optional(),
 });
@@ -69,7 +72,8 @@ export const endpointSchema = z.object({
     .string({ error: 'endpoint is required.' })
     .min(1)
     .max(MAX_ENDPOINT_LENGTH)
-    .refine((v) => URL.canParse(v) && new URL(v).protocol === 'https:', 'endpoint must be the https URL of a push subscription.'),
+    .refine((v) => URL.canParse(v) && new URL(v).protocol === 'https:', 'endpoint must be the https URL of a push subscription.')
+    .transform(endpointKey),
 });
 
 export type SubscribeInput = z.infer<typeof subscribeSchema>;
