@@ -20,12 +20,38 @@ export interface Logger {
   child(fields: Fields): Logger;
 }
 
+/**
+ * Drizzle wraps a driver error as "Failed query: <sql>\nparams: <values>", with the values also on
+ * `params`: subscriber endpoints and keys, a whole import chunk at a time. Never log those.
+ */
+function isQueryError(err: Error): err is Error & { query: string; params: unknown[] } {
+  const e = err as { query?: unknown; params?: unknown };
+  return typeof e.query === 'string' && Array.isArray(e.params);
+}
+
+/**
+ * An error as a line safe to log or show (the health body): for a failed query, the database's
+ * code and message, never the statement's parameters.
+ */
+export function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  if (!isQueryError(err)) return err.message;
+  const cause = err.cause instanceof Error ? err.cause : null;
+  const code = (cause as { code?: unknown } | null)?.code;
+  // The driver's own message is the server's text (PGlite also hangs query and params on it).
+  return `Database query failed${typeof code === 'string' ? ` (${code})` : ''}: ${cause?.message ?? 'no detail'}`;
+}
+
 export function serializeError(err: unknown, depth = 0): unknown {
   if (!(err instanceof Error)) return err;
-  const out: Fields = { name: err.name, message: err.message };
+  const query = isQueryError(err);
+  // The statement's text (placeholders, no values), cut short: an import's insert is very long.
+  const out: Fields = { name: err.name, message: query ? `Failed query: ${err.query.slice(0, 300)}${err.query.length > 300 ? '…' : ''}` : err.message };
+  if (query) out.params = `[${err.params.length} withheld]`;
   const code = (err as { code?: unknown }).code;
   if (code !== undefined) out.code = code;
-  if (err.stack) out.stack = err.stack.split('\n').slice(0, 8).join('\n');
+  // Frames only: a stack starts with the message, which for a failed query holds the parameters.
+  if (err.stack) out.stack = err.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 8).join('\n');
   if (err.cause !== undefined && depth < 4) out.cause = serializeError(err.cause, depth + 1);
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { isConnectionRefused, isDatabaseUnavailable } from '../../lib/errors';
+import { errorText } from '../../lib/logger';
 import { currentInboxHub } from '../inbox/hub';
 import { getRuntime } from '../runtime';
 
@@ -29,7 +30,7 @@ export async function checkHealth(): Promise<Health> {
     rt = await withTimeout(getRuntime(), 15_000, 'start-up');
   } catch (e) {
     out.status = 'unavailable';
-    out.database.error = out.queue.error = (e as Error).message;
+    out.database.error = out.queue.error = errorText(e);
     return out;
   }
   // After a database restart the first query on each pooled connection fails once (the restart cut
@@ -50,14 +51,14 @@ export async function checkHealth(): Promise<Health> {
     await withTimeout(probe(() => rt.database.db.execute(sql`select 1`)), 3000, 'database');
     out.database = { ok: true, kind: rt.database.kind, latencyMs: Math.round(performance.now() - t0) };
   } catch (e) {
-    out.database = { ok: false, kind: rt.database.kind, error: (e as Error).message };
+    out.database = { ok: false, kind: rt.database.kind, error: errorText(e) };
   }
   const t1 = performance.now();
   try {
     await withTimeout(probe(() => rt.boss.getQueue('system.housekeeping')), 3000, 'queue');
     out.queue = { ok: true, latencyMs: Math.round(performance.now() - t1) };
   } catch (e) {
-    out.queue = { ok: false, error: (e as Error).message };
+    out.queue = { ok: false, error: errorText(e) };
   }
   if (!out.database.ok || !out.queue.ok) out.status = 'unavailable';
   return out;

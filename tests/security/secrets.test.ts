@@ -9,7 +9,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { POST as notificationsRoute } from '../../app/api/v1/notifications/route';
-import { apiKeys, campaigns, users, vapidKeys } from '../../db/schema';
+import { apiKeys, campaigns, subscriptions, users, vapidKeys } from '../../db/schema';
+import { errorText, logger } from '../../lib/logger';
 import { generateKeyPair } from '../../lib/push/p256';
 import { createApiKey, revokeApiKey } from '../../server/api-keys/mutations';
 import { authenticate } from '../../server/auth/login';
@@ -113,4 +114,27 @@ it('never writes passwords, API keys, VAPID private keys or the root secret to t
     expect(v.privateKeyEnc).not.toContain(raw.privateKey);
     expect(v.privateKeyEnc).not.toMatch(/BEGIN|PRIVATE KEY/);
   }
+});
+
+it('logs a failed query by its code and message, never its parameters (endpoints, keys)', async () => {
+  const [active] = await tdb.db.select().from(vapidKeys).where(eq(vapidKeys.status, 'active'));
+  const s = server.createSubscriber({ applicationServerKey: active!.publicKey });
+  await subscribe(tdb.db, { subscription: s.subscription, topics: [] });
+  const row = { endpoint: s.subscription.endpoint, p256dh: s.subscription.keys.p256dh, auth: s.subscription.keys.auth, pushService: '127.0.0.1', vapidKeyId: active!.id };
+  // The same endpoint again: a unique violation, with the whole row in drizzle's `params`.
+  const err = await tdb.db.insert(subscriptions).values(row).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(Error);
+  expect(String((err as Error).message)).toContain(row.p256dh); // what drizzle puts in the message
+  const from = written.length;
+  logger.error('test.failed-query', { err });
+  const line = written.slice(from).join('');
+  expect(line).toContain('23505');
+  expect(line).toContain('[4 withheld]'.replace('4', String((err as { params: unknown[] }).params.length)));
+  for (const secret of [row.endpoint, row.p256dh, row.auth]) expect(line.includes(secret), secret.slice(0, 20)).toBe(false);
+  const text = errorText(err);
+  expect(text).toMatch(/^Database query failed \(23505\): duplicate key/);
+  for (const secret of [row.endpoint, row.p256dh, row.auth]) expect(text.includes(secret)).toBe(false);
 });
