@@ -1,3 +1,5 @@
+import { MAX_BODY_BYTES } from './lib/http/limits.mjs';
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
@@ -5,8 +7,9 @@ const nextConfig = {
   // open sockets and keep module-level state: keep them out of the bundle.
   serverExternalPackages: ['@electric-sql/pglite', 'pg-boss', 'postgres', 'undici'],
   experimental: {
-    // Room for a subscriber import upload (10 MB, server/subscribers/schemas.ts) plus the form around it.
-    serverActions: { bodySizeLimit: '11mb' },
+    // Room for a subscriber import upload plus the form around it; the front server (lib/http/front.mjs)
+    // enforces the same number on the bytes actually read, chunked or not.
+    serverActions: { bodySizeLimit: MAX_BODY_BYTES },
     authInterrupts: true,
   },
   async headers() {

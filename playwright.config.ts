@@ -69,6 +69,9 @@ export default defineConfig({
         PUSH_ALLOWED_HOSTS: `default,127.0.0.1:${PUSH_PORT}`,
         NODE_EXTRA_CA_CERTS: caBundle,
         RECONCILE_SECONDS: '5',
+        // One proxy in front: the cookie test says "https" in X-Forwarded-Proto, as a TLS proxy would.
+        // With no proxy (the default) forwarded headers are dropped: tests/unit/front.test.ts.
+        TRUST_PROXY_HOPS: '1',
       },
     },
   ],

@@ -65,13 +65,8 @@ function crossOriginAction(req: NextRequest): boolean {
   }
 }
 
-/** next.config.mjs `serverActions.bodySizeLimit`; Next answers a larger body with a 500. */
-const ACTION_BODY_LIMIT = 1024 * 1024;
-
 export default function proxy(req: NextRequest, event: NextFetchEvent) {
-  if (req.method === 'POST' && req.headers.has('next-action') && Number(req.headers.get('content-length') ?? 0) > ACTION_BODY_LIMIT) {
-    return new NextResponse('The request is too large (at most 1 MB).', { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-  }
+  // Body size: the front server (lib/http/front.mjs) counts every request's bytes as they arrive.
   if (crossOriginAction(req)) {
     return new NextResponse('Cross-origin request refused: server actions only accept calls from this site.', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }

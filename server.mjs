@@ -4,6 +4,8 @@
  *  - derives the client IP from the socket (and TRUST_PROXY_HOPS) and passes it on in
  *    `x-pushdeck-client-ip`, overwriting whatever a client sent — Next alone would trust a
  *    client-supplied X-Forwarded-For, which makes per-IP rate limits trivial to dodge;
+ *  - settles in front what Next would answer with a 500 or trust blindly (lib/http/front.mjs):
+ *    unknown methods, malformed paths, oversized bodies, forwarded headers from no proxy;
  *  - shuts down gracefully on SIGTERM/SIGINT: stops accepting, lets the worker finish its batch,
  *    closes the queue and the database (PGlite flushes and releases its folder lock).
  *
@@ -13,6 +15,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import next from 'next';
+import { front } from './lib/http/front.mjs';
 
 const dev = process.argv.includes('--dev');
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -26,24 +29,13 @@ const port = Number(process.env.PORT || 3000);
 const hostname = process.env.HOSTNAME || '0.0.0.0';
 const hops = Math.max(0, Number(process.env.TRUST_PROXY_HOPS || 0) || 0);
 
-function clientIp(req) {
-  let ip = req.socket.remoteAddress ?? '';
-  const xff = req.headers['x-forwarded-for'];
-  if (hops > 0 && typeof xff === 'string') {
-    const parts = xff.split(',').map((s) => s.trim()).filter(Boolean);
-    ip = parts[Math.max(0, parts.length - hops)] ?? ip;
-  }
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
-}
-
 const app = next({ dev, dir: root, hostname: hostname === '0.0.0.0' ? 'localhost' : hostname, port });
 const handle = app.getRequestHandler();
 
 await app.prepare();
 
 const server = createServer((req, res) => {
-  req.headers['x-pushdeck-client-ip'] = clientIp(req);
-  if (hops === 0) delete req.headers['x-forwarded-for']; // not from a proxy we trust
+  if (front(req, res, { hops })) return; // refused in front: see lib/http/front.mjs
   handle(req, res).catch((err) => {
     process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'http.unhandled', err: String(err) })}\n`);
     if (!res.headersSent) res.writeHead(500).end();

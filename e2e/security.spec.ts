@@ -167,8 +167,8 @@ test('server actions answer hostile input with a validation error, never a serve
       else expect(errorCode(r.text), `${a.name}: ${r.text.slice(0, 200)}`).toMatch(/validation_failed|bad_request|not_found|unprocessable/);
     }
   }
-  // Over the 1 MB body limit: refused before the action runs.
-  const huge = await callAction(owner, actions.find((a) => a.name === 'createTopicAction')!, { form: { slug: 'huge', name: 'x'.repeat(1_200_000) } });
+  // Over the 11 MB body limit (lib/http/limits.mjs): refused before the action runs.
+  const huge = await callAction(owner, actions.find((a) => a.name === 'createTopicAction')!, { form: { slug: 'huge', name: 'x'.repeat(12 * 1024 * 1024) } });
   expect(huge.status).toBe(413);
   expect((await owner.get('/api/health')).status()).toBe(200);
   console.info(`hostile action input: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
@@ -189,6 +189,20 @@ test('session cookies are HttpOnly and SameSite, and Secure behind https', async
     else expect(session).not.toMatch(/;\s*Secure/i);
     await ctx.dispose();
   }
+});
+
+test('the front server answers what Next would turn into a 500: methods, malformed paths, the credentials callback, HSTS', async () => {
+  const ctx = await playwrightRequest.newContext({ baseURL });
+  const trace = await ctx.fetch('/api/health', { method: 'TRACE' });
+  expect(trace.status()).toBe(405);
+  expect(trace.headers().allow).toContain('GET');
+  const malformed = await ctx.get('/api/v1/topics/%E0%A4%A');
+  expect(malformed.status()).toBe(400);
+  expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+  expect((await ctx.get('/api/auth/callback/credentials', { maxRedirects: 0 })).status()).toBe(405);
+  expect((await ctx.get('/api/health')).headers()['strict-transport-security']).toBeUndefined();
+  expect((await ctx.get('/api/health', { headers: { 'x-forwarded-proto': 'https' } })).headers()['strict-transport-security']).toBe('max-age=31536000');
+  await ctx.dispose();
 });
 
 test('signing out ends the session: a copied cookie stops working at once', async () => {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { slugSchema } from '../topics/schemas';
 import { subscriptionStatuses } from '../../db/schema';
 import { dateParam, intParam } from '../../lib/params';
+import { IMPORT_MAX_UPLOAD_BYTES } from '../../lib/http/limits.mjs';
 
 /** `''` (an unselected <select>, an empty date input) counts as absent. */
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
@@ -57,8 +58,8 @@ export const SUBSCRIBER_FILTER_KEYS = ['topic', 'status', 'pushService', 'vapidK
 
 export const deleteSubscriberSchema = z.object({ id: z.uuid({ message: 'That subscriber does not exist.' }) });
 
-/** Dashboard uploads stay within the server-action body limit (next.config.mjs); the CLI has no such cap. */
-export const IMPORT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/** Dashboard uploads stay within the body limit (lib/http/limits.mjs); the CLI has no such cap. */
+export { IMPORT_MAX_UPLOAD_BYTES };
 /** Rows in one import: one transaction holds them all. */
 export const IMPORT_MAX_ROWS = 200_000;
 export const importFormats = ['json', 'csv'] as const;
