@@ -5,13 +5,17 @@
  *    escaping: no inline handlers, no foreign scripts, no framing (clickjacking), no plugins, no
  *    <base> hijack, forms post only here;
  *  - server actions posted from another origin are refused with 403;
+ *  - an action posted to a page that does not carry it (Next would answer `200 {}`) gets a typed
+ *    refusal: 401 `unauthorized` without a session, 404 `not_found` with one;
  *  - for /admin: visitors without a valid session cookie go to sign-in, keeping where they were
  *    going. A convenience only: pages, actions and route handlers check the caller themselves
  *    (server/auth/session.ts), including whether the account is still enabled.
  */
 import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
 import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
+import { getToken } from 'next-auth/jwt';
 import { deriveKey } from './lib/secrets';
+import { actionAt } from './lib/http/action-pages';
 
 export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === 'development'): string {
   return [
@@ -44,8 +48,9 @@ function withCsp(req: NextRequest): NextResponse {
   return res;
 }
 
+const sessionSecret = deriveKey('session').toString('base64url');
 const admin = withAuth((req: NextRequestWithAuth) => withCsp(req), {
-  secret: deriveKey('session').toString('base64url'),
+  secret: sessionSecret,
   pages: { signIn: '/login' },
 });
 
@@ -65,12 +70,32 @@ function crossOriginAction(req: NextRequest): boolean {
   }
 }
 
-export default function proxy(req: NextRequest, event: NextFetchEvent) {
+const isAdmin = (pathname: string) => pathname === '/admin' || pathname.startsWith('/admin/');
+
+/**
+ * An action id this build has, posted to a page that does not carry it. Under /admin the sign-in
+ * redirect answers first for visitors; everywhere the answer has the actions' own error shape.
+ */
+async function strayAction(req: NextRequest): Promise<NextResponse | null> {
+  if (req.method !== 'POST' || !req.headers.has('next-action')) return null;
+  if (actionAt(req.headers.get('next-action') ?? '', req.nextUrl.pathname) !== 'stray') return null;
+  // The session cookie is __Secure- prefixed behind https; look for either spelling.
+  const token = (await getToken({ req, secret: sessionSecret, secureCookie: false })) ?? (await getToken({ req, secret: sessionSecret, secureCookie: true }));
+  if (!token && isAdmin(req.nextUrl.pathname)) return null;
+  const error = token
+    ? { status: 404, code: 'not_found', message: 'This page has no such action. Reload the page and try again.' }
+    : { status: 401, code: 'unauthorized', message: 'Sign in first: this action needs a session.' };
+  return NextResponse.json({ ok: false, error: { code: error.code, message: error.message } }, { status: error.status, headers: { 'cache-control': 'no-store' } });
+}
+
+export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   // Body size: the front server (lib/http/front.mjs) counts every request's bytes as they arrive.
   if (crossOriginAction(req)) {
     return new NextResponse('Cross-origin request refused: server actions only accept calls from this site.', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
-  if (req.nextUrl.pathname === '/admin' || req.nextUrl.pathname.startsWith('/admin/')) return admin(req as NextRequestWithAuth, event);
+  const stray = await strayAction(req);
+  if (stray) return stray;
+  if (isAdmin(req.nextUrl.pathname)) return admin(req as NextRequestWithAuth, event);
   return withCsp(req);
 }
 

@@ -174,6 +174,29 @@ test('server actions answer hostile input with a validation error, never a serve
   console.info(`hostile action input: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
 });
 
+test('an action posted where no page carries it, or a form action sent one JSON value, gets a typed error', async () => {
+  const anonymous = principals.find((p) => p.who.kind === 'anonymous')!.ctx;
+  const checked: string[] = [];
+  for (const a of actions) {
+    for (const page of ['/', '/login', '/setup'].filter((p) => p !== a.page)) {
+      const anon = await callAction(anonymous, { ...a, page });
+      expect(anon.status, `${a.name} at ${page}, anonymous: ${anon.text.slice(0, 200)}`).toBe(401);
+      expect(errorCode(anon.text)).toBe('unauthorized');
+      const signedIn = await callAction(owner, { ...a, page });
+      expect(signedIn.status, `${a.name} at ${page}, signed in`).toBe(404);
+      expect(errorCode(signedIn.text)).toBe('not_found');
+      checked.push(`${a.name}@${page}`);
+    }
+    if (a.form) {
+      // React would send a form; a hand-made call can send anything. The setup action is public
+      // and refuses a non-form before it looks at anything else.
+      const r = await callAction(owner, { ...a, form: false }, { arg: 'not a form' });
+      expect(errorCode(r.text), `${a.name} with a JSON value: ${r.status} ${r.text.slice(0, 200)}`).toBe('bad_request');
+    }
+  }
+  expect(checked.length).toBeGreaterThan(actions.length);
+});
+
 test('session cookies are HttpOnly and SameSite, and Secure behind https', async () => {
   for (const proto of ['http', 'https']) {
     const ctx = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: proto === 'https' ? { 'x-forwarded-proto': 'https' } : {} });

@@ -43,19 +43,28 @@ export async function runAction<T>(
 ): Promise<ActionResult<T>> {
   try {
     const ctx = await requireCtx(permission);
+    if ('form' in opts && !isFormData(opts.form)) throw new AppError('bad_request', NOT_A_FORM);
     const data = await fn({ ...ctx, log: ctx.log.child({ action: name }) });
     const message = typeof opts.message === 'function' ? opts.message(data) : opts.message;
     return { ok: true, data, message };
   } catch (e) {
     unstable_rethrow(e); // redirect() / notFound() must propagate
-    return { ok: false, error: { ...toActionError(e, name), values: opts.form ? echoValues(opts.form) : undefined } };
+    return { ok: false, error: { ...toActionError(e, name), values: echoValues(opts.form) } };
   }
+}
+
+const NOT_A_FORM = 'This action takes a form: send its fields as multipart/form-data.';
+
+/** A form action can be posted anything (one JSON value, nothing): check before reading fields. */
+export function isFormData(v: unknown): v is FormData {
+  return typeof v === 'object' && v !== null && typeof (v as FormData).get === 'function' && typeof (v as FormData).getAll === 'function' && typeof (v as FormData).entries === 'function';
 }
 
 const SECRET_FIELD = /pass|confirm|secret|token|private|key$/i;
 
 /** The form's values minus anything secret: passwords are never sent back to the page. */
-export function echoValues(fd: FormData): Record<string, string> {
+export function echoValues(fd: unknown): Record<string, string> | undefined {
+  if (!isFormData(fd)) return undefined;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(formEntries(fd))) if (!SECRET_FIELD.test(k)) out[k] = v.replace(/\u0000/g, '');
   return out;
@@ -63,6 +72,7 @@ export function echoValues(fd: FormData): Record<string, string> {
 
 /** FormData → plain object (first value per key; Next's internal `$ACTION_` fields dropped). */
 function formEntries(fd: FormData): Record<string, string> {
+  if (!isFormData(fd)) throw new AppError('bad_request', NOT_A_FORM);
   const out: Record<string, string> = {};
   for (const [k, v] of fd.entries()) {
     if (k.startsWith('$ACTION') || k in out) continue;

@@ -81,29 +81,38 @@ export function front(req, res, opts = {}) {
   }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBodyBytes) {
-    refuse(req, res, 413, 'payload_too_large', tooLarge(maxBodyBytes), { connection: 'close' });
+    // Read and discard the body so the client, still sending, gets to read the answer; beyond
+    // DRAIN_FACTOR times the limit that is not worth it: close instead.
+    refuse(req, res, 413, 'payload_too_large', tooLarge(maxBodyBytes), declared > maxBodyBytes * DRAIN_FACTOR ? { connection: 'close' } : {});
     req.resume();
     return true;
   }
-  // Count what is actually read: a chunked body declares nothing. Over the limit, answer 413, stop
-  // handing data on, and close the connection once the answer is out.
+  // Count what is actually read: a chunked body declares nothing. Over the limit: hand nothing more
+  // to Next, discard the rest, and answer 413 (closing the connection) once the client has sent it
+  // all and can read the answer, or at once past DRAIN_FACTOR times the limit.
   let seen = 0;
+  let over = false;
   const push = req.push.bind(req);
+  const answer = () => {
+    req.push = () => true;
+    if (res.headersSent) req.socket.destroy();
+    else refuse(req, res, 413, 'payload_too_large', tooLarge(maxBodyBytes), { connection: 'close' });
+  };
   req.push = (chunk, encoding) => {
-    if (chunk !== null && chunk !== undefined) {
-      seen += chunk.length;
-      if (seen > maxBodyBytes) {
-        if (!res.headersSent) {
-          refuse(req, res, 413, 'payload_too_large', tooLarge(maxBodyBytes), { connection: 'close' });
-          res.once('finish', () => req.destroy());
-        } else req.destroy();
-        req.push = () => false;
-        return false;
-      }
+    const end = chunk === null || chunk === undefined;
+    if (!end) seen += chunk.length;
+    if (over) {
+      if (end || seen > maxBodyBytes * DRAIN_FACTOR) answer();
+      return true;
+    }
+    if (!end && seen > maxBodyBytes) {
+      over = true;
+      return true;
     }
     return push(chunk, encoding);
   };
   return false;
 }
 
-const tooLarge = (max) => `The request body may be at most ${Math.round(max / 1024 / 1024)} MB.`;
+const DRAIN_FACTOR = 4;
+const tooLarge = (max) => `The request body may be at most ${max >= 1024 * 1024 ? `${Math.round(max / 1024 / 1024)} MB` : `${Math.round(max / 1024)} KB`}.`;

@@ -71,8 +71,10 @@ describe('the front server', () => {
   });
 
   it('counts the body as it is read: a declared or a chunked body over the limit is a 413', async () => {
-    const declared = await send(direct, 'POST', '/admin/subscribers', { headers: { 'content-length': String(65 * 1024) }, chunks: [Buffer.alloc(65 * 1024)] }).catch(() => null);
-    expect(declared?.status ?? 413).toBe(413);
+    // The client gets to read the answer: the rest of the body is read and discarded.
+    const declared = await send(direct, 'POST', '/admin/subscribers', { headers: { 'content-length': String(200 * 1024) }, chunks: [Buffer.alloc(200 * 1024)] });
+    expect(declared.status).toBe(413);
+    expect(declared.body).toMatch(/at most/);
     const chunked = await send(direct, 'POST', '/admin/subscribers', { headers: { 'next-action': 'x' }, chunks: Array.from({ length: 20 }, () => Buffer.alloc(8 * 1024)) }).catch(() => null);
     expect(chunked).not.toBeNull();
     expect(chunked!.status).toBe(413);

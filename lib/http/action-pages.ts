@@ -1,0 +1,61 @@
+/**
+ * Which pages carry which server actions, from the build's server-reference manifest. Next answers
+ * an action id posted to a page that does not carry it with `200 {}` — neither a result nor an
+ * error; proxy.ts uses this to answer such calls itself, typed, before Next sees them.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+interface Manifest {
+  node?: Record<string, { workers?: Record<string, unknown> }>;
+}
+
+/** `app/(auth)/setup/page` → `/setup`; `app/page` → `/`. Dynamic segments stay as `[id]`. */
+export function pageOfWorker(worker: string): string {
+  const parts = worker.replace(/^app\//, '').replace(/(^|\/)page$/, '').split('/').filter((s) => s && !/^\(.*\)$/.test(s));
+  return `/${parts.join('/')}`;
+}
+
+/** id → the pages (URL paths) that carry it. */
+export function parseActionPages(manifest: Manifest): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [id, a] of Object.entries(manifest.node ?? {})) out.set(id, new Set(Object.keys(a.workers ?? {}).map(pageOfWorker)));
+  return out;
+}
+
+let cached: Map<string, Set<string>> | null | undefined;
+function load(): Map<string, Set<string>> | null {
+  if (cached !== undefined) return cached;
+  try {
+    const file = path.join(process.cwd(), '.next', 'server', 'server-reference-manifest.json');
+    cached = parseActionPages(JSON.parse(readFileSync(file, 'utf8')) as Manifest);
+  } catch {
+    cached = null;
+  }
+  // A dev server recompiles: read again next time rather than keep a stale map.
+  if (process.env.NODE_ENV === 'development') {
+    const v = cached;
+    cached = undefined;
+    return v;
+  }
+  return cached;
+}
+
+const matches = (pattern: string, pathname: string) => {
+  const a = pattern.split('/');
+  const b = pathname.replace(/\/+$/, '').split('/');
+  if (pathname === '/' || pattern === '/') return pattern === (pathname.replace(/\/+$/, '') || '/');
+  return a.length === b.length && a.every((s, i) => (/^\[.+\]$/.test(s) ? b[i] !== '' : s === b[i]));
+};
+
+/**
+ * 'carried': the page carries the action (Next runs it, and the action checks its caller);
+ * 'stray': the build has the action but not on this page; 'unknown': no such action in this build
+ * (Next answers 409, which tells an out-of-date page to reload) or no manifest to tell.
+ */
+export function actionAt(id: string, pathname: string, pages = load()): 'carried' | 'stray' | 'unknown' {
+  const where = pages?.get(id);
+  if (!where) return 'unknown';
+  for (const p of where) if (matches(p, pathname)) return 'carried';
+  return 'stray';
+}
