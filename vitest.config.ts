@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { isDriverTypeFetchFailure } from './lib/errors';
 import { testTrustBundle } from './tests/push-service/cert';
 
@@ -44,14 +44,15 @@ export default defineConfig({
       PUSH_ALLOWED_HOSTS: 'default,127.0.0.1:*',
     },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/unit/**/*.test.ts'] } },
+      // `*.unit.test.ts` beside server code: pure logic (the retry policy, the claim queue), no database.
+      { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/unit/**/*.test.ts', 'server/**/*.unit.test.ts'] } },
       {
         extends: true,
-        test: { name: 'pglite', include: integration, globalSetup: [here('./tests/support/global-pglite.ts')], env: { TEST_DB: 'pglite' } },
+        test: { name: 'pglite', include: integration, exclude: [...configDefaults.exclude, '**/*.unit.test.ts'], globalSetup: [here('./tests/support/global-pglite.ts')], env: { TEST_DB: 'pglite' } },
       },
       {
         extends: true,
-        test: { name: 'postgres', include: integration, globalSetup: [here('./tests/support/global-postgres.ts')], env: { TEST_DB: 'postgres' } },
+        test: { name: 'postgres', include: integration, exclude: [...configDefaults.exclude, '**/*.unit.test.ts'], globalSetup: [here('./tests/support/global-postgres.ts')], env: { TEST_DB: 'postgres' } },
       },
     ],
   },
