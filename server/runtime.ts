@@ -24,20 +24,14 @@ export interface Runtime {
   startedAt: Date;
 }
 
-type Hook = (rt: Runtime) => Promise<void> | void;
 const g = globalThis as unknown as {
   __pushdeckRuntime?: Promise<Runtime>;
-  __pushdeckStartHooks?: Hook[];
   __pushdeckStopHooks?: (() => Promise<void>)[];
   __pushdeckShutdown?: () => Promise<void>;
 };
 
 export const HOUSEKEEPING_QUEUE = 'system.housekeeping';
 
-/** Later modules (the delivery worker) register what should start with the runtime. */
-export function onRuntimeStart(hook: Hook) {
-  (g.__pushdeckStartHooks ??= []).push(hook);
-}
 export function onRuntimeStop(hook: () => Promise<void>) {
   (g.__pushdeckStopHooks ??= []).push(hook);
 }
@@ -66,7 +60,6 @@ async function boot(role: Runtime['role']): Promise<Runtime> {
     const worker = await startDeliveryWorker(rt);
     onRuntimeStop(() => worker.stop());
   }
-  for (const hook of g.__pushdeckStartHooks ?? []) await hook(rt);
   logger.info('runtime.started', {
     role,
     database: database.kind,

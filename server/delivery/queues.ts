@@ -25,8 +25,9 @@ export type BatchJob = z.infer<typeof batchJob>;
 
 /**
  * Seconds a worker may hold a job (and its claimed deliveries) before others take over. Every
- * process sharing the database must use the same value, and it must exceed the push request
- * timeout (30 s) by a margin so that a live worker never loses its claims.
+ * process sharing the database must use the same value, and lib/env.ts checks at start that it is
+ * more than twice PUSH_TIMEOUT_SECONDS, so that a live worker never loses its claims. Read here
+ * directly (not through the cached config) because the reliability tests set it per process.
  */
 export function leaseSeconds(): number {
   return Math.max(5, Number(process.env.WORKER_LEASE_SECONDS ?? 120) || 120);

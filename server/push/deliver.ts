@@ -1,7 +1,9 @@
 /**
  * Sending one message to a set of subscriptions, each with the VAPID key it was made with
  * (push services bind a subscription to its applicationServerKey; another key gets 403).
- * The campaign engine and the "send a test" action both go through here.
+ * The "send a test" action goes through here. The campaign engine sends through the same
+ * process-wide PushSender (`processSender()`), reaching it through its Messenger seam
+ * (server/delivery/messenger.ts) with rows it claimed itself.
  */
 import 'server-only';
 import { and, eq, inArray } from 'drizzle-orm';
