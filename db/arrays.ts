@@ -14,3 +14,13 @@ export function pgArrayLiteral(values: readonly (string | number | boolean | nul
   }
   return `${out}}`;
 }
+
+/**
+ * A text[] / uuid[] value as read back: an array on postgres.js and PGlite, or `{a,"b"}` text on
+ * some raw-SQL paths. For values without commas (ids, slugs).
+ */
+export function pgArrayValues(v: readonly string[] | string | null | undefined): string[] {
+  if (!v) return [];
+  if (Array.isArray(v)) return [...v];
+  return (v as string).replace(/^{|}$/g, '').split(',').filter(Boolean).map((s) => s.replace(/^"|"$/g, ''));
+}

@@ -24,29 +24,26 @@ export function parseActionPages(manifest: Manifest): Map<string, Set<string>> {
 }
 
 let cached: Map<string, Set<string>> | null | undefined;
+/** The map, read once; a dev server recompiles, so there it is read on every call. */
 function load(): Map<string, Set<string>> | null {
-  if (cached !== undefined) return cached;
+  if (cached !== undefined && process.env.NODE_ENV !== 'development') return cached;
   try {
     const file = path.join(process.cwd(), '.next', 'server', 'server-reference-manifest.json');
     cached = parseActionPages(JSON.parse(readFileSync(file, 'utf8')) as Manifest);
   } catch {
-    cached = null;
-  }
-  // A dev server recompiles: read again next time rather than keep a stale map.
-  if (process.env.NODE_ENV === 'development') {
-    const v = cached;
-    cached = undefined;
-    return v;
+    cached = null; // no build to read: every action counts as unknown, and Next decides
   }
   return cached;
 }
 
-const matches = (pattern: string, pathname: string) => {
-  const a = pattern.split('/');
-  const b = pathname.replace(/\/+$/, '').split('/');
-  if (pathname === '/' || pattern === '/') return pattern === (pathname.replace(/\/+$/, '') || '/');
+/** Without trailing slashes; the root stays `/`. */
+const segments = (p: string) => (p.replace(/\/+$/, '') || '/').split('/');
+/** Whether `pathname` is a page `pattern` (`/admin/campaigns/[id]`) stands for. */
+function matches(pattern: string, pathname: string): boolean {
+  const a = segments(pattern);
+  const b = segments(pathname);
   return a.length === b.length && a.every((s, i) => (/^\[.+\]$/.test(s) ? b[i] !== '' : s === b[i]));
-};
+}
 
 /**
  * 'carried': the page carries the action (Next runs it, and the action checks its caller);

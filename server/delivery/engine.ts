@@ -110,7 +110,8 @@ export async function fanout(deps: EngineDeps, campaignId: string): Promise<void
  * it again once the claim expires, so it is worth waiting for — but only while the claim is still ours.
  */
 async function recordRetrying(
-  deps: EngineDeps,
+  store: DeliveryStore,
+  log: Logger,
   owner: ClaimOwner,
   campaignId: string,
   results: ResultRow[],
@@ -118,7 +119,6 @@ async function recordRetrying(
   onUnavailable: (down: boolean) => void = () => {},
 ): Promise<number> {
   const until = claimedAt + leaseSeconds() * 1000 * 0.9;
-  const store = new DeliveryStore(deps.db);
   try {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -127,7 +127,7 @@ async function recordRetrying(
         const wait = Math.min(4000, 100 * 2 ** attempt);
         if (!isDatabaseUnavailable(e) || Date.now() + wait > until) throw e;
         onUnavailable(true);
-        deps.log.warn('campaign.flush-retry', { campaignId, attempt, err: e });
+        log.warn('campaign.flush-retry', { campaignId, attempt, err: e });
         await new Promise((r) => setTimeout(r, wait));
       }
     }
@@ -187,11 +187,6 @@ async function sendOne(deps: EngineDeps, c: Ready, message: CampaignMessage, enc
   };
 }
 
-/** Completes the campaign once every targeted delivery has a final outcome. */
-export function maybeComplete(db: Db, campaignId: string): Promise<boolean> {
-  return new DeliveryStore(db).complete(campaignId);
-}
-
 /**
  * Sends a batch job's range as a pipeline, so neither the database's latency nor a slow push
  * service idles the sender: a claimer keeps claimed rows ready (claiming the next rows while
@@ -231,7 +226,7 @@ export async function runBatch(deps: EngineDeps, job: BatchJob): Promise<void> {
   const write = (): Promise<void> | null => {
     if (writing || !pending.length || writeFailure) return writing;
     const rows = pending.splice(0, MAX_FLUSH);
-    writing = recordRetrying(deps, owner, job.campaignId, rows, Math.min(...rows.map((r) => r.claimedAt)), (down) => (writesStalled = down))
+    writing = recordRetrying(store, deps.log, owner, job.campaignId, rows, Math.min(...rows.map((r) => r.claimedAt)), (down) => (writesStalled = down))
       .then(() => {
         sent += rows.filter((r) => r.status === 'sent').length;
       })

@@ -12,12 +12,12 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { rowsOf } from '../../db';
-import { pgArrayLiteral } from '../../db/arrays';
+import { pgArrayLiteral, pgArrayValues } from '../../db/arrays';
 import type { NotificationContent } from '../../lib/push/payload';
 import type { Urgency } from '../../lib/push/sender';
 import { INBOX_CHANNEL } from '../inbox/channel';
 import { audienceCondition, type Audience } from './audience';
-import type { BatchJob } from './queues';
+import { QUEUES, type BatchJob } from './queues';
 import type { DeliveryOutcome } from './retry-policy';
 
 /**
@@ -114,7 +114,7 @@ export class DeliveryStore {
       fanout_done: c.fanout_done,
       fanout_cursor: c.fanout_cursor,
       targeted: Number(c.targeted),
-      audience: { audience: c.audience, topicIds: pgArray(c.topic_ids), excludeTopicIds: pgArray(c.exclude_topic_ids) },
+      audience: { audience: c.audience, topicIds: pgArrayValues(c.topic_ids), excludeTopicIds: pgArrayValues(c.exclude_topic_ids) },
     };
   }
 
@@ -316,15 +316,9 @@ export class DeliveryStore {
         select
           exists (select 1 from deliveries where campaign_id = ${campaignId} and status = 'sending'
                   and claimed_at < now() - make_interval(secs => ${leaseSeconds})) as stale,
-          exists (select 1 from pgboss.job where name = 'campaign.send-batch' and state < 'completed'
+          exists (select 1 from pgboss.job where name = ${QUEUES.batch} and state < 'completed'
                   and data->>'campaignId' = ${campaignId}) as live`),
     );
     return { stale: Boolean(state?.stale), live: Boolean(state?.live) };
   }
-}
-
-function pgArray(v: string[] | string | null): string[] {
-  if (Array.isArray(v)) return v;
-  if (!v) return [];
-  return v.replace(/^{|}$/g, '').split(',').filter(Boolean);
 }

@@ -5,7 +5,7 @@
  */
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../db';
-import { pgArrayLiteral } from '../../db/arrays';
+import { pgArrayLiteral, pgArrayValues } from '../../db/arrays';
 import { subscriptions, subscriptionTopics } from '../../db/schema';
 import { AppError, zodFieldErrors } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
@@ -123,12 +123,12 @@ export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions =
     if (vapidPublicKey) throw unknownKey();
     throw new AppError('unavailable', 'This server has no active VAPID key yet.');
   }
-  const refused = pgList(r.refused);
+  const refused = pgArrayValues(r.refused);
   if (refused.length) throw unprocessable(`Unknown topic${refused.length > 1 ? 's' : ''}: ${refused.join(', ')}.`, 'topics');
   if (r.id) return { id: r.id, topics: slugs, created: true };
 
   const keyId = r.key_id;
-  const topicIds = pgList(r.topic_ids);
+  const topicIds = pgArrayValues(r.topic_ids);
   return db.transaction(async (tx) => {
     const [saved] = await tx
       .insert(subscriptions)
@@ -148,12 +148,6 @@ export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions =
 
 const unknownKey = () => unprocessable('vapidPublicKey is not a key of this server. Fetch /api/push/vapid-public-key and subscribe again.', 'vapidPublicKey');
 
-/** A text[] / uuid[] column: an array on postgres.js and PGlite, `{a,b}` text on some paths. */
-function pgList(v: string[] | string | null): string[] {
-  if (!v) return [];
-  if (Array.isArray(v)) return v;
-  return v.replace(/^{|}$/g, '').split(',').filter(Boolean).map((s) => s.replace(/^"|"$/g, ''));
-}
 
 /** Marks a subscription unsubscribed and drops its topics; deliveries keep their history. */
 async function endSubscription(db: Db, endpoint: string, exceptId?: string): Promise<boolean> {
@@ -184,6 +178,6 @@ export async function lookupSubscription(db: Db, input: unknown): Promise<{ id: 
     where s.endpoint = ${parsed.data.endpoint}`);
   const r = rowsOf<{ id: string; status: string; public_key: string | null; topics: string[] | string }>(rows)[0];
   if (!r) return null;
-  const topicList = Array.isArray(r.topics) ? r.topics : String(r.topics).replace(/^{|}$/g, '').split(',').filter(Boolean);
+  const topicList = pgArrayValues(r.topics);
   return { id: r.id, status: r.status, topics: topicList, vapidPublicKey: r.public_key };
 }
