@@ -7,14 +7,15 @@ import 'server-only';
 import { closeDatabase, getDatabase, type Database } from '../db';
 import { config } from '../lib/env';
 import { logger } from '../lib/logger';
-import { createBoss, ensureQueue, type Boss } from '../lib/queue/boss';
+import { createBoss, type Boss } from '../lib/queue/boss';
+import { JobRunner } from '../lib/queue/runner';
+import { ensureJobQueues, JOBS } from './jobs';
 import { currentInboxHub } from './inbox/hub';
 import { collectExpiredMessages } from './messages/store';
 import { pruneWindows } from './rate-limit/window';
 import { pruneRevokedSessions, pruneTokenUses } from './auth/revocation';
 import { checkSecretFingerprint } from './system/secret-check';
 import { ensureActiveVapidKey } from './vapid/mutations';
-import { ensureDeliveryQueues } from './delivery/queues';
 import { startDeliveryWorker } from './delivery/worker';
 
 export interface Runtime {
@@ -30,8 +31,6 @@ const g = globalThis as unknown as {
   __pushdeckShutdown?: () => Promise<void>;
 };
 
-export const HOUSEKEEPING_QUEUE = 'system.housekeeping';
-
 export function onRuntimeStop(hook: () => Promise<void>) {
   (g.__pushdeckStopHooks ??= []).push(hook);
 }
@@ -44,18 +43,19 @@ async function boot(role: Runtime['role']): Promise<Runtime> {
   if (role !== 'cli') await ensureActiveVapidKey(database.db, cfg.VAPID_SUBJECT);
   const boss = await createBoss(database, { supervise: role !== 'cli', schedule: role !== 'cli' });
   const rt: Runtime = { database, boss, role, startedAt: new Date() };
+  await ensureJobQueues(boss);
   if (role !== 'cli') {
-    await ensureQueue(boss, HOUSEKEEPING_QUEUE, { retryLimit: 1, expireInSeconds: 300 });
-    await boss.schedule(HOUSEKEEPING_QUEUE, '*/10 * * * *');
-    await boss.work(HOUSEKEEPING_QUEUE, async () => {
+    await boss.schedule(JOBS.housekeeping.name, '*/10 * * * *');
+    const runner = new JobRunner(boss, logger);
+    runner.handle(JOBS.housekeeping, async () => {
       await pruneWindows(database.db);
       await pruneRevokedSessions(database.db);
       await pruneTokenUses(database.db);
       const collected = await collectExpiredMessages(database.db);
       if (collected.messages || collected.store) logger.info('housekeeping.collected', collected);
     });
+    onRuntimeStop(() => runner.stop());
   }
-  await ensureDeliveryQueues(boss);
   if (role === 'worker' || (role === 'web' && cfg.WORKER === 'in-process')) {
     const worker = await startDeliveryWorker(rt);
     onRuntimeStop(() => worker.stop());

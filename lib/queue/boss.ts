@@ -6,14 +6,15 @@
  * a socket bridge would interleave transactions from different "connections").
  *
  * `txExecutor(tx)` lets `boss.send(..., { db })` enqueue inside one of our Drizzle transactions,
- * so a job exists if and only if the rows that describe it were committed.
+ * so a job exists if and only if the rows that describe it were committed. Handlers run through
+ * runner.ts (pg-boss's public fetch/complete/fail), never `boss.work`.
  */
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import PgBoss from 'pg-boss';
-import PgBossManager from 'pg-boss/src/manager.js';
 import type { Database, Db } from '../../db';
 import { rowsOf } from '../../db';
+import { config } from '../env';
 import { isDatabaseUnavailable } from '../errors';
 import { logger } from '../logger';
 
@@ -62,30 +63,7 @@ export function txExecutor(db: Db): PgBoss.Db {
   };
 }
 
-/**
- * pg-boss 10 completes or fails a job after its handler returns without awaiting the result
- * (manager.js `watch`: `this.complete(…)` / `this.fail(…)`). When the database is away at that
- * moment (a restart, a failover) the rejection is unhandled, and Node ends a process that has no
- * handler of its own — every `npm run worker` would die on a database blip. A lost acknowledgement
- * is harmless (the job expires and is retried; our jobs are idempotent), so it is logged instead.
- */
-function guardUnawaitedAcks(): void {
-  const proto = PgBossManager.prototype as unknown as Record<string, unknown> & { __pushdeckGuarded?: boolean };
-  if (proto.__pushdeckGuarded) return;
-  proto.__pushdeckGuarded = true;
-  for (const method of ['complete', 'fail'] as const) {
-    const original = proto[method] as (...args: unknown[]) => Promise<unknown>;
-    proto[method] = function (this: unknown, ...args: unknown[]) {
-      const p = original.apply(this, args);
-      // A handler on the promise itself: callers that await it still see the rejection.
-      p.catch((err: unknown) => logger.warn('queue.ack-failed', { method, queue: args[0], err }));
-      return p;
-    };
-  }
-}
-
 export async function createBoss(database: Database, opts: BossOptions = {}): Promise<Boss> {
-  guardUnawaitedAcks();
   const common = {
     schema: 'pgboss',
     supervise: opts.supervise ?? true,
@@ -96,7 +74,7 @@ export async function createBoss(database: Database, opts: BossOptions = {}): Pr
     deleteAfterDays: 7,
     monitorStateIntervalSeconds: 60,
     // Expired jobs (a crashed worker's) are retried after the maintenance pass notices them.
-    maintenanceIntervalSeconds: Math.max(1, Number(process.env.QUEUE_MAINTENANCE_SECONDS ?? 30) || 30),
+    maintenanceIntervalSeconds: config().QUEUE_MAINTENANCE_SECONDS,
   };
   const boss =
     database.kind === 'pglite'

@@ -7,7 +7,7 @@
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db';
-import { campaigns, deliveries, subscriptions, topics, type Campaign, type CampaignStatus } from '../../db/schema';
+import { campaigns, deliveries, subscriptions, topics, type Campaign } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { encodePayload } from '../../lib/push/payload';
 import type { SendResult } from '../../lib/push/sender';
@@ -15,11 +15,11 @@ import { isId } from '../../lib/params';
 import { formatInZone, isTimeZone, zonedToUtc } from '../../lib/time';
 import { recordAudit } from '../audit/record';
 import { actorLabel, assertCan, inTx, type Ctx } from '../context';
-import { rebatch } from '../delivery/engine';
-import { enqueueFanout, enqueueStart } from '../delivery/queues';
+import { enqueueFanout, enqueueStart } from '../jobs';
 import { processSender, sendToRecipients } from '../push/deliver';
 import { getRuntime } from '../runtime';
 import { Keyring } from '../vapid/keys';
+import { CAMPAIGN_EVENTS, DELETABLE, EDITABLE, targetOf, type CampaignEvent } from './status';
 import { campaignIdSchema, campaignInputSchema, scheduleSchema, testSendSchema, type ParsedCampaignInput } from './schemas';
 
 async function queue() {
@@ -94,7 +94,7 @@ export async function updateCampaign(ctx: Ctx, id: string, input: unknown): Prom
     const [row] = await tx.db
       .update(campaigns)
       .set({ ...columns(v), updatedAt: new Date() })
-      .where(and(eq(campaigns.id, id), eq(campaigns.status, 'draft')))
+      .where(and(eq(campaigns.id, id), inArray(campaigns.status, [...EDITABLE])))
       .returning();
     if (!row) throw await notInState(tx.db, id, 'Only drafts can be edited. Duplicate the campaign to change it.');
     await recordAudit(tx, { action: 'campaign.update', targetType: 'campaign', targetId: id, targetLabel: row.name, after: auditView(row) });
@@ -107,12 +107,12 @@ async function notInState(db: Db, id: string, message: string): Promise<AppError
   return c ? new AppError('conflict', `${message} (It is ${c.status}.)`) : new AppError('not_found', 'That campaign does not exist.');
 }
 
-/** Moves `id` from one of `from` to `to`; throws a clear conflict otherwise. */
-async function transition(tx: Ctx, id: string, from: CampaignStatus[], set: Partial<typeof campaigns.$inferInsert>, message: string): Promise<Campaign> {
+/** Applies `event` (status.ts) to `id`; throws a clear conflict when its status does not allow it. */
+async function transition(tx: Ctx, id: string, event: CampaignEvent, set: Partial<typeof campaigns.$inferInsert>, message: string): Promise<Campaign> {
   const [row] = await tx.db
     .update(campaigns)
-    .set({ ...set, updatedAt: new Date() })
-    .where(and(eq(campaigns.id, id), inArray(campaigns.status, from)))
+    .set({ ...set, status: targetOf(event), updatedAt: new Date() })
+    .where(and(eq(campaigns.id, id), inArray(campaigns.status, [...CAMPAIGN_EVENTS[event].from])))
     .returning();
   if (!row) throw await notInState(tx.db, id, message);
   return row;
@@ -131,7 +131,7 @@ export async function sendCampaignNow(ctx: Ctx, input: unknown): Promise<Campaig
   const boss = await queue();
   return inTx(ctx, async (tx) => {
     await revalidateForSending(tx.db, id);
-    const row = await transition(tx, id, ['draft'], { status: 'queued', scheduledAt: null, timeZone: null }, 'Only a draft can be sent.');
+    const row = await transition(tx, id, 'send', { scheduledAt: null, timeZone: null }, 'Only a draft can be sent.');
     await enqueueStart(boss, id, { db: tx.db });
     await recordAudit(tx, { action: 'campaign.send', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: 'draft' }, after: { status: 'queued' } });
     return row;
@@ -186,7 +186,7 @@ export async function scheduleCampaignAt(ctx: Ctx, id: string, at: Date, timeZon
   const boss = await queue();
   return inTx(ctx, async (tx) => {
     await revalidateForSending(tx.db, id);
-    const row = await transition(tx, id, ['draft'], { status: 'scheduled', scheduledAt: at, timeZone }, 'Only a draft can be scheduled.');
+    const row = await transition(tx, id, 'schedule', { scheduledAt: at, timeZone }, 'Only a draft can be scheduled.');
     await enqueueStart(boss, id, { db: tx.db, startAfter: at });
     await recordAudit(tx, {
       action: 'campaign.schedule',
@@ -206,7 +206,7 @@ export async function cancelCampaign(ctx: Ctx, input: unknown): Promise<Campaign
   const id = parseId(input);
   return inTx(ctx, async (tx) => {
     const [before] = await tx.db.select({ status: campaigns.status }).from(campaigns).where(eq(campaigns.id, id));
-    let row = await transition(tx, id, ['scheduled', 'queued', 'sending', 'paused'], { status: 'cancelled', completedAt: new Date() }, 'This campaign cannot be cancelled.');
+    let row = await transition(tx, id, 'cancel', { completedAt: new Date() }, 'This campaign cannot be cancelled.');
     // What was still waiting will never go out: give it a final status so the numbers add up.
     // Rows in flight ('sending') are settled by the worker that holds them.
     await tx.db.execute(sql`
@@ -228,7 +228,7 @@ export async function unscheduleCampaign(ctx: Ctx, input: unknown): Promise<Camp
   assertCan(ctx, 'campaigns.send');
   const id = parseId(input);
   return inTx(ctx, async (tx) => {
-    const row = await transition(tx, id, ['scheduled'], { status: 'draft', scheduledAt: null, timeZone: null }, 'Only a scheduled campaign can go back to draft.');
+    const row = await transition(tx, id, 'unschedule', { scheduledAt: null, timeZone: null }, 'Only a scheduled campaign can go back to draft.');
     await recordAudit(tx, { action: 'campaign.unschedule', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: 'scheduled' }, after: { status: 'draft' } });
     return row;
   });
@@ -238,7 +238,7 @@ export async function pauseCampaign(ctx: Ctx, input: unknown): Promise<Campaign>
   assertCan(ctx, 'campaigns.send');
   const id = parseId(input);
   return inTx(ctx, async (tx) => {
-    const row = await transition(tx, id, ['sending'], { status: 'paused' }, 'Only a sending campaign can be paused.');
+    const row = await transition(tx, id, 'pause', {}, 'Only a sending campaign can be paused.');
     await recordAudit(tx, { action: 'campaign.pause', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: 'sending' }, after: { status: 'paused' } });
     return row;
   });
@@ -248,15 +248,13 @@ export async function resumeCampaign(ctx: Ctx, input: unknown): Promise<Campaign
   assertCan(ctx, 'campaigns.send');
   const id = parseId(input);
   const boss = await queue();
-  const row = await inTx(ctx, async (tx) => {
-    const r = await transition(tx, id, ['paused'], { status: 'sending' }, 'Only a paused campaign can be resumed.');
+  // Workers find the unfinished deliveries by themselves once the campaign is sending again.
+  return inTx(ctx, async (tx) => {
+    const r = await transition(tx, id, 'resume', {}, 'Only a paused campaign can be resumed.');
     if (!r.fanoutDone) await enqueueFanout(boss, id, { db: tx.db });
     await recordAudit(tx, { action: 'campaign.resume', targetType: 'campaign', targetId: id, targetLabel: r.name, before: { status: 'paused' }, after: { status: 'sending' } });
     return r;
   });
-  // Batch jobs stopped while paused: enqueue the unfinished rows again.
-  await rebatch({ db: ctx.db, boss }, id);
-  return row;
 }
 
 export async function duplicateCampaign(ctx: Ctx, input: unknown): Promise<Campaign> {
@@ -295,7 +293,7 @@ export async function deleteCampaign(ctx: Ctx, input: unknown): Promise<void> {
   await inTx(ctx, async (tx) => {
     const [row] = await tx.db
       .delete(campaigns)
-      .where(and(eq(campaigns.id, id), inArray(campaigns.status, ['draft', 'cancelled'])))
+      .where(and(eq(campaigns.id, id), inArray(campaigns.status, [...DELETABLE])))
       .returning();
     if (!row) throw await notInState(tx.db, id, 'Only drafts and cancelled campaigns can be deleted; sent ones keep their records.');
     await recordAudit(tx, { action: 'campaign.delete', targetType: 'campaign', targetId: id, targetLabel: row.name, before: auditView(row) });

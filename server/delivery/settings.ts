@@ -15,7 +15,7 @@ export const deliverySettingsSchema = z.object({
   concurrency: z.coerce.number({ error: 'Enter a number.' }).int('Whole numbers only.').min(1, 'At least 1.').max(1000, 'At most 1000.').default(100),
   /** Messages per second per push service and worker process; 0 means no limit. */
   ratePerService: z.coerce.number({ error: 'Enter a number.' }).int('Whole numbers only.').min(0, 'Cannot be negative.').max(100_000, 'At most 100000.').default(0),
-  /** Subscriptions per batch job (the unit of fan-out, retry and crash recovery). */
+  /** Subscriptions per fan-out step (one transaction: their delivery rows and the checkpoint). */
   batchSize: z.coerce.number({ error: 'Enter a number.' }).int('Whole numbers only.').min(10, 'At least 10.').max(10_000, 'At most 10000.').default(500),
   /** Attempts per message before it counts as failed (retryable errors only). */
   maxAttempts: z.coerce.number({ error: 'Enter a number.' }).int('Whole numbers only.').min(1, 'At least 1.').max(20, 'At most 20.').default(5),

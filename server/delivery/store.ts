@@ -3,9 +3,10 @@
  * (engine.ts) decides what to do; this is how it is stored. Every method runs on the `db` it was
  * made with: `new DeliveryStore(tx)` inside a transaction.
  *
- * Claims: a worker takes due rows of a range with FOR UPDATE SKIP LOCKED (status 'sending',
- * claimed_by, claimed_at) and only the claim's owner records their results; a claim older than the
- * lease belongs to a worker presumed dead and may be taken over.
+ * Claims: a worker takes a campaign's due rows with FOR UPDATE SKIP LOCKED (status 'sending',
+ * claimed_by, claimed_at), renews claimed_at while it works (lease.ts), and only the claim's owner
+ * records their results; a claim older than the lease belongs to a worker presumed dead and may be
+ * taken over.
  */
 import 'server-only';
 import { randomUUID } from 'node:crypto';
@@ -17,13 +18,13 @@ import type { NotificationContent } from '../../lib/push/payload';
 import type { Urgency } from '../../lib/push/sender';
 import { INBOX_CHANNEL } from '../inbox/channel';
 import { audienceCondition, type Audience } from './audience';
-import { QUEUES, type BatchJob } from './queues';
+import { statusAllows, targetSql } from '../campaigns/status';
 import type { DeliveryOutcome } from './retry-policy';
 
 /**
- * Who holds a claim: one batch run, never a whole process — a process can run two batches over
- * the same rows (a job retried after its expiry while the first run still drains), and one run
- * must never record results for, or hand back, rows the other has since claimed and sent.
+ * Who holds a claim: one run (pipeline.ts), never a whole process — a process runs several at
+ * once, over the same campaign too, and one run must never record results for, or renew, rows
+ * another has since claimed and sent.
  */
 export type ClaimOwner = string & { readonly __claimOwner: unique symbol };
 export const newClaimOwner = (workerId: string): ClaimOwner => `${workerId}/${randomUUID().slice(0, 8)}` as ClaimOwner;
@@ -72,6 +73,13 @@ export interface FanoutState {
   targeted: number;
 }
 
+/** A delivery row (alias d) that may be claimed now. */
+function due(leaseSeconds: number) {
+  return sql`(d.status = 'queued'
+    or (d.status = 'retrying' and d.next_attempt_at <= now())
+    or (d.status = 'sending' and d.claimed_at < now() - make_interval(secs => ${leaseSeconds})))`;
+}
+
 export class DeliveryStore {
   constructor(readonly db: Db) {}
 
@@ -79,9 +87,9 @@ export class DeliveryStore {
   async beginSending(campaignId: string) {
     const [row] = rowsOf<{ id: string; store_content: boolean; content: unknown; ttl: number; published_seq: number | string }>(
       await this.db.execute(sql`
-        update campaigns set status = 'sending', started_at = coalesce(started_at, now()), updated_at = now(),
+        update campaigns set status = ${targetSql('start')}, started_at = coalesce(started_at, now()), updated_at = now(),
           published_seq = coalesce(published_seq, nextval('inbox_seq'))
-        where id = ${campaignId} and status in ('queued', 'scheduled')
+        where id = ${campaignId} and ${statusAllows('start')}
           and (scheduled_at is null or scheduled_at <= now() + interval '2 seconds')
         returning id, store_content, content, ttl, published_seq`),
     );
@@ -147,31 +155,28 @@ export class DeliveryStore {
         fanout_cursor = coalesce(${lastId}::uuid, fanout_cursor),
         targeted = ${targeted},
         fanout_done = ${done},
-        status = case when ${done} and ${targeted} = 0 then 'completed'::campaign_status else status end,
+        status = case when ${done} and ${targeted} = 0 then ${targetSql('complete')} else status end,
         completed_at = case when ${done} and ${targeted} = 0 then now() else completed_at end,
         updated_at = now()
       where id = ${campaignId}`);
   }
 
   /**
-   * Claims up to `limit` due rows of the range for `owner`, in id order. `after` (the last id
-   * this pass claimed) lets a pass walk its range once instead of re-reading the rows it already
+   * Claims up to `limit` due rows of the campaign for `owner`, in id order: queued ones, retries
+   * that are due, and claims older than the lease (a dead worker's). `after` (the last id this
+   * pass claimed) lets a pass walk the campaign once instead of re-reading the rows it already
    * finished on every claim; rows it stepped over (locked by another claimer at that instant)
-   * are found by the pass's last claim, which starts from the range's beginning again.
+   * are found by the pass's last claim, which starts from the beginning again.
    */
-  async claim(owner: ClaimOwner, job: BatchJob, limit: number, after: string | null, leaseSeconds: number): Promise<ClaimedRow[]> {
-    const lower = after ?? job.from;
+  async claim(owner: ClaimOwner, campaignId: string, limit: number, after: string | null, leaseSeconds: number): Promise<ClaimedRow[]> {
     return rowsOf<ClaimedRow>(
       await this.db.execute(sql`
         with picked as materialized (
           select d.campaign_id, d.subscription_id from deliveries d
-          where d.campaign_id = ${job.campaignId}
-            ${lower ? sql`and d.subscription_id > ${lower}` : sql``}
-            and d.subscription_id <= ${job.to}
-            and (d.status = 'queued'
-                 or (d.status = 'retrying' and d.next_attempt_at <= now())
-                 or (d.status = 'sending' and d.claimed_at < now() - make_interval(secs => ${leaseSeconds})))
-            and exists (select 1 from campaigns c where c.id = ${job.campaignId} and c.status = 'sending')
+          where d.campaign_id = ${campaignId}
+            ${after ? sql`and d.subscription_id > ${after}` : sql``}
+            and ${due(leaseSeconds)}
+            and exists (select 1 from campaigns c where c.id = ${campaignId} and c.status = 'sending')
           order by d.subscription_id
           limit ${limit}
           for update of d skip locked
@@ -184,6 +189,41 @@ export class DeliveryStore {
         select c.subscription_id, c.attempts, c.push_service, s.endpoint, s.p256dh, s.auth, s.vapid_key_id, s.status as sub_status
         from claimed c join subscriptions s on s.id = c.subscription_id`),
     );
+  }
+
+  async campaignStatus(campaignId: string): Promise<string | null> {
+    const [row] = rowsOf<{ status: string }>(await this.db.execute(sql`select status from campaigns where id = ${campaignId}`));
+    return row?.status ?? null;
+  }
+
+  /** The heartbeat: keeps every row `owner` still holds claimed (claimed_at = now()). */
+  async renew(owner: ClaimOwner, campaignId: string): Promise<number> {
+    const rows = rowsOf(
+      await this.db.execute(sql`
+        update deliveries set claimed_at = now()
+        where campaign_id = ${campaignId} and status = 'sending' and claimed_by = ${owner}
+        returning 1`),
+    );
+    return rows.length;
+  }
+
+  /**
+   * Sending campaigns with deliveries to claim now, oldest first (what a worker looks for when
+   * it is free). Each branch of the test is its own index probe on (campaign_id, status).
+   */
+  async dueCampaigns(leaseSeconds: number, limit = 20): Promise<string[]> {
+    const rows = rowsOf<{ id: string }>(
+      await this.db.execute(sql`
+        select c.id from campaigns c
+        where c.status = 'sending' and (
+          exists (select 1 from deliveries d where d.campaign_id = c.id and d.status = 'queued')
+          or exists (select 1 from deliveries d where d.campaign_id = c.id and d.status = 'retrying' and d.next_attempt_at <= now())
+          or exists (select 1 from deliveries d where d.campaign_id = c.id and d.status = 'sending'
+                     and d.claimed_at < now() - make_interval(secs => ${leaseSeconds})))
+        order by c.started_at nulls last, c.id
+        limit ${limit}`),
+    );
+    return rows.map((r) => r.id);
   }
 
   /**
@@ -259,38 +299,15 @@ export class DeliveryStore {
     return row ? { ...row, campaignId } : null;
   }
 
-  /** When the range's next unfinished row is due (rows waiting for a retry), or null. */
-  async nextDueAt(job: BatchJob): Promise<Date | null> {
-    const [next] = rowsOf<{ at: string | Date | null }>(
-      await this.db.execute(sql`
-        select min(next_attempt_at) as at from deliveries
-        where campaign_id = ${job.campaignId} ${job.from ? sql`and subscription_id > ${job.from}` : sql``} and subscription_id <= ${job.to}
-          and status in ('retrying', 'queued', 'sending')`),
-    );
-    return next?.at ? new Date(next.at) : null;
-  }
-
   /** Completes the campaign once every targeted delivery has a final outcome. */
   async complete(campaignId: string): Promise<boolean> {
     const done = rowsOf(
       await this.db.execute(sql`
-        update campaigns set status = 'completed', completed_at = now(), updated_at = now()
-        where id = ${campaignId} and status = 'sending' and fanout_done and targeted = sent + failed + expired + skipped
+        update campaigns set status = ${targetSql('complete')}, completed_at = now(), updated_at = now()
+        where id = ${campaignId} and ${statusAllows('complete')} and fanout_done and targeted = sent + failed + expired + skipped
         returning id`),
     );
     return done.length > 0;
-  }
-
-  /** Up to `limit` unfinished rows' subscription ids after `from`, in order (for re-batching). */
-  async unfinished(campaignId: string, from: string | null, limit: number): Promise<string[]> {
-    const rows = rowsOf<{ subscription_id: string }>(
-      await this.db.execute(sql`
-        select subscription_id from deliveries
-        where campaign_id = ${campaignId} and status in ('queued', 'retrying', 'sending')
-          ${from ? sql`and subscription_id > ${from}` : sql``}
-        order by subscription_id limit ${limit}`),
-    );
-    return rows.map((r) => r.subscription_id);
   }
 
   /** Scheduled campaigns now due, and queued ones nobody started within 10 s. */
@@ -307,18 +324,5 @@ export class DeliveryStore {
 
   async sendingCampaigns(): Promise<{ id: string; fanout_done: boolean }[]> {
     return rowsOf<{ id: string; fanout_done: boolean }>(await this.db.execute(sql`select id, fanout_done from campaigns where status = 'sending' limit 200`));
-  }
-
-  /** Whether the campaign has claims older than the lease, and whether a batch job for it is live. */
-  async batchHealth(campaignId: string, leaseSeconds: number): Promise<{ stale: boolean; live: boolean }> {
-    const [state] = rowsOf<{ stale: boolean; live: boolean }>(
-      await this.db.execute(sql`
-        select
-          exists (select 1 from deliveries where campaign_id = ${campaignId} and status = 'sending'
-                  and claimed_at < now() - make_interval(secs => ${leaseSeconds})) as stale,
-          exists (select 1 from pgboss.job where name = ${QUEUES.batch} and state < 'completed'
-                  and data->>'campaignId' = ${campaignId}) as live`),
-    );
-    return { stale: Boolean(state?.stale), live: Boolean(state?.live) };
   }
 }

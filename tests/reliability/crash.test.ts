@@ -18,16 +18,16 @@ import { updateDeliverySettings } from '../../server/delivery/settings';
 import { getRuntime, stopRuntime } from '../../server/runtime';
 import { PushServiceServer } from '../push-service/server';
 import { ctxFor, openTestDatabase, useAsProcessDatabase, type TestDatabase } from '../support/db';
-import { report, runSeed, seededRandom, sized, sleep, until } from './support';
+import { report, runSeed, seededRandom, sized, until } from './support';
 
 const onPostgres = process.env.TEST_DB === 'postgres';
 const root = path.resolve(import.meta.dirname, '../..');
 const N = sized(1500, 20_000);
 const WORKERS = 2;
 const KILLS = 3;
-// Short, to recover quickly. The push timeout is a quarter of it (the configuration demands under
-// half), leaving a loaded machine room to record a chunk's results before its claim runs out.
-const LEASE_SECONDS = sized(8, 24);
+// Short, to recover quickly (the soak runs the default). A live worker's heartbeat renews its
+// claims every fifth of it; the push timeout is a quarter of it (the configuration demands under half).
+const LEASE_SECONDS = sized(8, 25);
 const PUSH_TIMEOUT_SECONDS = String(LEASE_SECONDS / 4);
 const seed = runSeed();
 
@@ -104,7 +104,7 @@ describe.runIf(onPostgres)('worker processes killed mid-campaign', () => {
 
     // Three random moments, as fractions of the audience sent; each kills a random worker that holds claims.
     const moments = Array.from({ length: KILLS }, () => 0.1 + random() * 0.75).sort((a, b) => a - b);
-    const kills: { atSent: number; inFlight: number }[] = [];
+    const kills: { atSent: number; inFlight: number; takeoverMs: number }[] = [];
     // Rows the killed worker held, and at how many kills: a row taken over after one kill can be
     // in flight again at the next (late in a campaign the take-overs are all that is left).
     const inFlightAt = new Map<string, number>();
@@ -123,14 +123,17 @@ describe.runIf(onPostgres)('worker processes killed mid-campaign', () => {
       );
       const w = workers[victim]!;
       const exited = new Promise((r) => w.once('exit', r));
+      const killedAt = Date.now();
       w.kill('SIGKILL');
       await exited;
       const claimed = await claimedBy(c.id, w.pid!);
       for (const id of claimed) inFlightAt.set(id, (inFlightAt.get(id) ?? 0) + 1);
-      kills.push({ atSent: (await campaign(c.id)).sent, inFlight: claimed.length });
+      const atSent = (await campaign(c.id)).sent;
       expect((await campaign(c.id)).status).toBe('sending');
       workers[victim] = startWorker();
-      await sleep(200);
+      // The dead worker's claims move on once they are a lease old (the live one takes them over).
+      await until(async () => (await claimedBy(c.id, w.pid!)).length === 0, 'the dead worker’s claims taken over', sized(120_000, 600_000), 50);
+      kills.push({ atSent, inFlight: claimed.length, takeoverMs: Date.now() - killedAt });
     }
 
     await until(async () => (await campaign(c.id)).status === 'completed', 'completion after the restarts', sized(240_000, 1_500_000), 250);
@@ -147,6 +150,6 @@ describe.runIf(onPostgres)('worker processes killed mid-campaign', () => {
     expect(testIds.filter((id, i) => perSubscriber[i]! > 1 + (inFlightAt.get(id) ?? 0)), 'sent more often than the kills that caught it in flight allow').toEqual([]);
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     for (const w of workers) w.kill('SIGTERM');
-    report('crash', { seed, subscribers: N, workers: WORKERS, kills, inFlightAtKills: inFlight, duplicates, maxCopies: Math.max(...perSubscriber), delivered: perSubscriber.filter((n) => n > 0).length });
+    report('crash', { seed, subscribers: N, workers: WORKERS, leaseSeconds: LEASE_SECONDS, kills, inFlightAtKills: inFlight, duplicates, maxCopies: Math.max(...perSubscriber), delivered: perSubscriber.filter((n) => n > 0).length });
   });
 });
