@@ -41,9 +41,18 @@ const schema = z.object({
   /** `in-process`: the delivery worker runs inside the web process; `off`: run `npm run worker`. */
   WORKER: z.enum(['in-process', 'off']).default('in-process'),
   /** How long a push service may take to answer one request before it counts as a timeout (retried). */
-  PUSH_TIMEOUT_SECONDS: z.coerce.number().min(1).max(120).default(30),
-  /** How long a worker may hold claimed deliveries (server/delivery/queues.ts reads it). */
-  WORKER_LEASE_SECONDS: z.coerce.number().int().min(5).default(120),
+  PUSH_TIMEOUT_SECONDS: z.coerce.number().min(1).max(120).default(10),
+  /**
+   * How long a claim on a delivery lasts without its worker's heartbeat (a fifth of it): a killed
+   * worker's deliveries move on after this long (server/delivery/lease.ts).
+   */
+  WORKER_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(25),
+  /** How often each worker re-drives campaigns a crash left behind (overdue schedules, fan-outs). */
+  RECONCILE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  /** How often the job queue expires and archives jobs (a crashed worker's fan-out runs again after its expiry). */
+  QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** How long the inbox long-poll (GET /api/inbox) holds a request with nothing new. */
+  INBOX_WAIT_SECONDS: z.coerce.number().min(0.05).max(55).default(25),
   /** Comma-separated push-service host patterns (see lib/push/allowlist.ts). */
   PUSH_ALLOWED_HOSTS: z.string().trim().optional(),
   LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(5),
@@ -69,11 +78,14 @@ const schema = z.object({
       const pem = Buffer.from(v.replace(/\s+/g, ''), 'base64').toString('utf8');
       return pem.includes('-----BEGIN PUBLIC KEY-----');
     }, 'must be the base64 of a PEM public key (cat es256_public.pem | base64)'),
+  /** The commit this build is from, shown by GET /api/version (set by the deploy). */
+  GIT_COMMIT: z.string().trim().max(64).optional(),
   /** Skip running migrations at start (when a deploy step runs `npm run db:migrate`). */
   SKIP_MIGRATIONS: bool.default(false),
 }).superRefine((v, ctx) => {
-  // A worker starts no request after half its lease; the request must end before the lease does,
-  // or another worker takes the delivery over while it is still in flight and sends it twice.
+  // A worker starts no request more than half a lease after its last heartbeat got through; the
+  // request must end before the lease does, or another worker takes the delivery over while it is
+  // still in flight and sends it twice.
   if (v.WORKER_LEASE_SECONDS <= 2 * v.PUSH_TIMEOUT_SECONDS) {
     ctx.addIssue({ code: 'custom', path: ['WORKER_LEASE_SECONDS'], message: `must be more than twice PUSH_TIMEOUT_SECONDS (${v.PUSH_TIMEOUT_SECONDS}), or a slow push request could be sent twice` });
   }
@@ -118,8 +130,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-let cached: Config | undefined;
-/** The process-wide configuration, parsed on first use. */
+const KEYS = [...Object.keys(schema.shape), 'PUSHDECK_ROOT'];
+let cached: { key: string; config: Config } | undefined;
+/**
+ * The process-wide configuration, parsed on first use and again only when one of its variables
+ * changes (a test file sets some for its process; a running server never does).
+ */
 export function config(): Config {
-  return (cached ??= loadConfig());
+  const key = KEYS.map((k) => process.env[k] ?? '').join('\0');
+  if (cached?.key !== key) cached = { key, config: loadConfig() };
+  return cached.config;
 }

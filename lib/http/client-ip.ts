@@ -5,6 +5,7 @@
  * overwriting anything a client sent under that name. Without server.mjs (plain `next dev`),
  * fall back to X-Forwarded-For interpreted the same way.
  */
+import { config } from '../env';
 type HeaderBag = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
 
 function read(h: HeaderBag, name: string): string | null {
@@ -28,6 +29,6 @@ export function normalizeIp(ip: string | null | undefined): string | null {
 export function clientIp(headers: HeaderBag): string | null {
   const set = read(headers, 'x-pushdeck-client-ip');
   if (set) return set;
-  const hops = Number(process.env.TRUST_PROXY_HOPS ?? 0) || 0;
+  const hops = config().TRUST_PROXY_HOPS;
   return pickForwarded(read(headers, 'x-forwarded-for'), read(headers, 'x-forwarded-for')?.split(',').pop()?.trim() ?? null, hops);
 }

@@ -14,6 +14,7 @@
  * after validation.
  */
 import { BlockList, isIP } from 'node:net';
+import { config } from '../env';
 
 export const DEFAULT_PUSH_HOSTS = [
   'fcm.googleapis.com', // Chrome, Edge on Android, Opera, Samsung Internet…
@@ -161,7 +162,7 @@ let configured: { spec: string | undefined; list: PushAllowlist } | undefined;
 
 /** The allowlist from PUSH_ALLOWED_HOSTS (re-read if the variable changes, e.g. in tests). */
 export function configuredAllowlist(): PushAllowlist {
-  const spec = process.env.PUSH_ALLOWED_HOSTS || undefined;
+  const spec = config().PUSH_ALLOWED_HOSTS || undefined;
   if (!configured || configured.spec !== spec) configured = { spec, list: new PushAllowlist(spec) };
   return configured.list;
 }

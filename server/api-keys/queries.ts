@@ -3,6 +3,7 @@ import { apiKeys, tokenKeys } from '../../db/schema';
 import { parseVerifyKey } from '../../lib/auth/jwt';
 import { assertCan, type Ctx } from '../context';
 import type { PublicApiKey } from './mutations';
+import { config } from '../../lib/env';
 
 export async function listApiKeys(ctx: Ctx): Promise<PublicApiKey[]> {
   assertCan(ctx, 'api-keys.manage');
@@ -21,7 +22,7 @@ let envKey: { raw: string | undefined; parsed: ReturnType<typeof parseVerifyKey>
 
 /** The verification key from JWT_PUBLIC_KEY_B64 (notiflux's variable), when set and valid. */
 export function environmentTokenKey(): { fingerprint: string; pem: string; key: ReturnType<typeof parseVerifyKey>['key'] } | null {
-  const raw = process.env.JWT_PUBLIC_KEY_B64 || undefined;
+  const raw = config().JWT_PUBLIC_KEY_B64 || undefined;
   if (!envKey || envKey.raw !== raw) {
     let parsed: ReturnType<typeof parseVerifyKey> | null = null;
     if (raw) {

@@ -19,6 +19,7 @@ import { recordAudit } from '../audit/record';
 import { assertCan, inTx, makeCtx, type Ctx } from '../context';
 import { forgetActiveKeyCache, PLACEHOLDER_SUBJECT, sealPrivateKey } from './keys';
 import { generateKeySchema, importKeySchema, keyIdSchema, updateKeySchema } from './schemas';
+import { config } from '../../lib/env';
 
 export type PublicVapidKey = Omit<VapidKey, 'privateKeyEnc'>;
 
@@ -165,7 +166,7 @@ export async function deleteVapidKey(ctx: Ctx, input: unknown): Promise<void> {
  * First start: make sure a key is active so the public page works out of the box. Safe to
  * run from several processes at once (the one-active index makes all but one insert no-ops).
  */
-export async function ensureActiveVapidKey(db: Db, subject = process.env.VAPID_SUBJECT || PLACEHOLDER_SUBJECT): Promise<void> {
+export async function ensureActiveVapidKey(db: Db, subject = config().VAPID_SUBJECT || PLACEHOLDER_SUBJECT): Promise<void> {
   const [existing] = await db.select({ id: vapidKeys.id }).from(vapidKeys).where(eq(vapidKeys.status, 'active'));
   if (existing) return;
   const [any] = await db.select({ id: vapidKeys.id }).from(vapidKeys).limit(1);

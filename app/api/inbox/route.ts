@@ -1,4 +1,5 @@
 import { getDatabase } from '@/db';
+import { config } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { limitPublic, PUBLIC_CORS, route } from '@/server/http';
 import { inboxHub } from '@/server/inbox/hub';
@@ -7,7 +8,7 @@ import { publicTopicIds, readInbox } from '@/server/inbox/queries';
 export const dynamic = 'force-dynamic';
 
 /** Long polls are answered before common keep-alive and proxy timeouts (30–60 s). */
-const waitSeconds = () => Math.min(55, Math.max(0.05, Number(process.env.INBOX_WAIT_SECONDS ?? 25) || 25));
+const waitSeconds = () => config().INBOX_WAIT_SECONDS;
 
 /**
  * GET /api/inbox?topics=a,b with If-None-Match: <etag> → holds the request until a newer
