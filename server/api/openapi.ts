@@ -4,6 +4,8 @@
  * the documentation cannot drift from the code. A test compares it with the route files.
  */
 import { z } from 'zod';
+import { campaignStatuses, subscriptionStatuses } from '../../db/schema';
+import { ERROR_CODES } from '../../lib/errors';
 import { notificationSchema } from '../../lib/push/payload';
 import { receiptSchema } from '../receipts/record';
 import { storeReadSchema, storeWriteSchema } from '../store/pushbox';
@@ -23,13 +25,13 @@ function json(schema: z.ZodType): Record<string, unknown> {
 
 export const errorResponseSchema = z.object({
   error: z.object({
-    code: z.enum(['bad_request', 'validation_failed', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'payload_too_large', 'unsupported_media_type', 'unprocessable', 'unavailable', 'internal']),
+    code: z.enum(ERROR_CODES),
     message: z.string(),
     fields: z.record(z.string(), z.array(z.string())).optional(),
   }),
 });
 
-export const sendResponseSchema = z.object({ campaignId: z.uuid(), status: z.enum(['queued', 'scheduled', 'sending', 'completed', 'cancelled', 'paused', 'failed', 'draft']), recipients: z.number().int() });
+export const sendResponseSchema = z.object({ campaignId: z.uuid(), status: z.enum(campaignStatuses), recipients: z.number().int() });
 
 export const apiCampaignSchema = z.object({
   id: z.uuid(),
@@ -45,7 +47,7 @@ export const apiCampaignSchema = z.object({
 });
 
 export const subscriptionResponseSchema = z.object({ id: z.uuid(), topics: z.array(z.string()) });
-export const lookupResponseSchema = z.object({ id: z.uuid(), status: z.enum(['active', 'expired', 'unsubscribed']), topics: z.array(z.string()), vapidPublicKey: z.string().nullable() });
+export const lookupResponseSchema = z.object({ id: z.uuid(), status: z.enum(subscriptionStatuses), topics: z.array(z.string()), vapidPublicKey: z.string().nullable() });
 export const topicsResponseSchema = z.object({ topics: z.array(z.object({ slug: z.string(), name: z.string(), description: z.string() })) });
 export const broadcastSchema = z.object({ topic: z.string(), message: z.string(), token: z.string() });
 export const inboxResponseSchema = z.object({

@@ -6,6 +6,8 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TBody, Td, Th, THead } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
+import { statusOf, type ErrorCode } from '@/lib/errors';
+import { API_BODY_LIMITS, kb } from '@/server/api/limits';
 import { listApiKeys, listTokenKeys } from '@/server/api-keys/queries';
 import { requirePageCtx } from '@/server/auth/session';
 import { listTopics } from '@/server/topics/queries';
@@ -44,16 +46,23 @@ function Code({ children }: { children: React.ReactNode }) {
   return <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[0.8125rem] text-slate-800">{children}</code>;
 }
 
-const ERRORS: [status: string, codes: string, meaning: React.ReactNode][] = [
-  ['400', 'bad_request, validation_failed', <>Malformed JSON, or fields that do not validate; <Code>error.fields</Code> names each field.</>],
-  ['401', 'unauthorized', 'No credentials, or an unknown, revoked or expired key; a token with a bad signature or past its exp.'],
-  ['403', 'forbidden', 'The key or token lacks the scope, or a topic is outside the topics it is limited to.'],
-  ['404', 'not_found', 'No such campaign, or it was not created with this key.'],
-  ['413', 'payload_too_large', 'The body is over 16 KB.'],
-  ['415', 'unsupported_media_type', <>The body is not sent as <Code>application/json</Code>.</>],
-  ['422', 'unprocessable', 'The request is well-formed but refers to an unknown topic.'],
-  ['429', 'rate_limited', <>Too many requests for this key; wait the seconds in <Code>Retry-After</Code>, then retry.</>],
+/** What each error code means to an API caller; the status comes from the code (lib/errors.ts). */
+const ERROR_MEANINGS: [codes: ErrorCode[], meaning: React.ReactNode][] = [
+  [['bad_request', 'validation_failed'], <>Malformed JSON, or fields that do not validate; <Code>error.fields</Code> names each field.</>],
+  [['unauthorized'], 'No credentials, or an unknown, revoked or expired key; a token with a bad signature or past its exp.'],
+  [['forbidden'], 'The key or token lacks the scope, or a topic is outside the topics it is limited to.'],
+  [['not_found'], 'No such campaign, or it was not created with this key.'],
+  [['conflict'], 'A topic with that slug already exists, or the token (its jti) was already used to send.'],
+  [
+    ['payload_too_large'],
+    `The body is over its limit: ${kb(API_BODY_LIMITS.notifications)} for notifications, ${kb(API_BODY_LIMITS.topics)} for topics, ${kb(API_BODY_LIMITS.store)} for the store.`,
+  ],
+  [['unsupported_media_type'], <>The body is not sent as <Code>application/json</Code>.</>],
+  [['unprocessable'], 'The request is well-formed but refers to an unknown topic.'],
+  [['rate_limited'], <>Too many requests for this key; wait the seconds in <Code>Retry-After</Code>, then retry.</>],
+  [['unavailable'], 'The database is briefly unreachable; retry with backoff.'],
 ];
+const ERRORS: [status: string, codes: string, meaning: React.ReactNode][] = ERROR_MEANINGS.map(([codes, meaning]) => [String(statusOf[codes[0]!]), codes.join(', '), meaning]);
 
 export default async function ApiPage() {
   const ctx = await requirePageCtx('api-keys.manage', '/admin/api');

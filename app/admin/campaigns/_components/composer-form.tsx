@@ -138,12 +138,18 @@ export function ComposerForm({
       return;
     }
     setCounting(true);
+    // A slow answer for an earlier audience must not overwrite the count of the current one.
+    let superseded = false;
     const t = setTimeout(async () => {
       const res = await countAudienceAction({ audience, topicIds, excludeTopicIds }).catch(() => null);
+      if (superseded) return;
       setCount(res?.ok ? res.data : null);
       setCounting(false);
     }, 350);
-    return () => clearTimeout(t);
+    return () => {
+      superseded = true;
+      clearTimeout(t);
+    };
   }, [audienceKey]);
 
   const err = (path: string) => errors[path];
@@ -528,10 +534,11 @@ function TestSend({ content, options, disabled }: { content: unknown; options: u
   const first = useRef(true);
 
   useEffect(() => {
+    let superseded = false; // a slow search for an earlier query must not replace the newer results
     const t = setTimeout(
       async () => {
         const res = await findTestSubscribersAction(query).catch(() => null);
-        if (res?.ok) {
+        if (res?.ok && !superseded) {
           setFound(res.data);
           setChosen((c) => (res.data.some((f) => f.id === c) ? c : (res.data[0]?.id ?? '')));
         }
@@ -539,7 +546,10 @@ function TestSend({ content, options, disabled }: { content: unknown; options: u
       first.current ? 0 : 300,
     );
     first.current = false;
-    return () => clearTimeout(t);
+    return () => {
+      superseded = true;
+      clearTimeout(t);
+    };
   }, [query]);
 
   function sendTest() {

@@ -1,3 +1,4 @@
+import { API_BODY_LIMITS } from '@/server/api/limits';
 import { getDb } from '@/db';
 import { apiCtx } from '@/server/api/auth';
 import { sendApiNotification } from '@/server/api/notifications';
@@ -13,7 +14,7 @@ export const POST = route('POST /api/v1/notifications', async (req: Request) => 
   const db = await getDb();
   const ctx = await apiCtx(db, req);
   // Room for notifications delivered through the server (up to 64 KB of content).
-  const body = await readJson(req, 80 * 1024);
+  const body = await readJson(req, API_BODY_LIMITS.notifications);
   const r = await sendApiNotification(ctx, body, req.headers.get('idempotency-key'));
   return Response.json(
     { campaignId: r.campaignId, status: r.status, recipients: r.recipients },

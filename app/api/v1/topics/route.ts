@@ -1,3 +1,4 @@
+import { API_BODY_LIMITS } from '@/server/api/limits';
 import { getDb } from '@/db';
 import { apiCtx } from '@/server/api/auth';
 import { createApiTopic, listApiTopics } from '@/server/api/manage';
@@ -14,6 +15,6 @@ export const GET = route('GET /api/v1/topics', async (req: Request) => {
 /** POST /api/v1/topics {"slug","name","description","isPublic"} → 201 the topic (scope "manage"). */
 export const POST = route('POST /api/v1/topics', async (req: Request) => {
   const ctx = await apiCtx(await getDb(), req);
-  const body = await readJson(req, 8 * 1024);
+  const body = await readJson(req, API_BODY_LIMITS.topics);
   return Response.json(await createApiTopic(ctx, body), { status: 201, headers: { 'cache-control': 'no-store' } });
 });

@@ -1,7 +1,8 @@
+import { API_BODY_LIMITS } from '@/server/api/limits';
 import { getDb } from '@/db';
 import { apiCtx } from '@/server/api/auth';
 import { readJson, route } from '@/server/http';
-import { MAX_STORE_DATA, storeDelete, storeRead, storeWrite } from '@/server/store/pushbox';
+import { storeDelete, storeRead, storeWrite } from '@/server/store/pushbox';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,7 +13,7 @@ export const POST = route('POST /api/v1/store/{subscriptionId}', async (req: Req
   const db = await getDb();
   const ctx = await apiCtx(db, req);
   const { subscriptionId } = await params;
-  const body = await readJson(req, MAX_STORE_DATA * 2 + 1024);
+  const body = await readJson(req, API_BODY_LIMITS.store);
   return Response.json(await storeWrite(ctx, subscriptionId, body), { status: 201 });
 });
 

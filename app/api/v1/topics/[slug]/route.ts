@@ -1,3 +1,4 @@
+import { API_BODY_LIMITS } from '@/server/api/limits';
 import { getDb } from '@/db';
 import { apiCtx } from '@/server/api/auth';
 import { deleteApiTopic, patchApiTopic } from '@/server/api/manage';
@@ -11,7 +12,7 @@ type Params = { params: Promise<{ slug: string }> };
 export const PATCH = route('PATCH /api/v1/topics/{slug}', async (req: Request, { params }: Params) => {
   const ctx = await apiCtx(await getDb(), req);
   const { slug } = await params;
-  const body = await readJson(req, 8 * 1024);
+  const body = await readJson(req, API_BODY_LIMITS.topics);
   return Response.json(await patchApiTopic(ctx, slug, body), { headers: { 'cache-control': 'no-store' } });
 });
 
