@@ -16,6 +16,24 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Layers (ARCHITECTURE.md): lib is the bottom and knows nothing of the app; components are
+  // presentational and reach data only through the props and server actions a page gives them.
+  {
+    files: ['lib/**/*.{ts,tsx,mjs}'],
+    ignores: ['lib/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '@/server/*', '**/app/**', '@/app/*'], message: 'lib/ is the bottom layer: it must not import server/ or app/.' }] }],
+    },
+  },
+  {
+    files: ['components/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/server/**', '@/server/*', '**/db', '**/db/**', '@/db', '@/db/*'], message: 'components/ are presentational: take data as props, actions from the page.' }] },
+      ],
+    },
+  },
   {
     files: ['scripts/**', 'e2e/**', 'bench/**', 'tests/**', '*.config.*', 'server.mjs', 'public/sw.js'],
     rules: { 'no-console': 'off' },

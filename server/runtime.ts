@@ -11,7 +11,7 @@ import { createBoss, type Boss } from '../lib/queue/boss';
 import { JobRunner } from '../lib/queue/runner';
 import { ensureJobQueues, JOBS } from './jobs';
 import { currentInboxHub } from './inbox/hub';
-import { collectExpiredMessages } from './messages/store';
+import { collectExpiredMessages } from './store/messages';
 import { pruneWindows } from './rate-limit/window';
 import { pruneRevokedSessions, pruneTokenUses } from './auth/revocation';
 import { checkSecretFingerprint } from './system/secret-check';

@@ -3,7 +3,7 @@
  * the API page and the OpenAPI document quote them, so the documented limits are the enforced ones.
  */
 import { MAX_STORE_DATA } from '../store/pushbox';
-import { MAX_BODY_BYTES } from '../subscriptions/schemas';
+import { MAX_BODY_BYTES } from '../subscribers/subscribe-schemas';
 
 export const API_BODY_LIMITS = {
   notifications: 80 * 1024,

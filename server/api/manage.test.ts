@@ -14,7 +14,7 @@ import { GET as listTopicsRoute, POST as createTopicRoute } from '../../app/api/
 import { auditLogs, subscriptions, subscriptionTopics, topics } from '../../db/schema';
 import { ctxFor, openTestDatabase, useAsProcessDatabase, type TestDatabase } from '../../tests/support/db';
 import { createApiKey } from '../api-keys/mutations';
-import { subscribe } from '../subscriptions/mutations';
+import { subscribe } from '../subscribers/subscribe';
 import { createTopic } from '../topics/mutations';
 import { ensureActiveVapidKey } from '../vapid/mutations';
 import { apiSubscriberViewSchema, apiTopicViewSchema } from './manage';

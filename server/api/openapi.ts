@@ -9,7 +9,7 @@ import { ERROR_CODES } from '../../lib/errors';
 import { notificationSchema } from '../../lib/push/payload';
 import { receiptSchema } from '../receipts/record';
 import { storeReadSchema, storeWriteSchema } from '../store/pushbox';
-import { endpointSchema, subscribeSchema } from '../subscriptions/schemas';
+import { endpointSchema, subscribeSchema } from '../subscribers/subscribe-schemas';
 import { apiCampaignListSchema } from './campaigns';
 import { apiSubscriberViewSchema, apiTopicViewSchema } from './manage';
 import { apiSubscriberListSchema } from '../subscribers/schemas';

@@ -1,26 +1,22 @@
 /**
  * Campaign life cycle, as marketers drive it: save drafts, send now, schedule, cancel, pause,
- * resume, duplicate, send a test. Every state change is a conditional update on the current
+ * resume, duplicate (the test send is delivery/test-send.ts). Every state change is a conditional update on the current
  * status (two clicks cannot both win), audited, and — where work starts — enqueued in the same
  * transaction, so a campaign is never "sending" without a job to send it.
  */
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db';
-import { campaigns, deliveries, subscriptions, topics, type Campaign } from '../../db/schema';
+import { campaigns, deliveries, topics, type Campaign } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
-import { encodePayload } from '../../lib/push/payload';
-import type { SendResult } from '../../lib/push/sender';
 import { isId } from '../../lib/params';
 import { formatInZone, isTimeZone, zonedToUtc } from '../../lib/time';
 import { recordAudit } from '../audit/record';
 import { actorLabel, assertCan, inTx, type Ctx } from '../context';
 import { enqueueFanout, enqueueStart } from '../jobs';
-import { processSender, sendToRecipients } from '../push/deliver';
 import { getRuntime } from '../runtime';
-import { Keyring } from '../vapid/keys';
 import { CAMPAIGN_EVENTS, DELETABLE, EDITABLE, targetOf, type CampaignEvent } from './status';
-import { campaignIdSchema, campaignInputSchema, scheduleSchema, testSendSchema, type ParsedCampaignInput } from './schemas';
+import { campaignIdSchema, campaignInputSchema, scheduleSchema, type ParsedCampaignInput } from './schemas';
 
 async function queue() {
   return (await getRuntime()).boss;
@@ -298,34 +294,4 @@ export async function deleteCampaign(ctx: Ctx, input: unknown): Promise<void> {
     if (!row) throw await notInState(tx.db, id, 'Only drafts and cancelled campaigns can be deleted; sent ones keep their records.');
     await recordAudit(tx, { action: 'campaign.delete', targetType: 'campaign', targetId: id, targetLabel: row.name, before: auditView(row) });
   });
-}
-
-/** Sends the composed notification (saved or not) to one subscriber, now. Not a campaign. */
-export async function sendTestNotification(ctx: Ctx, input: unknown): Promise<SendResult> {
-  assertCan(ctx, 'campaigns.send');
-  const parsed = testSendSchema.safeParse(input);
-  if (!parsed.success) throw validationError(parsed.error.issues);
-  const { subscriptionId, content, options } = parsed.data;
-  const [sub] = await ctx.db
-    .select()
-    .from(subscriptions)
-    .where(and(eq(subscriptions.id, subscriptionId), eq(subscriptions.status, 'active')));
-  if (!sub) throw new AppError('validation_failed', 'That subscriber is not active any more.', { fieldErrors: { subscriptionId: ['Not an active subscriber.'] } });
-  const results = await sendToRecipients(
-    { keyring: new Keyring(ctx.db), sender: processSender() },
-    [sub],
-    { payload: encodePayload(content), ttl: options.ttl, urgency: options.urgency, topic: options.topic },
-  );
-  const result = results.get(sub.id)!;
-  if (result.outcome === 'gone') {
-    await ctx.db.update(subscriptions).set({ status: 'expired', endedAt: new Date(), updatedAt: new Date() }).where(eq(subscriptions.id, sub.id));
-  }
-  await recordAudit(ctx, {
-    action: 'campaign.send-test',
-    targetType: 'subscription',
-    targetId: sub.id,
-    targetLabel: sub.pushService,
-    after: { title: content.title, outcome: result.outcome, status: result.status, claimId: result.claim?.id ?? null },
-  });
-  return result;
 }

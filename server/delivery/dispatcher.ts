@@ -11,11 +11,12 @@
 import 'server-only';
 import type { Logger } from '../../lib/logger';
 import { payloadEncoder, pointerPayload } from '../../lib/push/payload';
-import { messageToken } from '../messages/store';
+import { messageToken } from '../store/messages';
 import { runDeliveries, type PipelineDeps, type RunSummary } from './pipeline';
 import { getDeliverySettings } from './settings';
 import type { Db } from '../../db';
-import { DeliveryStore, newClaimOwner } from './store';
+import { newClaimOwner } from './rows';
+import { DeliveryStore } from './store';
 
 export interface DispatcherOptions {
   db: Db;

@@ -25,7 +25,7 @@ import 'server-only';
 import type { Db } from '../../db';
 import type { Boss } from '../../lib/queue/boss';
 import type { Logger } from '../../lib/logger';
-import { storeCampaignContent } from '../messages/store';
+import { storeCampaignContent } from '../store/messages';
 import { enqueueFanout, enqueueStart, FANOUT_SLICE_MS } from '../jobs';
 import { DeliveryStore } from './store';
 import { getDeliverySettings } from './settings';

@@ -26,7 +26,7 @@ import type { Messenger } from './messenger';
 import { ResultWriter, type PendingResult } from './result-writer';
 import { decide } from './retry-policy';
 import type { DeliverySettings } from './settings';
-import type { CampaignMessage, ClaimedRow, ClaimOwner, ResultRow } from './store';
+import type { CampaignMessage, ClaimedRow, ClaimOwner, ResultRow } from './rows';
 
 export interface PipelineStore {
   claim(owner: ClaimOwner, campaignId: string, limit: number, after: string | null, leaseSeconds: number): Promise<ClaimedRow[]>;

@@ -11,7 +11,7 @@ import { Semaphore, ServiceGates } from './gate';
 import type { Messenger } from './messenger';
 import { runDeliveries, type PipelineDeps, type PipelineStore, type RunInput } from './pipeline';
 import { deliverySettingsSchema } from './settings';
-import { newClaimOwner, type CampaignMessage, type ClaimedRow, type ClaimOwner, type ResultRow } from './store';
+import { newClaimOwner, type CampaignMessage, type ClaimedRow, type ClaimOwner, type ResultRow } from './rows';
 import type { Logger } from '../../lib/logger';
 
 const CAMPAIGN = '00000000-0000-4000-8000-00000000c0de';

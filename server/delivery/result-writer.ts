@@ -14,7 +14,7 @@
  */
 import { isDatabaseUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import type { ResultRow } from './store';
+import type { ResultRow } from './rows';
 
 export interface PendingResult extends ResultRow {
   /** When the row was claimed (local ms). */
@@ -108,7 +108,7 @@ export class ResultWriter {
   private async writeRetrying(rows: PendingResult[]): Promise<void> {
     const clock = this.o.clock ?? Date.now;
     const sleep = this.o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    const until = this.o.writableUntil(Math.min(...rows.map((r) => r.claimedAt)));
+    const oldest = Math.min(...rows.map((r) => r.claimedAt));
     const plain = rows.map(({ claimedAt: _, ...r }) => r);
     for (let attempt = 0; ; attempt++) {
       try {
@@ -117,7 +117,8 @@ export class ResultWriter {
         return;
       } catch (e) {
         const wait = Math.min(4000, 100 * 2 ** attempt);
-        if (!isDatabaseUnavailable(e) || clock() + wait > until) throw e;
+        // Asked again each time: a heartbeat that got through meanwhile keeps the claims ours.
+        if (!isDatabaseUnavailable(e) || clock() + wait > this.o.writableUntil(oldest)) throw e;
         if (this.state.kind === 'writing') this.state.stalled = true;
         this.o.log.warn('campaign.flush-retry', { campaignId: this.o.campaignId, attempt, err: e });
         await sleep(wait);

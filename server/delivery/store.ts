@@ -9,69 +9,14 @@
  * taken over.
  */
 import 'server-only';
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { rowsOf } from '../../db';
 import { pgArrayLiteral, pgArrayValues } from '../../db/arrays';
-import type { NotificationContent } from '../../lib/push/payload';
-import type { Urgency } from '../../lib/push/sender';
 import { INBOX_CHANNEL } from '../inbox/channel';
 import { audienceCondition, type Audience } from './audience';
 import { statusAllows, targetSql } from '../campaigns/status';
-import type { DeliveryOutcome } from './retry-policy';
-
-/**
- * Who holds a claim: one run (pipeline.ts), never a whole process — a process runs several at
- * once, over the same campaign too, and one run must never record results for, or renew, rows
- * another has since claimed and sent.
- */
-export type ClaimOwner = string & { readonly __claimOwner: unique symbol };
-export const newClaimOwner = (workerId: string): ClaimOwner => `${workerId}/${randomUUID().slice(0, 8)}` as ClaimOwner;
-
-/** A claimed delivery with what sending it needs. */
-export interface ClaimedRow {
-  subscription_id: string;
-  attempts: number;
-  push_service: string;
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-  vapid_key_id: string | null;
-  sub_status: string;
-}
-
-/** One delivery's result, as written back. `attempted`: a request went out (attempts + 1). */
-export interface ResultRow {
-  subscription_id: string;
-  status: DeliveryOutcome;
-  http_status: number | null;
-  latency_ms: number | null;
-  reason: string | null;
-  vapid_claim_id: number | null;
-  next_attempt_at: string | null;
-  attempted: boolean;
-}
-
-/** What every push of a campaign carries. */
-export interface CampaignMessage {
-  campaignId: string;
-  status: string;
-  content: NotificationContent;
-  ttl: number;
-  urgency: Urgency;
-  push_topic: string | null;
-  /** Set when the content is delivered through the server (the push carries a pointer). */
-  message_id: string | null;
-}
-
-export interface FanoutState {
-  status: string;
-  fanout_done: boolean;
-  fanout_cursor: string | null;
-  audience: Audience;
-  targeted: number;
-}
+import type { CampaignMessage, ClaimedRow, ClaimOwner, FanoutState, ResultRow } from './rows';
 
 /** A delivery row (alias d) that may be claimed now. */
 function due(leaseSeconds: number) {

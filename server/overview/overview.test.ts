@@ -10,7 +10,7 @@ import { campaigns, campaignStats, subscriptions, subscriptionTopics, vapidKeys,
 import { AppError } from '../../lib/errors';
 import { ctxFor, openTestDatabase, type TestDatabase } from '../../tests/support/db';
 import type { Actor } from '../context';
-import { subscribe, unsubscribe } from '../subscriptions/mutations';
+import { subscribe, unsubscribe } from '../subscribers/subscribe';
 import { createTopic } from '../topics/mutations';
 import { forgetActiveKeyCache } from '../vapid/keys';
 import { ensureActiveVapidKey } from '../vapid/mutations';

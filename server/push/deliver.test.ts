@@ -10,7 +10,7 @@ import { PushAllowlist } from '../../lib/push/allowlist';
 import { PushSender } from '../../lib/push/sender';
 import { PushServiceServer } from '../../tests/push-service/server';
 import { ctxFor, openTestDatabase, type TestDatabase } from '../../tests/support/db';
-import { subscribe, unsubscribe } from '../subscriptions/mutations';
+import { subscribe, unsubscribe } from '../subscribers/subscribe';
 import { forgetActiveKeyCache, Keyring } from '../vapid/keys';
 import { deleteVapidKey, ensureActiveVapidKey, generateVapidKey } from '../vapid/mutations';
 import { listVapidKeys } from '../vapid/queries';

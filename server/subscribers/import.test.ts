@@ -16,7 +16,7 @@ import { PushServiceServer } from '../../tests/push-service/server';
 import { ctxFor, openTestDatabase, useAsProcessDatabase, type TestDatabase } from '../../tests/support/db';
 import { createCampaign, sendCampaignNow } from '../campaigns/mutations';
 import { getRuntime, stopRuntime } from '../runtime';
-import { subscribe, unsubscribe } from '../subscriptions/mutations';
+import { subscribe, unsubscribe } from '../subscribers/subscribe';
 import { createTopic } from '../topics/mutations';
 import { createUser } from '../users/mutations';
 import { forgetActiveKeyCache } from '../vapid/keys';

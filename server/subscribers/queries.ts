@@ -14,14 +14,14 @@ import { rowsOf } from '../../db';
 import { campaigns, deliveries, subscriptions, subscriptionTopics, topics, vapidKeys, type Subscription, type VapidKey } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { assertCan, type Ctx } from '../context';
-import { browserName } from '../subscriptions/queries';
+import { browserName } from '../subscribers/lookup';
 import { subscriberListSchema, type SubscriberFilters, type SubscriberListInput } from './schemas';
 
 const DAY_MS = 86_400_000;
 
 /**
  * The smallest / largest UUIDv7 minted at `ms`. Subscription ids are UUIDv7 created in the same
- * statement whose `created_at` defaults to now() (server/subscriptions/mutations.ts), and
+ * statement whose `created_at` defaults to now() (server/subscribers/subscribe.ts), and
  * `created_at` never changes afterwards, so a creation-date range is also an id range: bounding
  * the id lets the primary key find the range instead of walking every newer row. The caller
  * keeps a day of slack for clock skew between the app and the database and still filters on

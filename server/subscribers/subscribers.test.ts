@@ -10,7 +10,7 @@ import { AppError } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
 import { ctxFor, openTestDatabase, type TestDatabase } from '../../tests/support/db';
 import type { Actor } from '../context';
-import { subscribe, unsubscribe } from '../subscriptions/mutations';
+import { subscribe, unsubscribe } from '../subscribers/subscribe';
 import { createTopic } from '../topics/mutations';
 import { createUser } from '../users/mutations';
 import { forgetActiveKeyCache } from '../vapid/keys';

@@ -15,7 +15,7 @@ import { apiKeys, auditLogs, subscriptions, topics, users, vapidKeys } from '../
 import { generateKeyPair } from '../../lib/push/p256';
 import { runCli } from '../../scripts/cli/main';
 import { commands } from '../../scripts/cli/commands';
-import { subscribe } from '../../server/subscriptions/mutations';
+import { subscribe } from '../../server/subscribers/subscribe';
 import { ensureActiveVapidKey } from '../../server/vapid/mutations';
 import { openTestDatabase, type TestDatabase } from '../support/db';
 

@@ -16,7 +16,7 @@ import { campaigns, deliveries, subscriptions, vapidKeys } from '../../db/schema
 import { createCampaign, sendCampaignNow } from '../../server/campaigns/mutations';
 import { updateDeliverySettings } from '../../server/delivery/settings';
 import { getRuntime, stopRuntime } from '../../server/runtime';
-import { subscribe } from '../../server/subscriptions/mutations';
+import { subscribe } from '../../server/subscribers/subscribe';
 import { PushServiceServer, type Behaviour } from '../push-service/server';
 import { ctxFor, openTestDatabase, useAsProcessDatabase, type TestDatabase } from '../support/db';
 import { report, runSeed, seededRandom, sized, until } from './support';

@@ -4,7 +4,7 @@
  * back. What needs HTTP in front of Next (methods, malformed paths, body limits, forwarded
  * headers, stray server actions, sign-out) is in tests/unit/front.test.ts and
  * e2e/security.spec.ts; the sign-in race in server/users/users.test.ts; logged query parameters in
- * tests/security/secrets.test.ts; merging stored spellings in server/subscriptions/merge.test.ts.
+ * tests/security/secrets.test.ts; merging stored spellings in server/subscribers/merge.test.ts.
  */
 import { createECDH, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -19,7 +19,8 @@ import { POST as lookupRoute } from '../../app/api/push/subscriptions/lookup/rou
 import { DELETE as storeDelete, GET as storeGet, POST as storePost } from '../../app/api/v1/store/[subscriptionId]/route';
 import { addTokenKey, createApiKey } from '../../server/api-keys/mutations';
 import { resolveSchedule, updateCampaign } from '../../server/campaigns/mutations';
-import { decodeImportFile, importSubscribers } from '../../server/subscribers/import';
+import { importSubscribers } from '../../server/subscribers/import';
+import { decodeImportFile } from '../../server/subscribers/import-file';
 import { getRuntime, stopRuntime } from '../../server/runtime';
 import { createTopic } from '../../server/topics/mutations';
 import { importVapidKey } from '../../server/vapid/mutations';

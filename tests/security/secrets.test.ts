@@ -15,7 +15,7 @@ import { generateKeyPair } from '../../lib/push/p256';
 import { createApiKey, revokeApiKey } from '../../server/api-keys/mutations';
 import { authenticate } from '../../server/auth/login';
 import { getRuntime, stopRuntime } from '../../server/runtime';
-import { subscribe } from '../../server/subscriptions/mutations';
+import { subscribe } from '../../server/subscribers/subscribe';
 import { createTopic } from '../../server/topics/mutations';
 import { changeOwnPassword, createUser, resetUserPassword } from '../../server/users/mutations';
 import { importVapidKey } from '../../server/vapid/mutations';

@@ -18,13 +18,13 @@ import {
   resumeCampaign,
   scheduleCampaign,
   sendCampaignNow,
-  sendTestNotification,
   unscheduleCampaign,
   updateCampaign,
 } from '@/server/campaigns/mutations';
 import { audienceSchema } from '@/server/campaigns/schemas';
 import { countAudience } from '@/server/delivery/audience';
-import { searchSubscribersForTest } from '@/server/subscriptions/queries';
+import { sendTestNotification } from '@/server/delivery/test-send';
+import { searchSubscribersForTest } from '@/server/subscribers/lookup';
 import { validationError } from '@/lib/errors';
 
 type Saved = { id: string; status: Campaign['status'] };

@@ -3,7 +3,8 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { validationError } from '@/lib/errors';
 import { formObject, runAction, type ActionState } from '@/server/actions';
-import { decodeImportFile, importSubscribers, type ImportReport, type ImportRowResult } from '@/server/subscribers/import';
+import { importSubscribers, type ImportReport, type ImportRowResult } from '@/server/subscribers/import';
+import { decodeImportFile } from '@/server/subscribers/import-file';
 import { deleteSubscriber } from '@/server/subscribers/mutations';
 import { importUploadSchema } from '@/server/subscribers/schemas';
 

@@ -2,8 +2,8 @@ import { getDb } from '@/db';
 import { AppError } from '@/lib/errors';
 import { authenticateToken } from '@/server/api/auth';
 import { limitPublic, PUBLIC_CORS, readJson, route, withHeaders } from '@/server/http';
-import { MAX_BODY_BYTES } from '@/server/subscriptions/schemas';
-import { subscribe, unsubscribe } from '@/server/subscriptions/mutations';
+import { MAX_BODY_BYTES } from '@/server/subscribers/subscribe-schemas';
+import { subscribe, unsubscribe } from '@/server/subscribers/subscribe';
 
 export const dynamic = 'force-dynamic';
 

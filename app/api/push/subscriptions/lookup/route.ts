@@ -1,8 +1,8 @@
 import { getDb } from '@/db';
 import { AppError } from '@/lib/errors';
 import { limitPublic, PUBLIC_CORS, readJson, route, withHeaders } from '@/server/http';
-import { lookupSubscription } from '@/server/subscriptions/mutations';
-import { MAX_BODY_BYTES } from '@/server/subscriptions/schemas';
+import { lookupSubscription } from '@/server/subscribers/subscribe';
+import { MAX_BODY_BYTES } from '@/server/subscribers/subscribe-schemas';
 
 export const dynamic = 'force-dynamic';
 

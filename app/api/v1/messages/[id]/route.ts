@@ -1,6 +1,6 @@
 import { getDb } from '@/db';
 import { limitPublic, route } from '@/server/http';
-import { readStoredMessage } from '@/server/messages/store';
+import { readStoredMessage } from '@/server/store/messages';
 
 export const dynamic = 'force-dynamic';
 

@@ -16,9 +16,9 @@ import { ctxFor, openTestDatabase, useAsProcessDatabase, type TestDatabase } fro
 import { createApiKey } from '../api-keys/mutations';
 import { createCampaign, sendCampaignNow } from '../campaigns/mutations';
 import { getRuntime, stopRuntime } from '../runtime';
-import { subscribe } from '../subscriptions/mutations';
+import { subscribe } from '../subscribers/subscribe';
 import { createTopic } from '../topics/mutations';
-import { collectExpiredMessages } from './store';
+import { collectExpiredMessages } from './messages';
 
 let tdb: TestDatabase;
 const server = new PushServiceServer();

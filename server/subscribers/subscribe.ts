@@ -13,7 +13,7 @@ import { configuredAllowlist } from '../../lib/push/allowlist';
 import { fromB64u, b64u } from '../../lib/push/base64url';
 import { isValidP256Point } from '../../lib/push/p256';
 import { activePublicKey } from '../vapid/keys';
-import { endpointSchema, subscribeSchema, type PushSubscriptionInput } from './schemas';
+import { endpointSchema, subscribeSchema, type PushSubscriptionInput } from './subscribe-schemas';
 
 export interface SubscribeOptions {
   userAgent?: string | null;
