@@ -23,8 +23,8 @@ export const JOBS = {
   fanout: { name: 'campaign.fanout', data: campaignJob, queue: campaignQueue, pollSeconds: 1 },
   /** Keeps every campaign moving after a crash; enqueued every RECONCILE_SECONDS (engine.ts reconcile). */
   reconcile: { name: 'campaign.reconcile', data: z.object({}), queue: { policy: 'stately', expireInSeconds: 300, retryLimit: 0 }, pollSeconds: 5 },
-  /** Prunes rate-limit windows, revocations and expired stored messages, every ten minutes. */
-  housekeeping: { name: 'system.housekeeping', data: z.object({}).loose(), queue: { expireInSeconds: 300, retryLimit: 1 }, pollSeconds: 30 },
+  /** Prunes rate-limit windows, revocations and expired stored messages; its data is ignored (pg-boss's scheduler sends none). */
+  housekeeping: { name: 'system.housekeeping', data: z.unknown(), queue: { expireInSeconds: 300, retryLimit: 1 }, pollSeconds: 30 },
 } as const satisfies Record<string, JobType>;
 
 export type JobKey = keyof typeof JOBS;

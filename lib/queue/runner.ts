@@ -8,6 +8,7 @@
  * its queue has work, and `wake(name)` ends a poller's sleep when this process just enqueued.
  */
 import 'server-only';
+import type PgBoss from 'pg-boss';
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../errors';
 import type { Logger } from '../logger';
@@ -17,7 +18,8 @@ import type { Boss } from './boss';
 export interface JobType<S extends z.ZodType = z.ZodType> {
   name: string;
   data: S;
-  queue: { policy?: 'standard' | 'short' | 'singleton' | 'stately'; expireInSeconds: number; retryLimit: number; retryDelay?: number; retryBackoff?: boolean };
+  /** As ensureQueue (boss.ts) takes them: policy, expiry and retries explicit. */
+  queue: Omit<PgBoss.Queue, 'name'> & { expireInSeconds: number; retryLimit: number };
   /** How often an idle poller looks for work. */
   pollSeconds: number;
 }

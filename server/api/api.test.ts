@@ -19,7 +19,7 @@ import { GET as storeReadRoute, POST as storeWriteRoute } from '../../app/api/v1
 import { POST as broadcastRoute } from '../../app/broadcast/route';
 import { campaigns, receipts, vapidKeys } from '../../db/schema';
 import { PushServiceServer } from '../../tests/push-service/server';
-import { ctxFor, openTestDatabase, useAsProcessDatabase, type TestDatabase } from '../../tests/support/db';
+import { ctxFor, openTestDatabase, useAsProcessDatabase, type TestDatabase, completedCampaign } from '../../tests/support/db';
 import { addTokenKey, createApiKey, revokeApiKey, revokeTokenKey } from '../api-keys/mutations';
 import { getRuntime, stopRuntime } from '../runtime';
 import { createTopic } from '../topics/mutations';
@@ -90,14 +90,7 @@ async function subscriber(topics: string[]) {
   return { testId: s.id, id: ((await res.json()) as { id: string }).id };
 }
 
-async function completed(id: string) {
-  for (let i = 0; i < 300; i++) {
-    const [c] = await tdb.db.select().from(campaigns).where(eq(campaigns.id, id));
-    if (c?.status === 'completed') return c;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('campaign did not complete');
-}
+const completed = (id: string) => completedCampaign(tdb, id);
 
 async function errorOf(res: Response, status: number, code: string) {
   expect(res.status).toBe(status);

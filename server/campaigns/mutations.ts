@@ -15,7 +15,7 @@ import { recordAudit } from '../audit/record';
 import { actorLabel, assertCan, inTx, type Ctx } from '../context';
 import { enqueueFanout, enqueueStart } from '../jobs';
 import { getRuntime } from '../runtime';
-import { CAMPAIGN_EVENTS, DELETABLE, EDITABLE, targetOf, type CampaignEvent } from './status';
+import { CAMPAIGN_EVENTS, CANCELLED_REASON, DELETABLE, EDITABLE, targetOf, type CampaignEvent } from './status';
 import { campaignIdSchema, campaignInputSchema, scheduleSchema, type ParsedCampaignInput } from './schemas';
 
 async function queue() {
@@ -207,7 +207,7 @@ export async function cancelCampaign(ctx: Ctx, input: unknown): Promise<Campaign
     // Rows in flight ('sending') are settled by the worker that holds them.
     await tx.db.execute(sql`
       with dropped as (
-        update ${deliveries} set status = 'skipped', reason = 'The campaign was cancelled before this was sent.',
+        update ${deliveries} set status = 'skipped', reason = ${CANCELLED_REASON},
           next_attempt_at = null, updated_at = now()
         where campaign_id = ${id} and status in ('queued', 'retrying')
         returning 1

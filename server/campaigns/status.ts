@@ -32,22 +32,17 @@ export type CampaignEvent = keyof typeof CAMPAIGN_EVENTS;
 /** Statuses in which the content can still be edited, and in which a campaign may be deleted. */
 export const EDITABLE: readonly CampaignStatus[] = ['draft'];
 export const DELETABLE: readonly CampaignStatus[] = ['draft', 'cancelled'];
-/** Statuses in which deliveries may still change (the dashboard keeps polling them). */
-export const LIVE: readonly CampaignStatus[] = ['queued', 'sending', 'paused'];
+/** The reason a delivery the campaign's cancel stopped carries, whoever settles it (the cancel, or the run holding it). */
+export const CANCELLED_REASON = 'The campaign was cancelled before this was sent.';
 
 export function can(status: CampaignStatus, event: CampaignEvent): boolean {
   return (CAMPAIGN_EVENTS[event].from as readonly CampaignStatus[]).includes(status);
 }
 
-/** The events a campaign in `status` accepts (what the dashboard offers). */
-export function eventsFrom(status: CampaignStatus): CampaignEvent[] {
-  return (Object.keys(CAMPAIGN_EVENTS) as CampaignEvent[]).filter((e) => can(status, e));
-}
-
-/** `status in (…the event's from…)` for raw SQL on a `campaigns` row (optionally aliased). */
-export function statusAllows(event: CampaignEvent, column: SQL = sql.raw('status')): SQL {
+/** `status in (…the event's from…)` for raw SQL on a `campaigns` row. */
+export function statusAllows(event: CampaignEvent): SQL {
   const from = CAMPAIGN_EVENTS[event].from.map((s) => sql`${s}::campaign_status`);
-  return sql`${column} in (${sql.join(from, sql`, `)})`;
+  return sql`status in (${sql.join(from, sql`, `)})`;
 }
 
 export function targetOf(event: CampaignEvent): CampaignStatus {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { campaignStatuses, type CampaignStatus } from '../../db/schema';
-import { can, CAMPAIGN_EVENTS, eventsFrom, targetOf, type CampaignEvent } from './status';
+import { can, CAMPAIGN_EVENTS, targetOf, type CampaignEvent } from './status';
+
+const EVENTS = Object.keys(CAMPAIGN_EVENTS) as CampaignEvent[];
 
 describe('the campaign state machine', () => {
   // Every status, and what a marketer or the worker may do next. A change here is a product decision.
@@ -15,11 +17,11 @@ describe('the campaign state machine', () => {
     failed: [],
   };
   it.each(campaignStatuses.map((s) => [s, expected[s]] as const))('%s accepts exactly %j', (status, events) => {
-    expect(eventsFrom(status).sort()).toEqual([...events].sort());
+    expect(EVENTS.filter((e) => can(status, e)).sort()).toEqual([...events].sort());
   });
 
   it('ends where each event says, and nothing leaves a final status', () => {
-    expect(Object.fromEntries((Object.keys(CAMPAIGN_EVENTS) as CampaignEvent[]).map((e) => [e, targetOf(e)]))).toEqual({
+    expect(Object.fromEntries(EVENTS.map((e) => [e, targetOf(e)]))).toEqual({
       send: 'queued',
       schedule: 'scheduled',
       unschedule: 'draft',
@@ -29,6 +31,6 @@ describe('the campaign state machine', () => {
       complete: 'completed',
       cancel: 'cancelled',
     });
-    for (const final of ['completed', 'cancelled', 'failed'] as const) for (const e of Object.keys(CAMPAIGN_EVENTS) as CampaignEvent[]) expect(can(final, e)).toBe(false);
+    for (const final of ['completed', 'cancelled', 'failed'] as const) for (const e of EVENTS) expect(can(final, e)).toBe(false);
   });
 });

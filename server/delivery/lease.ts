@@ -10,7 +10,6 @@
  * be taken over, unless the worker died while making it.
  */
 import 'server-only';
-import { config } from '../../lib/env';
 import type { Logger } from '../../lib/logger';
 
 export interface LeaseTimes {
@@ -19,7 +18,8 @@ export interface LeaseTimes {
   heartbeatMs: number;
 }
 
-export function leaseTimes(seconds = config().WORKER_LEASE_SECONDS): LeaseTimes {
+/** From WORKER_LEASE_SECONDS. */
+export function leaseTimes(seconds: number): LeaseTimes {
   const leaseMs = seconds * 1000;
   return { leaseMs, heartbeatMs: Math.max(200, Math.floor(leaseMs / 5)) };
 }

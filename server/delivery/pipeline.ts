@@ -18,6 +18,7 @@
 import type { Logger } from '../../lib/logger';
 import type { VapidSigner } from '../../lib/push/vapid';
 import type { SendResult } from '../../lib/push/sender';
+import { CANCELLED_REASON } from '../campaigns/status';
 import { makeRef } from '../receipts/ref';
 import { ClaimQueue } from './claim-queue';
 import type { Semaphore, ServiceGates } from './gate';
@@ -144,6 +145,8 @@ class DeliveryRun {
         await this.queue.waitLow(Math.floor(this.claimSize / 2));
         // A failed write stops everything: the rows stay claimed until their lease ends.
         if (this.writer.failure) return;
+        // Paused or cancelled (the watch saw it): nothing more is due for this campaign.
+        if (this.halt) return void (this.claimer = { phase: 'ended', end: 'drained' });
         if (stopping?.()) this.halt = { status: 'queued', reason: null };
         if (this.clock() > until || this.halt) return void (this.claimer = { phase: 'ended', end: 'yielded' });
         const state = this.claimer;
@@ -184,7 +187,7 @@ class DeliveryRun {
     if (this.halt) return true;
     const status = await this.deps.store.campaignStatus(this.input.message.campaignId).catch(() => 'sending');
     if (status === 'sending') return false;
-    this.halt ??= status === 'cancelled' ? { status: 'skipped', reason: 'The campaign was cancelled before this was sent.' } : { status: 'queued', reason: null };
+    this.halt ??= status === 'cancelled' ? { status: 'skipped', reason: CANCELLED_REASON } : { status: 'queued', reason: null };
     return true;
   }
 

@@ -9,10 +9,10 @@ import { GET as messageRoute } from '../../app/api/v1/messages/[id]/route';
 import { POST as notificationsRoute } from '../../app/api/v1/notifications/route';
 import { DELETE as storeDeleteRoute, GET as storeReadRoute, POST as storeWriteRoute } from '../../app/api/v1/store/[subscriptionId]/route';
 import { rowsOf } from '../../db';
-import { campaigns, messages, storeMessages, vapidKeys } from '../../db/schema';
+import { messages, storeMessages, vapidKeys } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import { PushServiceServer } from '../../tests/push-service/server';
-import { ctxFor, openTestDatabase, useAsProcessDatabase, type TestDatabase } from '../../tests/support/db';
+import { ctxFor, openTestDatabase, useAsProcessDatabase, type TestDatabase, completedCampaign } from '../../tests/support/db';
 import { createApiKey } from '../api-keys/mutations';
 import { createCampaign, sendCampaignNow } from '../campaigns/mutations';
 import { getRuntime, stopRuntime } from '../runtime';
@@ -45,14 +45,7 @@ async function browser(topics: string[]) {
   return { testId: s.id, id };
 }
 
-async function completed(id: string) {
-  for (let i = 0; i < 300; i++) {
-    const [c] = await tdb.db.select().from(campaigns).where(eq(campaigns.id, id));
-    if (c?.status === 'completed') return c;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('campaign did not complete');
-}
+const completed = (id: string) => completedCampaign(tdb, id);
 
 const get = (id: string, token?: string) =>
   messageRoute(new Request(`http://localhost/api/v1/messages/${id}`, { headers: { 'x-pushdeck-client-ip': '192.0.2.5', ...(token ? { authorization: `Bearer ${token}` } : {}) } }), {

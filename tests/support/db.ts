@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { inject } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../db';
+import { campaigns, type Campaign } from '../../db/schema';
 import { makeCtx, type Actor, type Ctx } from '../../server/context';
 
 export interface TestDatabase extends Database {
@@ -55,4 +57,14 @@ export function ctxFor(db: Database, actor: Actor = owner): Ctx {
 /** Makes route handlers and actions (which call getDb()) use this test database. */
 export function useAsProcessDatabase(db: Database): void {
   (globalThis as unknown as { __pushdeckDb?: Promise<Database> }).__pushdeckDb = Promise.resolve(db);
+}
+
+/** The campaign's row once it has completed (polls for up to 30 s). */
+export async function completedCampaign(db: Database, id: string): Promise<Campaign> {
+  for (let i = 0; i < 300; i++) {
+    const [c] = await db.db.select().from(campaigns).where(eq(campaigns.id, id));
+    if (c?.status === 'completed') return c;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('campaign did not complete');
 }
