@@ -3,7 +3,20 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.next/**', 'node_modules/**', 'data/**', '.e2e/**', '.tmp/**', 'next-env.d.ts', 'db/migrations/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      'data/**',
+      '.e2e/**',
+      '.tmp/**',
+      'next-env.d.ts',
+      'db/migrations/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench/results/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     plugins: { '@next/next': nextPlugin, 'react-hooks': reactHooks },
@@ -22,7 +35,14 @@ export default tseslint.config(
     files: ['lib/**/*.{ts,tsx,mjs}'],
     ignores: ['lib/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '@/server/*', '**/app/**', '@/app/*'], message: 'lib/ is the bottom layer: it must not import server/ or app/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**', '@/server/*', '**/app/**', '@/app/*'], message: 'lib/ is the bottom layer: it must not import server/ or app/.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -30,7 +50,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/server/**', '@/server/*', '**/db', '**/db/**', '@/db', '@/db/*'], message: 'components/ are presentational: take data as props, actions from the page.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '@/server/*', '**/db', '**/db/**', '@/db', '@/db/*'],
+              message: 'components/ are presentational: take data as props, actions from the page.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -85,13 +85,19 @@ async function strayAction(req: NextRequest): Promise<NextResponse | null> {
   const error = token
     ? { status: 404, code: 'not_found', message: 'This page has no such action. Reload the page and try again.' }
     : { status: 401, code: 'unauthorized', message: 'Sign in first: this action needs a session.' };
-  return NextResponse.json({ ok: false, error: { code: error.code, message: error.message } }, { status: error.status, headers: { 'cache-control': 'no-store' } });
+  return NextResponse.json(
+    { ok: false, error: { code: error.code, message: error.message } },
+    { status: error.status, headers: { 'cache-control': 'no-store' } },
+  );
 }
 
 export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   // Body size: the front server (lib/http/front.mjs) counts every request's bytes as they arrive.
   if (crossOriginAction(req)) {
-    return new NextResponse('Cross-origin request refused: server actions only accept calls from this site.', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    return new NextResponse('Cross-origin request refused: server actions only accept calls from this site.', {
+      status: 403,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
   }
   const stray = await strayAction(req);
   if (stray) return stray;

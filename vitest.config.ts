@@ -16,7 +16,13 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // start (NODE_EXTRA_CA_CERTS is read once, at process start): set it before vitest forks them.
 process.env.NODE_EXTRA_CA_CERTS = testTrustBundle();
 
-const integration = ['server/**/*.test.ts', 'app/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts', 'tests/security/**/*.test.ts'];
+const integration = [
+  'server/**/*.test.ts',
+  'app/**/*.test.ts',
+  'tests/integration/**/*.test.ts',
+  'tests/reliability/**/*.test.ts',
+  'tests/security/**/*.test.ts',
+];
 
 export default defineConfig({
   resolve: {
@@ -48,11 +54,23 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/unit/**/*.test.ts', 'server/**/*.unit.test.ts'] } },
       {
         extends: true,
-        test: { name: 'pglite', include: integration, exclude: [...configDefaults.exclude, '**/*.unit.test.ts'], globalSetup: [here('./tests/support/global-pglite.ts')], env: { TEST_DB: 'pglite' } },
+        test: {
+          name: 'pglite',
+          include: integration,
+          exclude: [...configDefaults.exclude, '**/*.unit.test.ts'],
+          globalSetup: [here('./tests/support/global-pglite.ts')],
+          env: { TEST_DB: 'pglite' },
+        },
       },
       {
         extends: true,
-        test: { name: 'postgres', include: integration, exclude: [...configDefaults.exclude, '**/*.unit.test.ts'], globalSetup: [here('./tests/support/global-postgres.ts')], env: { TEST_DB: 'postgres' } },
+        test: {
+          name: 'postgres',
+          include: integration,
+          exclude: [...configDefaults.exclude, '**/*.unit.test.ts'],
+          globalSetup: [here('./tests/support/global-postgres.ts')],
+          env: { TEST_DB: 'postgres' },
+        },
       },
     ],
   },

@@ -24,13 +24,13 @@ export default async function PublicPage() {
       <main className="mx-auto max-w-3xl px-5 pb-16 pt-10">
         <h1 className="text-3xl font-semibold tracking-tight text-slate-900 sm:text-4xl">Get notified when it matters</h1>
         <p className="mt-3 max-w-2xl text-base text-slate-600">
-          Turn on notifications and we will let you know about the things you choose — even when this page is closed. No account, no e-mail
-          address: you can change your topics or turn notifications off here at any time.
+          Turn on notifications and we will let you know about the things you choose — even when this page is closed. No account, no e-mail address: you can
+          change your topics or turn notifications off here at any time.
         </p>
         <SubscribePanel topics={topics} publicKey={key?.publicKey ?? null} />
         <p className="mt-8 text-xs text-slate-500">
-          Notifications are delivered through your browser&apos;s push service, encrypted end to end (RFC 8291). We store only what your
-          browser needs to receive them and the topics you chose.
+          Notifications are delivered through your browser&apos;s push service, encrypted end to end (RFC 8291). We store only what your browser needs to
+          receive them and the topics you chose.
         </p>
       </main>
     </div>

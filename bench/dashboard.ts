@@ -77,9 +77,15 @@ async function explain(b: Bench, fn: (db: Db) => Promise<unknown>): Promise<{ sq
 }
 
 const scans = (plan: string[]) =>
-  [...new Set(plan.flatMap((l) => /((?:Index Only|Index|Bitmap Index|Bitmap Heap|Seq) Scan(?: Backward)?(?: using \S+)? on \S+)/.exec(l)?.[1] ?? []))].join('; ');
+  [...new Set(plan.flatMap((l) => /((?:Index Only|Index|Bitmap Index|Bitmap Heap|Seq) Scan(?: Backward)?(?: using \S+)? on \S+)/.exec(l)?.[1] ?? []))].join(
+    '; ',
+  );
 
-export async function dashboardBench(b: Bench, app: AppServer, o: { campaignId: string; requests: number; log: (s: string) => void; full?: boolean }): Promise<DashboardResult> {
+export async function dashboardBench(
+  b: Bench,
+  app: AppServer,
+  o: { campaignId: string; requests: number; log: (s: string) => void; full?: boolean },
+): Promise<DashboardResult> {
   const ctx = (db: Db) => b.app.systemCtx(db);
   const q = await import('../server/subscribers/queries');
   const cq = await import('../server/campaigns/queries');
@@ -109,7 +115,12 @@ export async function dashboardBench(b: Bench, app: AppServer, o: { campaignId: 
     subscribers(b.topics.rare, 'of 1%'),
     subscribers(b.topics.rare, 'of 1%', deep),
     { name: 'campaign detail (1M deliveries)', path: `/admin/campaigns/${o.campaignId}`, marker: 'data-testid="delivery-row"', sql: campaignSql() },
-    { name: 'campaign deliveries filtered by status (failed)', path: `/admin/campaigns/${o.campaignId}?status=failed`, marker: 'data-testid="delivery-row"', sql: campaignSql('failed') },
+    {
+      name: 'campaign deliveries filtered by status (failed)',
+      path: `/admin/campaigns/${o.campaignId}?status=failed`,
+      marker: 'data-testid="delivery-row"',
+      sql: campaignSql('failed'),
+    },
   ];
   const baseline: Page = { name: 'baseline: /admin/account', path: '/admin/account', marker: 'Your account', sql: async () => {} };
   const all = [baseline, ...pages];
@@ -118,10 +129,22 @@ export async function dashboardBench(b: Bench, app: AppServer, o: { campaignId: 
   for (const p of all) {
     const r = await timedGet(app, p.path);
     if (r.status !== 200 || !r.body.includes(p.marker)) {
-      throw new Error(`dashboard: ${p.path} answered ${r.status}${r.location ? ` → ${r.location}` : ''} without "${p.marker}" (${r.bytes} bytes)\n${app.child.tail()}`);
+      throw new Error(
+        `dashboard: ${p.path} answered ${r.status}${r.location ? ` → ${r.location}` : ''} without "${p.marker}" (${r.bytes} bytes)\n${app.child.tail()}`,
+      );
     }
     if (p.path.includes('campaigns') && !r.body.includes(campaignName)) throw new Error(`dashboard: ${p.path} does not show the campaign`);
-    if (dump) writeFileSync(path.join(dump, `${all.indexOf(p)}-${p.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.html`), r.body);
+    if (dump)
+      writeFileSync(
+        path.join(
+          dump,
+          `${all.indexOf(p)}-${p.name
+            .replace(/[^a-z0-9]+/gi, '-')
+            .replace(/^-|-$/g, '')
+            .toLowerCase()}.html`,
+        ),
+        r.body,
+      );
   }
   await settle(b);
   o.log(`dashboard: ${all.length} pages × ${o.requests} requests, one at a time, interleaved`);

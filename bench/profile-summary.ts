@@ -32,7 +32,12 @@ const toUs = Number(values.to) * 1e6;
 
 function where(url: string): string {
   if (!url) return '(native / VM)';
-  if (url.startsWith('node:')) return url.replace(/^node:(internal\/)?/, 'node:').split('/').slice(0, 2).join('/');
+  if (url.startsWith('node:'))
+    return url
+      .replace(/^node:(internal\/)?/, 'node:')
+      .split('/')
+      .slice(0, 2)
+      .join('/');
   const m = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url);
   if (m) return m[1]!;
   const app = /\/(app|server|lib|db|bench)\/.*$/.exec(url);
@@ -68,7 +73,9 @@ for (const file of positionals) {
     places.set(where(f.url), (places.get(where(f.url)) ?? 0) + us);
   }
   const pct = (us: number) => `${((us / busy) * 100).toFixed(1).padStart(5)} %`;
-  console.log(`\n${file}\n  ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (idle and "(program)" left out; percentages are of busy time)\n`);
+  console.log(
+    `\n${file}\n  ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (idle and "(program)" left out; percentages are of busy time)\n`,
+  );
   console.log(`  busy share per 5 s: ${[...timeline].map(([sec, t]) => `${sec}s ${Math.round((t.busy / t.all) * 100)}%`).join(', ')}\n`);
   console.log('  by place:');
   for (const [k, v] of [...places].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${pct(v)}  ${k}`);

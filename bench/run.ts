@@ -96,7 +96,9 @@ async function main() {
     let small: CampaignRun | undefined;
     if (only.has('fanout') || only.has('scale')) await seedUpTo(b, n, log);
     if (only.has('fanout')) {
-      const r = await section('fan-out', () => fanoutBench(b, { n, floorMessages: Math.min(n, 20_000), log, profile: args.profile, baselines: !args['no-naive'] }));
+      const r = await section('fan-out', () =>
+        fanoutBench(b, { n, floorMessages: Math.min(n, 20_000), log, profile: args.profile, baselines: !args['no-naive'] }),
+      );
       rows.push(...r.rows);
       small = r.engine;
     }
@@ -138,7 +140,9 @@ async function main() {
     }
     if (only.has('subscribe')) {
       resetPeakRss(app!.child.pid);
-      rows.push(...(await section('subscribe', () => subscribeBench(b, app!, { seconds: smoke ? 1 : 20, connections: smoke ? 8 : 32, rate: smoke ? 100 : 1000, log }))));
+      rows.push(
+        ...(await section('subscribe', () => subscribeBench(b, app!, { seconds: smoke ? 1 : 20, connections: smoke ? 8 : 32, rate: smoke ? 100 : 1000, log }))),
+      );
       appPeak('the subscribe benchmark');
     }
   } catch (e) {

@@ -16,7 +16,11 @@ export interface ScaleResult {
   rows: Row[];
 }
 
-export async function scaleBench(b: Bench, app: AppServer, o: { n: number; scaleN: number; small: CampaignRun; log: (s: string) => void }): Promise<ScaleResult> {
+export async function scaleBench(
+  b: Bench,
+  app: AppServer,
+  o: { n: number; scaleN: number; small: CampaignRun; log: (s: string) => void },
+): Promise<ScaleResult> {
   const worker = await startWorker(b);
   let run: CampaignRun;
   let workerPeakRssMiB: number;
@@ -61,7 +65,13 @@ export async function scaleBench(b: Bench, app: AppServer, o: { n: number; scale
       ok: growth <= 1.1 * sizeRatio,
     },
     { bench, figure: 'worker peak RSS', value: fmt.mib(workerPeakRssMiB), target: '< 300 MB', ok: workerPeakRssMiB * 1.048576 < 300 },
-    { bench, figure: `app (production server) peak RSS, ${polls} progress polls during the campaign`, value: fmt.mib(appPeakRssMiB), target: '< 300 MB', ok: appPeakRssMiB * 1.048576 < 300 },
+    {
+      bench,
+      figure: `app (production server) peak RSS, ${polls} progress polls during the campaign`,
+      value: fmt.mib(appPeakRssMiB),
+      target: '< 300 MB',
+      ok: appPeakRssMiB * 1.048576 < 300,
+    },
     {
       bench,
       figure: 'worker CPU per message; database CPU share',

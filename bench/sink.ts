@@ -46,11 +46,7 @@ export interface SinkConfig {
   expectTitle: string;
 }
 
-export type SinkRequest =
-  | { type: 'config'; config: SinkConfig }
-  | { type: 'reset' }
-  | { type: 'report'; from: number; to: number }
-  | { type: 'stop' };
+export type SinkRequest = { type: 'config'; config: SinkConfig } | { type: 'reset' } | { type: 'report'; from: number; to: number } | { type: 'stop' };
 
 export interface SinkReport {
   type: 'report';
@@ -110,7 +106,10 @@ function parseJson(b64: string): Record<string, unknown> | null {
 function publicKeyOf(k: string): KeyObject {
   const raw = Buffer.from(k, 'base64url');
   if (raw.length !== 65 || raw[0] !== 4) throw new Refusal(401, 'k is not an uncompressed P-256 point');
-  return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 function checkVapid(header: string | undefined): void {
@@ -162,7 +161,12 @@ function maybeDecrypt(n: number, body: Buffer): void {
   }
 }
 
-function handle(method: string | undefined, url: string | undefined, headers: Record<string, string | string[] | undefined>, body: Buffer): { status: number; reason?: string } {
+function handle(
+  method: string | undefined,
+  url: string | undefined,
+  headers: Record<string, string | string[] | undefined>,
+  body: Buffer,
+): { status: number; reason?: string } {
   try {
     if (method !== 'POST') throw new Refusal(405, 'not POST');
     const m = /^\/push\/(\d+)$/.exec(url ?? '');

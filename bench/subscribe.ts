@@ -46,7 +46,11 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 export const PUBLIC_RATE_FOR_BENCH = '100000000';
 
-export async function subscribeBench(b: Bench, app: AppServer, o: { seconds: number; connections: number; rate: number; log: (s: string) => void }): Promise<Row[]> {
+export async function subscribeBench(
+  b: Bench,
+  app: AppServer,
+  o: { seconds: number; connections: number; rate: number; log: (s: string) => void },
+): Promise<Row[]> {
   const run = `r${Date.now().toString(36)}`;
   let i = 0;
   const keys = b.pool;
@@ -57,7 +61,11 @@ export async function subscribeBench(b: Bench, app: AppServer, o: { seconds: num
     setupRequest: (req) => {
       const k = keys[i % keys.length]!;
       const body = JSON.stringify({
-        subscription: { endpoint: `https://fcm.googleapis.com/fcm/send/bench-${run}-${i++}`, expirationTime: null, keys: { p256dh: k.publicKey, auth: k.auth } },
+        subscription: {
+          endpoint: `https://fcm.googleapis.com/fcm/send/bench-${run}-${i++}`,
+          expirationTime: null,
+          keys: { p256dh: k.publicKey, auth: k.auth },
+        },
         topics: ['news'],
         vapidPublicKey: b.vapid.publicKey, // as the public page and the service worker send it
       });
@@ -76,7 +84,9 @@ export async function subscribeBench(b: Bench, app: AppServer, o: { seconds: num
     return { r, appCpuMs, pgCpuMs };
   };
   const base = await measure('baseline GET /api/health/lb', { url: `${app.origin}/api/health/lb`, connections: o.connections, duration: o.seconds });
-  const before = (await b.sql<{ n: number }[]>`select count(*)::int as n from subscriptions where endpoint like ${`https://fcm.googleapis.com/fcm/send/bench-${run}-%`}`)[0]!.n;
+  const before = (
+    await b.sql<{ n: number }[]>`select count(*)::int as n from subscriptions where endpoint like ${`https://fcm.googleapis.com/fcm/send/bench-${run}-%`}`
+  )[0]!.n;
   const max = await measure(`POST /api/push/subscriptions, ${o.connections} connections, unthrottled`, {
     url: app.origin,
     connections: o.connections,
@@ -90,8 +100,14 @@ export async function subscribeBench(b: Bench, app: AppServer, o: { seconds: num
     overallRate: o.rate,
     requests: [subscribeRequest],
   });
-  const created = (await b.sql<{ n: number }[]>`select count(*)::int as n from subscriptions where endpoint like ${`https://fcm.googleapis.com/fcm/send/bench-${run}-%`}`)[0]!.n - before;
-  for (const [label, m] of [['baseline', base], ['unthrottled', max], ['fixed rate', fixed]] as const) {
+  const created =
+    (await b.sql<{ n: number }[]>`select count(*)::int as n from subscriptions where endpoint like ${`https://fcm.googleapis.com/fcm/send/bench-${run}-%`}`)[0]!
+      .n - before;
+  for (const [label, m] of [
+    ['baseline', base],
+    ['unthrottled', max],
+    ['fixed rate', fixed],
+  ] as const) {
     if (m.r.non2xx || m.r.errors || m.r.timeouts) throw new Error(`subscribe ${label}: ${m.r.non2xx} non-2xx, ${m.r.errors} errors, ${m.r.timeouts} timeouts`);
   }
   // autocannon stops counting at the deadline: requests in flight then (at most one per

@@ -22,5 +22,9 @@ export function pgArrayLiteral(values: readonly (string | number | boolean | nul
 export function pgArrayValues(v: readonly string[] | string | null | undefined): string[] {
   if (!v) return [];
   if (Array.isArray(v)) return [...v];
-  return (v as string).replace(/^{|}$/g, '').split(',').filter(Boolean).map((s) => s.replace(/^"|"$/g, ''));
+  return (v as string)
+    .replace(/^{|}$/g, '')
+    .split(',')
+    .filter(Boolean)
+    .map((s) => s.replace(/^"|"$/g, ''));
 }

@@ -68,7 +68,13 @@ export async function mergeEndpointSpellings(tx: Db): Promise<Record<string, num
       await tx.update(storeMessages).set({ subscriptionId: keeper.id }).where(eq(storeMessages.subscriptionId, dup.id));
     }
     // What is left on the duplicates (a delivery the keeper also had) goes with them.
-    if (others.length) await tx.delete(subscriptions).where(inArray(subscriptions.id, others.map((o) => o.id)));
+    if (others.length)
+      await tx.delete(subscriptions).where(
+        inArray(
+          subscriptions.id,
+          others.map((o) => o.id),
+        ),
+      );
     await tx
       .update(subscriptions)
       .set({
@@ -106,4 +112,3 @@ export async function runCodeMigrations(db: Db, migrations: CodeMigration[] = CO
     });
   }
 }
-

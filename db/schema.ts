@@ -36,7 +36,9 @@ export const userRole = pgEnum('user_role', roles);
 export const users = pgTable(
   'users',
   {
-    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    id: uuid('id')
+      .primaryKey()
+      .$defaultFn(() => uuidv7()),
     /** Always stored lower-cased and trimmed. */
     email: text('email').notNull(),
     name: text('name').notNull().default(''),
@@ -138,7 +140,9 @@ export const vapidKeyStatus = pgEnum('vapid_key_status', vapidKeyStatuses);
 export const vapidKeys = pgTable(
   'vapid_keys',
   {
-    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    id: uuid('id')
+      .primaryKey()
+      .$defaultFn(() => uuidv7()),
     name: text('name').notNull().default(''),
     /** base64url of the 65-byte uncompressed point: the applicationServerKey browsers bind to. */
     publicKey: text('public_key').notNull(),
@@ -157,7 +161,9 @@ export const vapidKeys = pgTable(
     uniqueIndex('vapid_keys_public_key_key').on(t.publicKey),
     // At most one active key, enforced by the database (two processes racing to create the
     // first key cannot both win).
-    uniqueIndex('vapid_keys_one_active').on(t.status).where(sql`status = 'active'`),
+    uniqueIndex('vapid_keys_one_active')
+      .on(t.status)
+      .where(sql`status = 'active'`),
   ],
 );
 
@@ -181,7 +187,9 @@ export const vapidClaims = pgTable(
 export const topics = pgTable(
   'topics',
   {
-    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    id: uuid('id')
+      .primaryKey()
+      .$defaultFn(() => uuidv7()),
     slug: text('slug').notNull(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
@@ -199,7 +207,9 @@ export const subscriptionStatus = pgEnum('subscription_status', subscriptionStat
 export const subscriptions = pgTable(
   'subscriptions',
   {
-    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    id: uuid('id')
+      .primaryKey()
+      .$defaultFn(() => uuidv7()),
     endpoint: text('endpoint').notNull(),
     /** base64url, 65 bytes. */
     p256dh: text('p256dh').notNull(),
@@ -259,7 +269,9 @@ export const campaignSource = pgEnum('campaign_source', campaignSources);
 export const campaigns = pgTable(
   'campaigns',
   {
-    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    id: uuid('id')
+      .primaryKey()
+      .$defaultFn(() => uuidv7()),
     name: text('name').notNull(),
     status: campaignStatus('status').notNull().default('draft'),
     /** The notification (lib/push/payload.ts NotificationContent). */
@@ -269,8 +281,14 @@ export const campaigns = pgTable(
     /** RFC 8030 Topic header (replaces an undelivered message with the same topic). */
     pushTopic: text('push_topic'),
     audience: audienceMode('audience').notNull().default('any'),
-    topicIds: uuid('topic_ids').array().notNull().default(sql`'{}'::uuid[]`),
-    excludeTopicIds: uuid('exclude_topic_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    topicIds: uuid('topic_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    excludeTopicIds: uuid('exclude_topic_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     scheduledAt: ts('scheduled_at'),
     /** The IANA time zone the schedule was entered in (shown back to people). */
     timeZone: text('time_zone'),
@@ -309,7 +327,9 @@ export const campaigns = pgTable(
     index('campaigns_created_idx').on(t.createdAt, t.id),
     uniqueIndex('campaigns_idempotency_key').on(t.apiPrincipal, t.idempotencyKey),
     index('campaigns_principal_idx').on(t.apiPrincipal, t.createdAt),
-    index('campaigns_published_idx').on(t.publishedSeq).where(sql`published_seq is not null`),
+    index('campaigns_published_idx')
+      .on(t.publishedSeq)
+      .where(sql`published_seq is not null`),
   ],
 );
 
@@ -386,13 +406,18 @@ export const apiScopes = ['send', 'manage'] as const;
 export const apiKeys = pgTable(
   'api_keys',
   {
-    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    id: uuid('id')
+      .primaryKey()
+      .$defaultFn(() => uuidv7()),
     name: text('name').notNull(),
     /** The first characters of the key, shown so people can tell keys apart. */
     prefix: text('prefix').notNull(),
     /** HMAC-SHA256 of the key under a server-derived key; the key itself is never stored. */
     keyHash: text('key_hash').notNull(),
-    scopes: text('scopes').array().notNull().default(sql`'{send}'::text[]`),
+    scopes: text('scopes')
+      .array()
+      .notNull()
+      .default(sql`'{send}'::text[]`),
     /** Topics this key may target; null = any. */
     topicIds: uuid('topic_ids').array(),
     expiresAt: ts('expires_at'),
@@ -409,7 +434,9 @@ export const apiKeys = pgTable(
 export const tokenKeys = pgTable(
   'token_keys',
   {
-    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    id: uuid('id')
+      .primaryKey()
+      .$defaultFn(() => uuidv7()),
     name: text('name').notNull(),
     publicKeyPem: text('public_key_pem').notNull(),
     /** SHA-256 of the key's SubjectPublicKeyInfo, base64url: identifies it in logs and campaigns. */
@@ -451,7 +478,9 @@ export type TokenKey = typeof tokenKeys.$inferSelect;
 export const messages = pgTable(
   'messages',
   {
-    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    id: uuid('id')
+      .primaryKey()
+      .$defaultFn(() => uuidv7()),
     campaignId: uuid('campaign_id').references(() => campaigns.id, { onDelete: 'cascade' }),
     content: jsonb('content').notNull(),
     expiresAt: ts('expires_at').notNull(),

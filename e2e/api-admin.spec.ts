@@ -13,7 +13,10 @@ import { OWNER, addUserViaUi, apiLogin } from './support/auth';
 async function shot(page: Page, name: string) {
   if (!process.env.API_SCREENSHOTS) return;
   mkdirSync('.tmp', { recursive: true });
-  for (const [suffix, width] of [['', 1280], ['-phone', 390]] as const) {
+  for (const [suffix, width] of [
+    ['', 1280],
+    ['-phone', 390],
+  ] as const) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: `.tmp/api-${name}${suffix}.png`, fullPage: true });
   }

@@ -16,7 +16,10 @@ import { OWNER, apiLogin, addUserViaUi } from './support/auth';
 async function shot(page: Page, name: string) {
   if (!process.env.CAMPAIGN_SCREENSHOTS) return;
   mkdirSync('.tmp', { recursive: true });
-  for (const [suffix, width] of [['', 1280], ['-phone', 390]] as const) {
+  for (const [suffix, width] of [
+    ['', 1280],
+    ['-phone', 390],
+  ] as const) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: `.tmp/cp-${name}${suffix}.png`, fullPage: true });
   }
@@ -164,7 +167,8 @@ test('campaign pages: list, live progress, deliveries, a delivery’s claim, lif
     await page.getByRole('form', { name: 'Filter deliveries' }).getByRole('button', { name: 'Filter' }).click();
     await expect(page).toHaveURL(/service=fcm.googleapis.com/);
     expect(await page.getByTestId('delivery-row').count()).toBeGreaterThanOrEqual(subs.length);
-    for (const s of await page.getByTestId('delivery-row').getByTestId('delivery-status').allTextContents()) expect(['Retrying', 'Sending', 'Queued']).toContain(s);
+    for (const s of await page.getByTestId('delivery-row').getByTestId('delivery-status').allTextContents())
+      expect(['Retrying', 'Sending', 'Queued']).toContain(s);
     deliveryHref = (await page.getByTestId('delivery-row').first().getByRole('link').getAttribute('href'))!;
     expect(deliveryHref).toMatch(new RegExp(`^/admin/campaigns/${id}/deliveries/[0-9a-f-]{36}$`));
   });

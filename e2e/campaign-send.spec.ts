@@ -47,7 +47,10 @@ test('compose, preview, send, watch progress, read the results', async ({ page }
   await expect(page.getByTestId('preview-body')).toHaveText('It is here. Tap to read the announcement.');
   await expect(page.getByTestId('size-meter')).toContainText('/ 3,993 bytes');
   await page.getByLabel('Subscribers in any of these topics').check();
-  await page.getByRole('group', { name: 'Target topics' }).getByRole('button', { name: new RegExp(`Launch ${stamp}`) }).click();
+  await page
+    .getByRole('group', { name: 'Target topics' })
+    .getByRole('button', { name: new RegExp(`Launch ${stamp}`) })
+    .click();
   await expect(page.getByTestId('audience-count')).toContainText('9 active subscribers match');
 
   page.once('dialog', (d) => void d.accept());

@@ -33,7 +33,10 @@ test('the public page shows recent notifications live where Web Push is unavaila
   await page.getByLabel('Title').fill(`Live ${stamp}`);
   await page.getByLabel('Text').fill('Seen without Web Push');
   await page.getByLabel('Subscribers in any of these topics').check();
-  await page.getByRole('group', { name: 'Target topics' }).getByRole('button', { name: new RegExp(`Inbox ${stamp}`) }).click();
+  await page
+    .getByRole('group', { name: 'Target topics' })
+    .getByRole('button', { name: new RegExp(`Inbox ${stamp}`) })
+    .click();
   await expect(page.getByTestId('audience-count')).not.toContainText('Counting');
   page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: 'Send now', exact: true }).click();

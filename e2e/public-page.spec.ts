@@ -41,7 +41,11 @@ async function standInPushManager(context: BrowserContext) {
     const stored = sessionStorage.getItem('__push');
     w.__push = stored ? JSON.parse(stored) : { subscribeCalls: [], current: null, used: 0 };
     const persist = () => sessionStorage.setItem('__push', JSON.stringify(w.__push));
-    const b64 = (buf: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...new Uint8Array(buf as ArrayBuffer))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const b64 = (buf: ArrayBuffer | Uint8Array) =>
+      btoa(String.fromCharCode(...new Uint8Array(buf as ArrayBuffer)))
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, '');
     const unb64 = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0));
     type Rec = { endpoint: string; p256dh: string; auth: string; key: string };
     const make = (rec: Rec) => ({
@@ -187,9 +191,7 @@ test('after a VAPID key rotation, revisiting the page re-subscribes with the new
   // The visitor comes back: the page notices the old key and moves the subscription.
   await visitor.reload();
   await expect(visitor.getByTestId('subscribe-panel')).toHaveAttribute('data-state', 'subscribed');
-  await expect
-    .poll(() => visitor.evaluate(() => (window as unknown as { __push: { current: { key: string } } }).__push.current.key))
-    .toBe(newKey);
+  await expect.poll(() => visitor.evaluate(() => (window as unknown as { __push: { current: { key: string } } }).__push.current.key)).toBe(newKey);
   const after = await visitor.evaluate(() => (window as unknown as { __push: { current: { endpoint: string } } }).__push.current);
   expect(after.endpoint).not.toBe(before.endpoint);
   await expect.poll(async () => (await lookup(visitor, after.endpoint))?.vapidPublicKey).toBe(newKey);

@@ -23,7 +23,12 @@ const root = path.resolve(import.meta.dirname, '..');
 const appDir = path.join(root, 'app');
 const walk = (dir: string): string[] => (readdirSync(dir, { recursive: true }) as string[]).map((f) => path.join(dir, f));
 /** app/(auth)/login/page.tsx → /login */
-const urlOf = (file: string) => `/${path.relative(appDir, path.dirname(file)).split(path.sep).filter((s) => s && !/^\(.*\)$/.test(s)).join('/')}`;
+const urlOf = (file: string) =>
+  `/${path
+    .relative(appDir, path.dirname(file))
+    .split(path.sep)
+    .filter((s) => s && !/^\(.*\)$/.test(s))
+    .join('/')}`;
 
 function discoverRoutes(): string[] {
   const out: string[] = [];
@@ -31,13 +36,18 @@ function discoverRoutes(): string[] {
     const src = readFileSync(file, 'utf8');
     const methods = new Set<string>();
     for (const m of src.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE|OPTIONS|HEAD)\b/g)) methods.add(m[1]!);
-    for (const m of src.matchAll(/export\s*\{([^}]*)\}/g)) for (const n of m[1]!.matchAll(/as\s+(GET|POST|PUT|PATCH|DELETE|OPTIONS|HEAD)\b/g)) methods.add(n[1]!);
+    for (const m of src.matchAll(/export\s*\{([^}]*)\}/g))
+      for (const n of m[1]!.matchAll(/as\s+(GET|POST|PUT|PATCH|DELETE|OPTIONS|HEAD)\b/g)) methods.add(n[1]!);
     for (const method of methods) out.push(`${method} ${urlOf(file)}`);
   }
   return out.sort();
 }
 
-const discoverPages = () => walk(appDir).filter((f) => f.endsWith(`${path.sep}page.tsx`)).map(urlOf).sort();
+const discoverPages = () =>
+  walk(appDir)
+    .filter((f) => f.endsWith(`${path.sep}page.tsx`))
+    .map(urlOf)
+    .sort();
 
 let owner: APIRequestContext;
 const principals: { who: Principal; ctx: APIRequestContext; bearer?: string }[] = [];
@@ -65,7 +75,11 @@ test.beforeAll(async () => {
     const r = await callAction(owner, byName('createApiKeyAction'), { form: { name: `matrix-${scope}-${run}`, scopes: scope, expiresAt: '' } });
     const key = /"key":"(pd_[^"]+)"/.exec(r.text)?.[1];
     expect(key, `creating the ${scope} key: ${r.text.slice(0, 300)}`).toBeTruthy();
-    principals.push({ who: { name: `api key (${scope})`, kind: 'api-key', scopes: [scope] }, ctx: await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${key}` } }), bearer: key });
+    principals.push({
+      who: { name: `api key (${scope})`, kind: 'api-key', scopes: [scope] },
+      ctx: await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${key}` } }),
+      bearer: key,
+    });
   }
 });
 
@@ -90,9 +104,12 @@ test('every action, route and page allows and denies exactly as the role table s
       checks++;
       seen.push(r.status);
       if ('public' in rule) {
-        if (r.status === 401 || (r.status === 403 && !what.includes('receipts') && !what.includes('messages'))) mismatches.push(`${what} refused ${p.who.name} (${r.status}) but is public`);
+        if (r.status === 401 || (r.status === 403 && !what.includes('receipts') && !what.includes('messages')))
+          mismatches.push(`${what} refused ${p.who.name} (${r.status}) but is public`);
       } else if (r.denied === allowed(rule, p.who)) {
-        mismatches.push(`${what}: ${p.who.name} was ${r.denied ? 'denied' : 'allowed'} (${r.status}) but the table says ${allowed(rule, p.who) ? 'allow' : 'deny'}`);
+        mismatches.push(
+          `${what}: ${p.who.name} was ${r.denied ? 'denied' : 'allowed'} (${r.status}) but the table says ${allowed(rule, p.who) ? 'allow' : 'deny'}`,
+        );
       }
     }
     // Public doors answer everyone alike (pages may differ: sign-in sends signed-in users on).
@@ -111,7 +128,12 @@ test('every action, route and page allows and denies exactly as the role table s
     let url = pattern.replace(/\[\.\.\.[^\]]+\]/, 'session').replace(/\[[^\]]+\]/g, sample);
     if (pattern === '/api/inbox') url += '?topics=nothing-here';
     await judge(key, ROUTES[key]!, async (p) => {
-      const res = await p.ctx.fetch(url, { method, headers: { 'content-type': 'application/json' }, data: method === 'GET' || method === 'OPTIONS' ? undefined : '{}', maxRedirects: 0 });
+      const res = await p.ctx.fetch(url, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        data: method === 'GET' || method === 'OPTIONS' ? undefined : '{}',
+        maxRedirects: 0,
+      });
       await res.body().catch(() => null);
       const to = res.headers().location ?? '';
       const toSignIn = res.status() >= 300 && res.status() < 400 && to.includes('/login');
@@ -119,15 +141,22 @@ test('every action, route and page allows and denies exactly as the role table s
     });
   }
   for (const pattern of discoverPages()) {
-    await judge(`page ${pattern}`, PAGES[pattern]!, async (p) => {
-      const res = await p.ctx.get(pattern.replace(/\[[^\]]+\]/g, sample), { maxRedirects: 0 });
-      const to = res.headers().location ?? '';
-      const denied = res.status() === 403 || (res.status() >= 300 && res.status() < 400 && to.includes('/login'));
-      // Public pages redirect by state (setup is closed once an owner exists): same for everyone.
-      return { denied: 'public' in PAGES[pattern]! ? false : denied, status: res.status() };
-    }, false);
+    await judge(
+      `page ${pattern}`,
+      PAGES[pattern]!,
+      async (p) => {
+        const res = await p.ctx.get(pattern.replace(/\[[^\]]+\]/g, sample), { maxRedirects: 0 });
+        const to = res.headers().location ?? '';
+        const denied = res.status() === 403 || (res.status() >= 300 && res.status() < 400 && to.includes('/login'));
+        // Public pages redirect by state (setup is closed once an owner exists): same for everyone.
+        return { denied: 'public' in PAGES[pattern]! ? false : denied, status: res.status() };
+      },
+      false,
+    );
   }
-  console.info(`access matrix: ${actions.length} actions, ${discoverRoutes().length} route methods, ${discoverPages().length} pages × ${principals.length} callers = ${checks} checks`);
+  console.info(
+    `access matrix: ${actions.length} actions, ${discoverRoutes().length} route methods, ${discoverPages().length} pages × ${principals.length} callers = ${checks} checks`,
+  );
   expect(mismatches).toEqual([]);
 });
 
@@ -162,13 +191,19 @@ test('server actions answer hostile input with a validation error, never a serve
   }
   for (const a of actions.filter((x) => !x.form)) {
     for (const value of hostile) {
-      const r = await callAction(owner, a, { arg: a.name in INVALID_ARG ? { campaign: { content: { title: value } }, audience: value, subscriptionId: value } : value });
+      const r = await callAction(owner, a, {
+        arg: a.name in INVALID_ARG ? { campaign: { content: { title: value } }, audience: value, subscriptionId: value } : value,
+      });
       if (a.name === 'findTestSubscribersAction') expect(r.text).toContain('"ok":true');
       else expect(errorCode(r.text), `${a.name}: ${r.text.slice(0, 200)}`).toMatch(/validation_failed|bad_request|not_found|unprocessable/);
     }
   }
   // Over the 11 MB body limit (lib/http/limits.mjs): refused before the action runs.
-  const huge = await callAction(owner, actions.find((a) => a.name === 'createTopicAction')!, { form: { slug: 'huge', name: 'x'.repeat(12 * 1024 * 1024) } });
+  const huge = await callAction(
+    owner,
+    actions.find((a) => a.name === 'createTopicAction')!,
+    { form: { slug: 'huge', name: 'x'.repeat(12 * 1024 * 1024) } },
+  );
   expect(huge.status).toBe(413);
   expect((await owner.get('/api/health')).status()).toBe(200);
   console.info(`hostile action input: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
@@ -202,8 +237,14 @@ test('session cookies are HttpOnly and SameSite, and Secure behind https', async
     const ctx = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: proto === 'https' ? { 'x-forwarded-proto': 'https' } : {} });
     const csrfRes = await ctx.get('/api/auth/csrf');
     const csrf = (await csrfRes.json()) as { csrfToken: string };
-    const res = await ctx.post('/api/auth/callback/credentials', { form: { csrfToken: csrf.csrfToken, email: OWNER.email, password: OWNER.password, json: 'true' }, maxRedirects: 0 });
-    const cookies = res.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
+    const res = await ctx.post('/api/auth/callback/credentials', {
+      form: { csrfToken: csrf.csrfToken, email: OWNER.email, password: OWNER.password, json: 'true' },
+      maxRedirects: 0,
+    });
+    const cookies = res
+      .headersArray()
+      .filter((h) => h.name.toLowerCase() === 'set-cookie')
+      .map((h) => h.value);
     const session = cookies.find((c) => /session-token=/.test(c));
     expect(session, `${proto}: ${cookies.join(' | ')}`).toBeTruthy();
     expect(session).toMatch(/;\s*HttpOnly/i);
@@ -242,7 +283,11 @@ test('signing out ends the session: a copied cookie stops working at once', asyn
   expect(out.status()).toBeLessThan(400);
   expect(await account(copy)).toBe('/login');
   // A server action with the copied cookie is refused too.
-  const r = await callAction(copy, actions.find((a) => a.name === 'createTopicAction')!, { form: { slug: `copied-${Date.now()}`, name: 'Copied cookie' } });
+  const r = await callAction(
+    copy,
+    actions.find((a) => a.name === 'createTopicAction')!,
+    { form: { slug: `copied-${Date.now()}`, name: 'Copied cookie' } },
+  );
   expect(deniedAction(r), r.text.slice(0, 300)).toBe(true);
   // Another session of the same user is untouched.
   expect(await account(owner)).toBe('/admin/account');
@@ -252,7 +297,13 @@ test('signing out ends the session: a copied cookie stops working at once', asyn
 
 test('pages carry a nonce CSP, frame-ancestors, a referrer policy and nosniff', async () => {
   const anonymous = principals.find((p) => p.who.kind === 'anonymous')!.ctx;
-  for (const [url, ctx] of [['/', anonymous], ['/login', anonymous], ['/admin', owner], ['/admin/campaigns/new', owner], ['/admin/users', owner]] as const) {
+  for (const [url, ctx] of [
+    ['/', anonymous],
+    ['/login', anonymous],
+    ['/admin', owner],
+    ['/admin/campaigns/new', owner],
+    ['/admin/users', owner],
+  ] as const) {
     const res = await ctx.get(url, { maxRedirects: 0 });
     expect(res.status(), url).toBe(200);
     const h = res.headers();
@@ -282,7 +333,15 @@ test('no private key material in the client bundle or in any page', async () => 
   const secret = readFileSync(path.join(root, '.e2e/data/secret.key'), 'utf8').trim();
   const pair = generateKeyPair();
   const importAction = actions.find((a) => a.name === 'importVapidKeyAction')!;
-  const r = await callAction(owner, importAction, { form: { name: `bundle-check-${Date.now().toString(36)}`, subject: 'mailto:ops@example.com', publicKey: pair.publicKey, privateKey: pair.privateKey, activate: '' } });
+  const r = await callAction(owner, importAction, {
+    form: {
+      name: `bundle-check-${Date.now().toString(36)}`,
+      subject: 'mailto:ops@example.com',
+      publicKey: pair.publicKey,
+      privateKey: pair.privateKey,
+      activate: '',
+    },
+  });
   expect(r.text).toContain('"ok":true');
   expect(r.text).not.toContain(pair.privateKey);
 

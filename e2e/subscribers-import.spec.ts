@@ -66,7 +66,9 @@ test('import subscribers from a file: dry run, import, idempotent re-import, rol
 
   // Nothing chosen: the form says what is missing.
   await form.getByRole('button', { name: 'Check file (dry run)' }).click();
-  await expect(form.locator('[data-field-error="import-file"]')).toHaveText('Choose a JSON or CSV file to import: none was chosen, or the one chosen is empty.');
+  await expect(form.locator('[data-field-error="import-file"]')).toHaveText(
+    'Choose a JSON or CSV file to import: none was chosen, or the one chosen is empty.',
+  );
   await expect(form.locator('[data-field-error="import-key"]')).toHaveText('Choose the VAPID key these subscriptions were made with.');
 
   await form.getByLabel('File').setInputFiles(file);

@@ -23,7 +23,10 @@ function fakeSubscription(host: 'fcm' | 'moz' = 'fcm') {
 
 async function subscribe(request: APIRequestContext, topics: string[], opts: { host?: 'fcm' | 'moz'; userAgent?: string } = {}) {
   const subscription = fakeSubscription(opts.host);
-  const res = await request.post('/api/push/subscriptions', { data: { subscription, topics }, headers: opts.userAgent ? { 'user-agent': opts.userAgent } : {} });
+  const res = await request.post('/api/push/subscriptions', {
+    data: { subscription, topics },
+    headers: opts.userAgent ? { 'user-agent': opts.userAgent } : {},
+  });
   expect(res.status(), await res.text()).toBe(201);
   return { id: ((await res.json()) as { id: string }).id, endpoint: subscription.endpoint, p256dh: subscription.keys.p256dh };
 }
@@ -39,7 +42,7 @@ async function createTopic(page: Page, name: string, slug: string) {
 
 const count = async (page: Page, testId: string) => Number((await page.getByTestId(testId).getByTestId('value').innerText()).replace(/[^\d]/g, ''));
 const rowIds = async (page: Page) =>
-  (await page.locator('[data-testid^="subscriber-row-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('subscriber-row-'.length))));
+  await page.locator('[data-testid^="subscriber-row-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('subscriber-row-'.length)));
 
 test('overview numbers, subscriber filters and paging, detail, CSV export and delete', async ({ page }) => {
   const stamp = Date.now();

@@ -134,7 +134,12 @@ test('VAPID keys: generate, rotate, delete an unused old key, import, retire, ed
   await baseline.getByLabel('Contact').fill('mailto:ops@example.com');
   await baseline.getByLabel('Make it the active key').check();
   await baseline.getByRole('button', { name: 'Generate key' }).click();
-  await expect(page.getByTestId('vapid-key-row').filter({ hasText: `E2E baseline ${stamp}` }).getByTestId('status')).toHaveText('Active');
+  await expect(
+    page
+      .getByTestId('vapid-key-row')
+      .filter({ hasText: `E2E baseline ${stamp}` })
+      .getByTestId('status'),
+  ).toHaveText('Active');
   const oldPub = await activePublicKey(page);
 
   await page.goto('/admin/vapid');

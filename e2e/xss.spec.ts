@@ -30,9 +30,15 @@ async function expectInert(page: Page, where: string) {
   // load and give hydration and effects a moment to run whatever they would run.
   await page.waitForLoadState('load');
   await page.waitForTimeout(750);
-  const state = await page.evaluate(() => ({ xss: (window as unknown as { __xss?: number[] }).__xss ?? null, csp: (window as unknown as { __csp: string[] }).__csp }));
+  const state = await page.evaluate(() => ({
+    xss: (window as unknown as { __xss?: number[] }).__xss ?? null,
+    csp: (window as unknown as { __csp: string[] }).__csp,
+  }));
   expect(state.xss, `script ran on ${where}`).toBeNull();
-  expect(state.csp.filter((v) => /script|frame/.test(v)), `CSP had to block something on ${where}`).toEqual([]);
+  expect(
+    state.csp.filter((v) => /script|frame/.test(v)),
+    `CSP had to block something on ${where}`,
+  ).toEqual([]);
 }
 
 test('markup in every text field is shown as text on every page and in the preview', async ({ page }) => {
@@ -41,7 +47,12 @@ test('markup in every text field is shown as text on every page and in the previ
   await uiLogin(page, OWNER.email, OWNER.password);
   await expect(page).toHaveURL(/\/admin/);
   const actions = discoverActions();
-  const act = (name: string, input: Parameters<typeof callAction>[2]) => callAction(page.request, actions.find((a) => a.name === name)!, input);
+  const act = (name: string, input: Parameters<typeof callAction>[2]) =>
+    callAction(
+      page.request,
+      actions.find((a) => a.name === name)!,
+      input,
+    );
   const stamp = Date.now().toString(36);
 
   const topic = await act('createTopicAction', { form: { slug: `xss-${stamp}`, name: SHORT, description: PAYLOAD, isPublic: 'true' } });
@@ -56,7 +67,13 @@ test('markup in every text field is shown as text on every page and in the previ
     arg: {
       campaign: {
         name: SHORT,
-        content: { title: SHORT, body: PAYLOAD, tag: 'xss', actions: [{ title: '<b onmouseover=x>Go</b>'.slice(0, 60), url: 'https://example.com/' }], data: { html: PAYLOAD } },
+        content: {
+          title: SHORT,
+          body: PAYLOAD,
+          tag: 'xss',
+          actions: [{ title: '<b onmouseover=x>Go</b>'.slice(0, 60), url: 'https://example.com/' }],
+          data: { html: PAYLOAD },
+        },
         audience: 'all',
       },
     },
@@ -64,7 +81,18 @@ test('markup in every text field is shown as text on every page and in the previ
   const campaignId = /"id":"([0-9a-f-]{36})"/.exec(saved.text)?.[1];
   expect(campaignId, saved.text.slice(0, 300)).toBeTruthy();
 
-  const pages = ['/admin', '/admin/topics', '/admin/users', '/admin/api', '/admin/vapid', '/admin/campaigns', `/admin/campaigns/${campaignId}`, `/admin/campaigns/${campaignId}/edit`, '/admin/audit', '/'];
+  const pages = [
+    '/admin',
+    '/admin/topics',
+    '/admin/users',
+    '/admin/api',
+    '/admin/vapid',
+    '/admin/campaigns',
+    `/admin/campaigns/${campaignId}`,
+    `/admin/campaigns/${campaignId}/edit`,
+    '/admin/audit',
+    '/',
+  ];
   for (const url of pages) {
     await page.goto(url);
     await expectInert(page, url);

@@ -24,7 +24,8 @@ describe('database connection errors', () => {
   });
 
   it("recognises the driver's own catalog query failing, and nothing else", () => {
-    const query = "\n      select b.oid, b.typarray\n      from pg_catalog.pg_type a\n      left join pg_catalog.pg_type b on b.oid = a.typelem\n      where a.typcategory = 'A'\n";
+    const query =
+      "\n      select b.oid, b.typarray\n      from pg_catalog.pg_type a\n      left join pg_catalog.pg_type b on b.oid = a.typelem\n      where a.typcategory = 'A'\n";
     expect(isDriverTypeFetchFailure(Object.assign(coded('ECONNREFUSED'), { query }))).toBe(true);
     expect(isDriverTypeFetchFailure(Object.assign(coded('57P01'), { query }))).toBe(true);
     expect(isDriverTypeFetchFailure(Object.assign(coded('57014'), { query }))).toBe(true); // cancelled by statement_timeout

@@ -42,11 +42,7 @@ export class AppError extends Error {
   /** Seconds a client should wait (rate limits). */
   readonly retryAfter?: number;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    opts: { cause?: unknown; fieldErrors?: FieldErrors; retryAfter?: number } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, opts: { cause?: unknown; fieldErrors?: FieldErrors; retryAfter?: number } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'AppError';
     this.code = code;
@@ -73,10 +69,7 @@ export function zodFieldErrors(issues: ReadonlyArray<{ path: PropertyKey[]; mess
   return out;
 }
 
-export function validationError(
-  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>,
-  message = 'Some fields need attention.',
-): AppError {
+export function validationError(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>, message = 'Some fields need attention.'): AppError {
   return new AppError('validation_failed', message, { fieldErrors: zodFieldErrors(issues) });
 }
 

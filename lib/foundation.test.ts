@@ -25,7 +25,9 @@ describe('configuration', () => {
     expect(msg).not.toContain('short-secret');
   });
   it('keeps the worker lease above twice the push timeout (a slow request must end before a takeover)', () => {
-    expect(() => loadConfig({ WORKER_LEASE_SECONDS: '60', PUSH_TIMEOUT_SECONDS: '30' })).toThrow(/WORKER_LEASE_SECONDS: must be more than twice PUSH_TIMEOUT_SECONDS/);
+    expect(() => loadConfig({ WORKER_LEASE_SECONDS: '60', PUSH_TIMEOUT_SECONDS: '30' })).toThrow(
+      /WORKER_LEASE_SECONDS: must be more than twice PUSH_TIMEOUT_SECONDS/,
+    );
     expect(loadConfig({ WORKER_LEASE_SECONDS: '61', PUSH_TIMEOUT_SECONDS: '30' }).PUSH_TIMEOUT_SECONDS).toBe(30);
     expect(loadConfig({})).toMatchObject({ WORKER_LEASE_SECONDS: 25, PUSH_TIMEOUT_SECONDS: 10 });
   });

@@ -51,7 +51,12 @@ export function serializeError(err: unknown, depth = 0): unknown {
   const code = (err as { code?: unknown }).code;
   if (code !== undefined) out.code = code;
   // Frames only: a stack starts with the message, which for a failed query holds the parameters.
-  if (err.stack) out.stack = err.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 8).join('\n');
+  if (err.stack)
+    out.stack = err.stack
+      .split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .slice(0, 8)
+      .join('\n');
   if (err.cause !== undefined && depth < 4) out.cause = serializeError(err.cause, depth + 1);
   return out;
 }

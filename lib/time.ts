@@ -53,6 +53,14 @@ export function zonedToUtc(local: string, timeZone: string): Date | null {
 
 /** An instant shown as wall-clock time in a zone, e.g. "2026-11-23 14:05 (Europe/Berlin)". */
 export function formatInZone(d: Date, timeZone: string): string {
-  const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const f = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   return `${f.format(d).replace(',', '')} (${timeZone})`;
 }

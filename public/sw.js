@@ -200,7 +200,8 @@ self.addEventListener('pushsubscriptionchange', (event) => {
       const oldEndpoint = event.oldSubscription ? event.oldSubscription.endpoint : null;
       const topics = (oldEndpoint && (await topicsOf(oldEndpoint))) || [];
       const publicKey = await currentServerKey();
-      const next = event.newSubscription || (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlToBytes(publicKey) }));
+      const next =
+        event.newSubscription || (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlToBytes(publicKey) }));
       // A subscription the browser renewed by itself keeps the key it was made with.
       const usedKey = next.options && next.options.applicationServerKey ? bytesToB64url(next.options.applicationServerKey) : publicKey;
       await postJson('/api/push/subscriptions', {

@@ -57,7 +57,13 @@ const NOT_A_FORM = 'This action takes a form: send its fields as multipart/form-
 
 /** A form action can be posted anything (one JSON value, nothing): check before reading fields. */
 export function isFormData(v: unknown): v is FormData {
-  return typeof v === 'object' && v !== null && typeof (v as FormData).get === 'function' && typeof (v as FormData).getAll === 'function' && typeof (v as FormData).entries === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as FormData).get === 'function' &&
+    typeof (v as FormData).getAll === 'function' &&
+    typeof (v as FormData).entries === 'function'
+  );
 }
 
 const SECRET_FIELD = /pass|confirm|secret|token|private|key$/i;

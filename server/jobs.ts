@@ -54,5 +54,7 @@ export function enqueue<K extends JobKey>(boss: Boss, key: K, data: JobData<K>, 
 }
 
 /** Pass `db` (a transaction) to enqueue atomically with the rows that describe the work. */
-export const enqueueStart = (boss: Boss, campaignId: string, o: Omit<EnqueueOptions, 'singletonKey'> = {}) => enqueue(boss, 'start', { campaignId }, { ...o, singletonKey: campaignId });
-export const enqueueFanout = (boss: Boss, campaignId: string, o: Omit<EnqueueOptions, 'singletonKey'> = {}) => enqueue(boss, 'fanout', { campaignId }, { ...o, singletonKey: campaignId });
+export const enqueueStart = (boss: Boss, campaignId: string, o: Omit<EnqueueOptions, 'singletonKey'> = {}) =>
+  enqueue(boss, 'start', { campaignId }, { ...o, singletonKey: campaignId });
+export const enqueueFanout = (boss: Boss, campaignId: string, o: Omit<EnqueueOptions, 'singletonKey'> = {}) =>
+  enqueue(boss, 'fanout', { campaignId }, { ...o, singletonKey: campaignId });

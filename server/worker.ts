@@ -11,9 +11,7 @@ import { getRuntime, stopRuntime } from './runtime';
 async function main() {
   const cfg = config();
   if (!cfg.DATABASE_URL) {
-    process.stderr.write(
-      'npm run worker needs PostgreSQL (DATABASE_URL). With the embedded database the worker runs inside the app (npm start).\n',
-    );
+    process.stderr.write('npm run worker needs PostgreSQL (DATABASE_URL). With the embedded database the worker runs inside the app (npm start).\n');
     process.exit(2);
   }
   await getRuntime('worker');

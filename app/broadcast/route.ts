@@ -35,6 +35,10 @@ export const POST = route('POST /broadcast', async (req: Request) => {
     /* plain text */
   }
   const title = content.title ?? (await topicTitle(db, topic.trim().toLowerCase())) ?? topic;
-  const r = await sendApiNotification(ctx, { topics: [topic], title, body: content.title ? content.body : message, url: content.url }, req.headers.get('idempotency-key'));
+  const r = await sendApiNotification(
+    ctx,
+    { topics: [topic], title, body: content.title ? content.body : message, url: content.url },
+    req.headers.get('idempotency-key'),
+  );
   return Response.json({ campaignId: r.campaignId, status: r.status, recipients: r.recipients }, { status: 202 });
 });

@@ -57,7 +57,12 @@ const warm = Date.now() + 400;
 for (let i = 0; Date.now() < warm; i++) encryptOne(i, i % 2 === 0);
 const total = { fresh: { cpuMs: 0, wallMs: 0 }, reused: { cpuMs: 0, wallMs: 0 } };
 const half = Math.ceil(messages / 2);
-for (const [variant, reuse] of [['fresh', false], ['reused', true], ['reused', true], ['fresh', false]] as const) {
+for (const [variant, reuse] of [
+  ['fresh', false],
+  ['reused', true],
+  ['reused', true],
+  ['fresh', false],
+] as const) {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < half; i++) encryptOne(i, reuse);

@@ -54,7 +54,11 @@ export async function sessionCookie(b: Bench): Promise<string> {
 
 export async function startAppServer(b: Bench, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<AppServer> {
   const port = await freePort();
-  const child = spawnNode('scripts/start.mjs', { label: 'app', env: { ...b.appEnv, PORT: String(port), HOSTNAME: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, nodeArgs });
+  const child = spawnNode('scripts/start.mjs', {
+    label: 'app',
+    env: { ...b.appEnv, PORT: String(port), HOSTNAME: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    nodeArgs,
+  });
   await child.waitFor(/"http\.listening"/, 120_000);
   const origin = `http://127.0.0.1:${port}`;
   const agent = new Agent({ connections: 8, keepAliveTimeout: 60_000 });

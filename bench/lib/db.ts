@@ -100,7 +100,16 @@ const USER_AGENTS = [
  */
 export async function seedSubscribers(
   sql: Sql,
-  o: { from: number; to: number; sinkPort: number; vapidKeyId: string; baseMs: number; topics: SeedTopics; chunk?: number; onProgress?: (done: number) => void },
+  o: {
+    from: number;
+    to: number;
+    sinkPort: number;
+    vapidKeyId: string;
+    baseMs: number;
+    topics: SeedTopics;
+    chunk?: number;
+    onProgress?: (done: number) => void;
+  },
 ): Promise<void> {
   const chunk = o.chunk ?? 100_000;
   const poolSize = Number((await sql<{ n: number }[]>`select count(*)::int as n from bench_keys`)[0]!.n);

@@ -68,8 +68,9 @@ const esc = (s: string) => s.replace(/\|/g, '\\|');
 
 export function renderTable(rows: Row[]): string {
   const head = '| benchmark | figure | value | baseline (same run) | ratio | target | met |\n|---|---|---|---|---|---|---|';
-  const body = rows.map((r) =>
-    `| ${esc(r.bench)} | ${esc(r.figure)} | ${esc(r.value)} | ${esc(r.baseline ?? '')} | ${esc(r.ratio ?? '')} | ${esc(r.target ?? '')} | ${r.ok === undefined ? '' : r.ok ? 'yes' : '**no**'} |`,
+  const body = rows.map(
+    (r) =>
+      `| ${esc(r.bench)} | ${esc(r.figure)} | ${esc(r.value)} | ${esc(r.baseline ?? '')} | ${esc(r.ratio ?? '')} | ${esc(r.target ?? '')} | ${r.ok === undefined ? '' : r.ok ? 'yes' : '**no**'} |`,
   );
   return [head, ...body].join('\n');
 }

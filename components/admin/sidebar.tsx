@@ -19,20 +19,20 @@ export function Sidebar({ sections, user }: { sections: { section: string; items
         <Link href="/admin" className="flex items-center gap-2 font-semibold">
           <Logo className="size-7" /> Pushdeck
         </Link>
-        <button type="button" className="rounded-md p-2 text-slate-600 hover:bg-slate-100" onClick={() => setOpen((o) => !o)} aria-expanded={open} aria-controls="admin-nav">
+        <button
+          type="button"
+          className="rounded-md p-2 text-slate-600 hover:bg-slate-100"
+          onClick={() => setOpen((o) => !o)}
+          aria-expanded={open}
+          aria-controls="admin-nav"
+        >
           <span className="sr-only">Menu</span>
           <svg viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden>
             <path d="M4 6h16M4 12h16M4 18h16" />
           </svg>
         </button>
       </div>
-      <aside
-        id="admin-nav"
-        className={cn(
-          'fixed inset-y-0 left-0 z-40 w-64 flex-col border-r border-slate-200 bg-white lg:flex',
-          open ? 'flex' : 'hidden',
-        )}
-      >
+      <aside id="admin-nav" className={cn('fixed inset-y-0 left-0 z-40 w-64 flex-col border-r border-slate-200 bg-white lg:flex', open ? 'flex' : 'hidden')}>
         <Link href="/admin" className="flex items-center gap-2.5 px-5 py-5 text-lg font-semibold tracking-tight">
           <Logo className="size-8" /> Pushdeck
         </Link>

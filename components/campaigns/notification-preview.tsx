@@ -78,7 +78,11 @@ export function NotificationPreview({ content, siteHost }: { content: PreviewCon
               <p className="truncate text-sm font-semibold text-slate-900" data-testid="preview-title">
                 {title}
               </p>
-              {body && <p className="line-clamp-3 whitespace-pre-line text-sm text-slate-600" data-testid="preview-body">{body}</p>}
+              {body && (
+                <p className="line-clamp-3 whitespace-pre-line text-sm text-slate-600" data-testid="preview-body">
+                  {body}
+                </p>
+              )}
               <p className="mt-0.5 truncate text-[11px] text-slate-400">{hostOf(content.url, siteHost)}</p>
             </div>
           </div>

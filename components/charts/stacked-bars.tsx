@@ -9,7 +9,15 @@ export interface BarSegment {
   className: string;
 }
 
-export function StackedBars({ rows, empty = 'No data yet.', title }: { rows: { label: string; hint?: string; segments: BarSegment[] }[]; empty?: string; title: string }) {
+export function StackedBars({
+  rows,
+  empty = 'No data yet.',
+  title,
+}: {
+  rows: { label: string; hint?: string; segments: BarSegment[] }[];
+  empty?: string;
+  title: string;
+}) {
   if (!rows.length) return <div className="flex h-24 items-center justify-center text-sm text-slate-400">{empty}</div>;
   const max = Math.max(1, ...rows.map((r) => r.segments.reduce((a, s) => a + s.value, 0)));
   return (
@@ -31,7 +39,14 @@ export function StackedBars({ rows, empty = 'No data yet.', title }: { rows: { l
               {total > 0 &&
                 r.segments
                   .filter((s) => s.value > 0)
-                  .map((s) => <div key={s.name} className={s.className} style={{ width: `${(s.value / total) * 100}%` }} title={`${s.name}: ${s.value.toLocaleString('en')}`} />)}
+                  .map((s) => (
+                    <div
+                      key={s.name}
+                      className={s.className}
+                      style={{ width: `${(s.value / total) * 100}%` }}
+                      title={`${s.name}: ${s.value.toLocaleString('en')}`}
+                    />
+                  ))}
             </div>
             <span className="sr-only">{r.segments.map((s) => `${s.name} ${s.value.toLocaleString('en')}`).join(', ')}</span>
           </li>

@@ -107,7 +107,14 @@ export function TimeSeriesChart({
               <g key={s.name}>
                 <polygon points={points} className={`${s.className} opacity-25`} strokeWidth={0} />
                 {/* Inline: a fill-* class would otherwise beat the fill="none" attribute and fill the line. */}
-                <polyline points={line} className={s.className} style={{ fill: 'none' }} strokeWidth={2} vectorEffect="non-scaling-stroke" strokeLinejoin="round" />
+                <polyline
+                  points={line}
+                  className={s.className}
+                  style={{ fill: 'none' }}
+                  strokeWidth={2}
+                  vectorEffect="non-scaling-stroke"
+                  strokeLinejoin="round"
+                />
               </g>
             ))}
             {labels.map((l, i) => (

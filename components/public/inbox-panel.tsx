@@ -77,7 +77,9 @@ export function InboxPanel({ topics }: { topics: string[] }) {
           {offline ? 'Reconnecting…' : items ? 'Live' : 'Loading…'}
         </span>
       </div>
-      {items && items.length === 0 && <p className="mt-3 text-sm text-slate-500">Nothing yet for these topics. New notifications appear here as they are sent.</p>}
+      {items && items.length === 0 && (
+        <p className="mt-3 text-sm text-slate-500">Nothing yet for these topics. New notifications appear here as they are sent.</p>
+      )}
       {items && items.length > 0 && (
         <ul className="mt-3 divide-y divide-slate-100 overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
           {items.map((m) => {

@@ -58,7 +58,9 @@ export const api = {
   remove: (endpoint: string) => call<null>('DELETE', '/api/push/subscriptions', { endpoint }),
   lookup: async (endpoint: string) => {
     try {
-      return await call<{ id: string; status: string; topics: string[]; vapidPublicKey: string | null }>('POST', '/api/push/subscriptions/lookup', { endpoint });
+      return await call<{ id: string; status: string; topics: string[]; vapidPublicKey: string | null }>('POST', '/api/push/subscriptions/lookup', {
+        endpoint,
+      });
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) return null;
       throw e;

@@ -126,108 +126,119 @@ export function SubscribePanel({ topics, publicKey }: { topics: Topic[]; publicK
 
   return (
     <>
-    <section className="mt-8 rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:p-8" data-testid="subscribe-panel" data-state={view} aria-live="polite">
-      {view === 'checking' && <p className="text-sm text-slate-500">Checking what this browser supports…</p>}
-      {view === 'unsupported' && (
-        <Notice tone="warning" title="This browser cannot receive push notifications">
-          Try a current version of Firefox, Chrome, Edge or Safari.
-        </Notice>
-      )}
-      {view === 'ios' && (
-        <Notice tone="info" title="One step first on iPhone and iPad">
-          Safari offers notifications to sites on your Home Screen: tap the Share button, choose “Add to Home Screen”, then open this site from
-          there and come back to this page.
-        </Notice>
-      )}
-      {view === 'insecure' && (
-        <Notice tone="warning" title="Notifications need a secure connection">
-          Open this page over https:// to turn notifications on.
-        </Notice>
-      )}
-      {view === 'no-key' && (
-        <Notice tone="warning" title="Notifications are not available yet">
-          This site has not finished setting up notifications. Please come back later.
-        </Notice>
-      )}
-      {view === 'denied' && (
-        <Notice tone="warning" title="Notifications are blocked for this site">
-          Your browser is set to refuse notifications from this site. To allow them, open the site settings (the icon to the left of the
-          address bar), set Notifications to “Allow”, then reload this page.
-        </Notice>
-      )}
+      <section
+        className="mt-8 rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:p-8"
+        data-testid="subscribe-panel"
+        data-state={view}
+        aria-live="polite"
+      >
+        {view === 'checking' && <p className="text-sm text-slate-500">Checking what this browser supports…</p>}
+        {view === 'unsupported' && (
+          <Notice tone="warning" title="This browser cannot receive push notifications">
+            Try a current version of Firefox, Chrome, Edge or Safari.
+          </Notice>
+        )}
+        {view === 'ios' && (
+          <Notice tone="info" title="One step first on iPhone and iPad">
+            Safari offers notifications to sites on your Home Screen: tap the Share button, choose “Add to Home Screen”, then open this site from there and come
+            back to this page.
+          </Notice>
+        )}
+        {view === 'insecure' && (
+          <Notice tone="warning" title="Notifications need a secure connection">
+            Open this page over https:// to turn notifications on.
+          </Notice>
+        )}
+        {view === 'no-key' && (
+          <Notice tone="warning" title="Notifications are not available yet">
+            This site has not finished setting up notifications. Please come back later.
+          </Notice>
+        )}
+        {view === 'denied' && (
+          <Notice tone="warning" title="Notifications are blocked for this site">
+            Your browser is set to refuse notifications from this site. To allow them, open the site settings (the icon to the left of the address bar), set
+            Notifications to “Allow”, then reload this page.
+          </Notice>
+        )}
 
-      {view === 'subscribed' && (
-        <div className="mb-5 flex items-center gap-2 text-emerald-700">
-          <svg viewBox="0 0 20 20" className="size-5" fill="currentColor" aria-hidden>
-            <path d="M10 18a8 8 0 1 0 0-16 8 8 0 0 0 0 16Zm3.7-9.3a1 1 0 0 0-1.4-1.4L9 10.6 7.7 9.3a1 1 0 0 0-1.4 1.4l2 2a1 1 0 0 0 1.4 0l4-4Z" />
-          </svg>
-          <p className="font-medium" data-testid="subscribed-banner">
-            You are subscribed on this browser.
-          </p>
-        </div>
-      )}
-
-      {showTopics && (
-        <fieldset className={cn(noPush && 'mt-5')}>
-          <legend className="text-sm font-semibold text-slate-900">
-            {view === 'subscribed' ? 'Your topics' : noPush ? 'Follow topics on this page instead' : 'What would you like to hear about?'}
-          </legend>
-          <div className="mt-3 grid gap-3 sm:grid-cols-2">
-            {topics.map((t) => (
-              <label
-                key={t.slug}
-                className={cn(
-                  'flex cursor-pointer gap-3 rounded-lg p-3 ring-1 transition-colors',
-                  selected.includes(t.slug) ? 'bg-brand-50 ring-brand-200' : 'ring-slate-200 hover:bg-slate-50',
-                )}
-              >
-                <input
-                  type="checkbox"
-                  name="topic"
-                  value={t.slug}
-                  checked={selected.includes(t.slug)}
-                  onChange={() => toggle(t.slug)}
-                  className="mt-0.5 size-4 rounded border-slate-300 text-brand-600"
-                />
-                <span>
-                  <span className="block text-sm font-medium text-slate-900">{t.name}</span>
-                  {t.description && <span className="block text-xs text-slate-500">{t.description}</span>}
-                </span>
-              </label>
-            ))}
+        {view === 'subscribed' && (
+          <div className="mb-5 flex items-center gap-2 text-emerald-700">
+            <svg viewBox="0 0 20 20" className="size-5" fill="currentColor" aria-hidden>
+              <path d="M10 18a8 8 0 1 0 0-16 8 8 0 0 0 0 16Zm3.7-9.3a1 1 0 0 0-1.4-1.4L9 10.6 7.7 9.3a1 1 0 0 0-1.4 1.4l2 2a1 1 0 0 0 1.4 0l4-4Z" />
+            </svg>
+            <p className="font-medium" data-testid="subscribed-banner">
+              You are subscribed on this browser.
+            </p>
           </div>
-        </fieldset>
-      )}
+        )}
 
-      {view === 'ready' && (
-        <div className={cn(showTopics && 'mt-6')}>
-          <button type="button" onClick={enable} disabled={busy !== null} aria-busy={busy === 'enable'} className={buttonClass('primary', 'md', 'px-5 py-2.5 text-base')}>
-            {busy === 'enable' ? 'Turning on…' : 'Enable notifications'}
-          </button>
-          <p className="mt-2 text-xs text-slate-500">Your browser will ask for permission after you click.</p>
-        </div>
-      )}
+        {showTopics && (
+          <fieldset className={cn(noPush && 'mt-5')}>
+            <legend className="text-sm font-semibold text-slate-900">
+              {view === 'subscribed' ? 'Your topics' : noPush ? 'Follow topics on this page instead' : 'What would you like to hear about?'}
+            </legend>
+            <div className="mt-3 grid gap-3 sm:grid-cols-2">
+              {topics.map((t) => (
+                <label
+                  key={t.slug}
+                  className={cn(
+                    'flex cursor-pointer gap-3 rounded-lg p-3 ring-1 transition-colors',
+                    selected.includes(t.slug) ? 'bg-brand-50 ring-brand-200' : 'ring-slate-200 hover:bg-slate-50',
+                  )}
+                >
+                  <input
+                    type="checkbox"
+                    name="topic"
+                    value={t.slug}
+                    checked={selected.includes(t.slug)}
+                    onChange={() => toggle(t.slug)}
+                    className="mt-0.5 size-4 rounded border-slate-300 text-brand-600"
+                  />
+                  <span>
+                    <span className="block text-sm font-medium text-slate-900">{t.name}</span>
+                    {t.description && <span className="block text-xs text-slate-500">{t.description}</span>}
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        )}
 
-      {view === 'subscribed' && (
-        <div className="mt-6 flex flex-wrap items-center gap-3">
-          {topics.length > 0 && (
-            <button type="button" onClick={saveTopics} disabled={!dirty || busy !== null} className={buttonClass('primary')}>
-              {busy === 'save' ? 'Saving…' : 'Save topics'}
+        {view === 'ready' && (
+          <div className={cn(showTopics && 'mt-6')}>
+            <button
+              type="button"
+              onClick={enable}
+              disabled={busy !== null}
+              aria-busy={busy === 'enable'}
+              className={buttonClass('primary', 'md', 'px-5 py-2.5 text-base')}
+            >
+              {busy === 'enable' ? 'Turning on…' : 'Enable notifications'}
             </button>
-          )}
-          <button type="button" onClick={turnOff} disabled={busy !== null} className={buttonClass('secondary')}>
-            {busy === 'off' ? 'Turning off…' : 'Turn off notifications'}
-          </button>
-        </div>
-      )}
+            <p className="mt-2 text-xs text-slate-500">Your browser will ask for permission after you click.</p>
+          </div>
+        )}
 
-      {message && (
-        <Notice tone={message.tone === 'error' ? 'error' : message.tone === 'success' ? 'success' : 'info'} className="mt-5" data-testid="panel-message">
-          {message.text}
-        </Notice>
-      )}
-    </section>
-    {view !== 'checking' && <InboxPanel topics={view === 'subscribed' ? saved : selected} />}
+        {view === 'subscribed' && (
+          <div className="mt-6 flex flex-wrap items-center gap-3">
+            {topics.length > 0 && (
+              <button type="button" onClick={saveTopics} disabled={!dirty || busy !== null} className={buttonClass('primary')}>
+                {busy === 'save' ? 'Saving…' : 'Save topics'}
+              </button>
+            )}
+            <button type="button" onClick={turnOff} disabled={busy !== null} className={buttonClass('secondary')}>
+              {busy === 'off' ? 'Turning off…' : 'Turn off notifications'}
+            </button>
+          </div>
+        )}
+
+        {message && (
+          <Notice tone={message.tone === 'error' ? 'error' : message.tone === 'success' ? 'success' : 'info'} className="mt-5" data-testid="panel-message">
+            {message.text}
+          </Notice>
+        )}
+      </section>
+      {view !== 'checking' && <InboxPanel topics={view === 'subscribed' ? saved : selected} />}
     </>
   );
 }

@@ -27,11 +27,6 @@ export function Button({
   return <button type="button" className={buttonClass(variant, size, className)} {...props} />;
 }
 
-export function ButtonLink({
-  variant = 'primary',
-  size = 'md',
-  className,
-  ...props
-}: React.ComponentProps<typeof Link> & { variant?: Variant; size?: Size }) {
+export function ButtonLink({ variant = 'primary', size = 'md', className, ...props }: React.ComponentProps<typeof Link> & { variant?: Variant; size?: Size }) {
   return <Link className={buttonClass(variant, size, className)} {...props} />;
 }

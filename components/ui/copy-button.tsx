@@ -6,7 +6,15 @@ import { buttonClass } from './button';
  * Copies a public value. `navigator.clipboard` exists only in secure contexts; a dashboard served
  * over plain http on a LAN address falls back to a selected textarea and execCommand.
  */
-export function CopyButton({ text, label, what = 'the text' }: { text: string; label: string; /** Named in the failure message, e.g. "the key". */ what?: string }) {
+export function CopyButton({
+  text,
+  label,
+  what = 'the text',
+}: {
+  text: string;
+  label: string;
+  /** Named in the failure message, e.g. "the key". */ what?: string;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
 
   useEffect(() => {
@@ -46,7 +54,10 @@ export function CopyButton({ text, label, what = 'the text' }: { text: string; l
           {state === 'copied' ? (
             <path d="m5 12.5 4.5 4.5L19 7.5" strokeLinecap="round" strokeLinejoin="round" />
           ) : (
-            <path d="M8 8V5a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1h-3M5 8h10a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V9a1 1 0 0 1 1-1Z" strokeLinejoin="round" />
+            <path
+              d="M8 8V5a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1h-3M5 8h10a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V9a1 1 0 0 1 1-1Z"
+              strokeLinejoin="round"
+            />
           )}
         </svg>
         {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}

@@ -9,7 +9,13 @@ const tones: Record<Tone, string> = {
 };
 
 /** An inline message. Errors and warnings are announced to screen readers. */
-export function Notice({ tone = 'info', title, children, className, ...props }: { tone?: Tone; title?: React.ReactNode; children?: React.ReactNode; className?: string } & React.HTMLAttributes<HTMLDivElement>) {
+export function Notice({
+  tone = 'info',
+  title,
+  children,
+  className,
+  ...props
+}: { tone?: Tone; title?: React.ReactNode; children?: React.ReactNode; className?: string } & React.HTMLAttributes<HTMLDivElement>) {
   return (
     <div
       role={tone === 'error' || tone === 'warning' ? 'alert' : 'status'}

@@ -320,7 +320,8 @@ async function clickAlertWindow(browser: Browser, title: string): Promise<AlertC
     result?: { type: string; value?: unknown };
     exceptionDetails?: { text?: string };
   };
-  if (evaluated.type !== 'success' || evaluated.result?.type !== 'string') throw new Error(`clicking the notification failed: ${JSON.stringify(evaluated.exceptionDetails ?? evaluated)}`);
+  if (evaluated.type !== 'success' || evaluated.result?.type !== 'string')
+    throw new Error(`clicking the notification failed: ${JSON.stringify(evaluated.exceptionDetails ?? evaluated)}`);
   return JSON.parse(String(evaluated.result.value)) as AlertClick;
 }
 

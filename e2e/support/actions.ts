@@ -36,7 +36,12 @@ export function discoverActions(): ActionInfo[] {
       const b = built.get(`${rel}#${m[1]}`);
       if (!b) throw new Error(`${rel} exports ${m[1]}, which the build does not know: run next build`);
       const worker = b.workers.find((w) => !w.includes('[')) ?? b.workers[0]!;
-      const page = `/${worker.replace(/^app\//, '').replace(/\/page$/, '').split('/').filter((s) => !/^\(.*\)$/.test(s)).join('/')}`.replace(/\[[^\]]+\]/g, '0190f0f0-0000-7000-8000-000000000000');
+      const page = `/${worker
+        .replace(/^app\//, '')
+        .replace(/\/page$/, '')
+        .split('/')
+        .filter((s) => !/^\(.*\)$/.test(s))
+        .join('/')}`.replace(/\[[^\]]+\]/g, '0190f0f0-0000-7000-8000-000000000000');
       out.push({ id: b.id, name: m[1]!, page: page === '/page' ? '/' : page, form: /^_?prev/.test(m[2]!.trim()) });
     }
   }
@@ -71,7 +76,11 @@ export const INVALID_ARG: Record<string, unknown> = {
 };
 
 /** Posts a server action the way React does (encodeReply): a form as multipart, anything else as JSON text. */
-export async function callAction(ctx: APIRequestContext, a: ActionInfo, input?: { form?: Record<string, string>; arg?: unknown; origin?: string }): Promise<{ status: number; text: string; location: string }> {
+export async function callAction(
+  ctx: APIRequestContext,
+  a: ActionInfo,
+  input?: { form?: Record<string, string>; arg?: unknown; origin?: string },
+): Promise<{ status: number; text: string; location: string }> {
   const headers = { 'next-action': a.id, accept: 'text/x-component', origin: input?.origin ?? baseURL };
   let res: APIResponse;
   if (a.form) {
@@ -91,4 +100,3 @@ export async function callAction(ctx: APIRequestContext, a: ActionInfo, input?: 
 export const deniedAction = (r: { status: number; text: string; location: string }) =>
   /"ok":false,"error":\{"code":"(unauthorized|forbidden)"/.test(r.text) || (r.status >= 300 && r.status < 400 && r.location.includes('/login'));
 export const errorCode = (text: string) => /"ok":false,"error":\{"code":"(\w+)"/.exec(text)?.[1] ?? null;
-

@@ -99,7 +99,10 @@ export function verifyToken(token: string, keys: VerifyKey[], opts: VerifyOption
   if (nbf !== undefined && nbf > nowS + skewSeconds) throw new TokenError('not_yet_valid', 'The token is not valid yet.');
   if (iat !== undefined && iat > nowS + skewSeconds) throw new TokenError('claims', 'The token was issued in the future (iat): check the signer’s clock.');
   if (p.exp - nowS > maxLifetimeSeconds + skewSeconds || (iat !== undefined && p.exp - iat > maxLifetimeSeconds + skewSeconds)) {
-    throw new TokenError('claims', `The token is valid for too long: exp may be at most ${maxLifetimeSeconds} seconds after it is issued (TOKEN_MAX_LIFETIME_SECONDS).`);
+    throw new TokenError(
+      'claims',
+      `The token is valid for too long: exp may be at most ${maxLifetimeSeconds} seconds after it is issued (TOKEN_MAX_LIFETIME_SECONDS).`,
+    );
   }
   if (p.jti !== undefined && (typeof p.jti !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(p.jti))) {
     throw new TokenError('claims', 'The token id (jti) must be 1–200 visible ASCII characters.');

@@ -12,7 +12,11 @@ interface Manifest {
 
 /** `app/(auth)/setup/page` → `/setup`; `app/page` → `/`. Dynamic segments stay as `[id]`. */
 export function pageOfWorker(worker: string): string {
-  const parts = worker.replace(/^app\//, '').replace(/(^|\/)page$/, '').split('/').filter((s) => s && !/^\(.*\)$/.test(s));
+  const parts = worker
+    .replace(/^app\//, '')
+    .replace(/(^|\/)page$/, '')
+    .split('/')
+    .filter((s) => s && !/^\(.*\)$/.test(s));
   return `/${parts.join('/')}`;
 }
 

@@ -17,7 +17,10 @@ function read(h: HeaderBag, name: string): string | null {
 /** Picks the address the outermost trusted proxy saw. `hops` = proxies that append to XFF. */
 export function pickForwarded(xff: string | null, socketAddr: string | null, hops: number): string | null {
   if (hops <= 0 || !xff) return normalizeIp(socketAddr);
-  const parts = xff.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = xff
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return normalizeIp(parts[Math.max(0, parts.length - hops)] ?? socketAddr);
 }
 

@@ -45,7 +45,10 @@ export function clientIp(req, hops) {
   let ip = req.socket.remoteAddress ?? '';
   const xff = req.headers['x-forwarded-for'];
   if (hops > 0 && typeof xff === 'string') {
-    const parts = xff.split(',').map((s) => s.trim()).filter(Boolean);
+    const parts = xff
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     ip = parts[Math.max(0, parts.length - hops)] ?? ip;
   }
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
@@ -60,7 +63,12 @@ export function front(req, res, opts = {}) {
   const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   req.headers['x-pushdeck-client-ip'] = clientIp(req, hops);
   if (hops === 0) for (const h of FORWARDED) delete req.headers[h];
-  const https = req.socket.encrypted === true || (hops > 0 && String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https');
+  const https =
+    req.socket.encrypted === true ||
+    (hops > 0 &&
+      String(req.headers['x-forwarded-proto'] ?? '')
+        .split(',')[0]
+        ?.trim() === 'https');
   if (https) res.setHeader('strict-transport-security', HSTS);
 
   const method = (req.method ?? '').toUpperCase();

@@ -36,7 +36,9 @@ describe('canonical endpoints', () => {
     expect(canonicalEndpoint('https://updates.push.services.mozilla.com/wpush/v2/gAAA?x=2&y')).toBe('https://updates.push.services.mozilla.com/wpush/v2/gAAA');
     expect(canonicalEndpoint('https://web.push.apple.com/QGuQ?x=3')).toBe('https://web.push.apple.com/QGuQ');
     // WNS carries its token in the query.
-    expect(canonicalEndpoint('https://wns2-par02p.notify.windows.com/w/?token=BQYAAA%2bb%2F')).toBe('https://wns2-par02p.notify.windows.com/w/?token=BQYAAA%2Bb%2F');
+    expect(canonicalEndpoint('https://wns2-par02p.notify.windows.com/w/?token=BQYAAA%2bb%2F')).toBe(
+      'https://wns2-par02p.notify.windows.com/w/?token=BQYAAA%2Bb%2F',
+    );
   });
 
   it('keeps escapes that mean something, in upper case', () => {

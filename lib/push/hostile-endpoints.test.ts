@@ -63,7 +63,14 @@ const hostileHost = fc.oneof(
   privateV4.chain((n) => fc.constantFrom(...v4Spellings(n))),
   privateV6.map((a) => `[${a}]`),
   // Look-alikes of allowed push services.
-  fc.constantFrom('fcm.googleapis.com.evil.example', 'evilfcm.googleapis.com.example', 'fcm-googleapis.com', 'xn--fcm-googleapis-xyz.com', 'fcm.googleapis.co', 'push.services.mozilla.com.evil.example'),
+  fc.constantFrom(
+    'fcm.googleapis.com.evil.example',
+    'evilfcm.googleapis.com.example',
+    'fcm-googleapis.com',
+    'xn--fcm-googleapis-xyz.com',
+    'fcm.googleapis.co',
+    'push.services.mozilla.com.evil.example',
+  ),
 );
 
 const endpointOf = fc.record({
@@ -88,7 +95,12 @@ describe('hostile endpoints', () => {
   });
 
   it('refuses credentials and IP literals even in front of an allowed host', () => {
-    for (const e of ['https://user:pass@fcm.googleapis.com/x', 'https://fcm.googleapis.com@127.0.0.1/x', 'https://127.0.0.1#@fcm.googleapis.com/x', 'https://fcm.googleapis.com:8443/x']) {
+    for (const e of [
+      'https://user:pass@fcm.googleapis.com/x',
+      'https://fcm.googleapis.com@127.0.0.1/x',
+      'https://127.0.0.1#@fcm.googleapis.com/x',
+      'https://fcm.googleapis.com:8443/x',
+    ]) {
       expect(list.check(e).ok, e).toBe(false);
     }
     expect(list.check('https://fcm.googleapis.com/fcm/send/abc').ok).toBe(true);
@@ -99,7 +111,8 @@ describe('hostile endpoints', () => {
       fc.property(privateV4, (n) => {
         const o = octets(n).join('.');
         const [hi, lo] = hex16(n);
-        for (const a of [o, `::ffff:${o}`, `::ffff:${hi}:${lo}`, `64:ff9b::${o}`, `::${hi}:${lo}`, `2002:${hi}:${lo}::1`]) expect(isNonPublicAddress(a), a).toBe(true);
+        for (const a of [o, `::ffff:${o}`, `::ffff:${hi}:${lo}`, `64:ff9b::${o}`, `::${hi}:${lo}`, `2002:${hi}:${lo}::1`])
+          expect(isNonPublicAddress(a), a).toBe(true);
       }),
       { numRuns: 1000 },
     );

@@ -5,8 +5,23 @@ describe('payloadEncoder', () => {
   it('produces exactly the bytes encodePayload does, for every kind of content', () => {
     const contents = [
       { title: 'Hi' },
-      { title: 'Spring sale ✿ "quoted"', body: 'Everything −20 %\nuntil Sunday', url: 'https://shop.example/sale', icon: '/icon.png', image: '/i.png', badge: '/b.png' },
-      { title: 'T', tag: 'x', renotify: true, requireInteraction: true, silent: true, actions: [{ title: 'Open', url: '/o' }], data: { ref: 'not the ref', timestamp: 1, nested: [1, 'two'] } },
+      {
+        title: 'Spring sale ✿ "quoted"',
+        body: 'Everything −20 %\nuntil Sunday',
+        url: 'https://shop.example/sale',
+        icon: '/icon.png',
+        image: '/i.png',
+        badge: '/b.png',
+      },
+      {
+        title: 'T',
+        tag: 'x',
+        renotify: true,
+        requireInteraction: true,
+        silent: true,
+        actions: [{ title: 'Open', url: '/o' }],
+        data: { ref: 'not the ref', timestamp: 1, nested: [1, 'two'] },
+      },
     ];
     for (const raw of contents) {
       const n = notificationSchema.parse(raw);

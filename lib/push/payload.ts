@@ -29,8 +29,7 @@ const urlOrPath = (what: string) =>
       }
     }, `${what} must be an http(s) URL or a path on this site starting with one / (no backslashes, tabs or line breaks).`);
 
-const optionalUrl = (what: string) =>
-  z.preprocess((v) => (v === '' || v === null ? undefined : v), urlOrPath(what).optional());
+const optionalUrl = (what: string) => z.preprocess((v) => (v === '' || v === null ? undefined : v), urlOrPath(what).optional());
 const optionalText = (max: number, what: string) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().trim().max(max, `${what} may be at most ${max} characters.`).optional());
 
@@ -39,29 +38,36 @@ export const actionSchema = z.object({
   url: urlOrPath('The button URL'),
 });
 
-export const notificationSchema = z.object({
-  title: z.string({ error: 'Enter a title.' }).trim().min(1, 'Enter a title.').max(200, 'The title may be at most 200 characters.'),
-  body: optionalText(1000, 'The text'),
-  url: optionalUrl('The link'),
-  icon: optionalUrl('The icon'),
-  image: optionalUrl('The image'),
-  badge: optionalUrl('The badge'),
-  tag: optionalText(64, 'The tag'),
-  renotify: z.boolean().default(false),
-  requireInteraction: z.boolean().default(false),
-  silent: z.boolean().default(false),
-  actions: z.array(actionSchema).max(2, 'At most two buttons.').default([]),
-  /** Custom data handed to the service worker (notification.data.custom). */
-  data: z.record(z.string(), z.unknown()).nullable().optional(),
-}).superRefine((v, ctx) => {
-  // Text the database and JSON consumers cannot take (NUL, unpaired surrogates, deep nesting).
-  const problem = textProblem(v, 'The notification');
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const notificationSchema = z
+  .object({
+    title: z.string({ error: 'Enter a title.' }).trim().min(1, 'Enter a title.').max(200, 'The title may be at most 200 characters.'),
+    body: optionalText(1000, 'The text'),
+    url: optionalUrl('The link'),
+    icon: optionalUrl('The icon'),
+    image: optionalUrl('The image'),
+    badge: optionalUrl('The badge'),
+    tag: optionalText(64, 'The tag'),
+    renotify: z.boolean().default(false),
+    requireInteraction: z.boolean().default(false),
+    silent: z.boolean().default(false),
+    actions: z.array(actionSchema).max(2, 'At most two buttons.').default([]),
+    /** Custom data handed to the service worker (notification.data.custom). */
+    data: z.record(z.string(), z.unknown()).nullable().optional(),
+  })
+  .superRefine((v, ctx) => {
+    // Text the database and JSON consumers cannot take (NUL, unpaired surrogates, deep nesting).
+    const problem = textProblem(v, 'The notification');
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const deliveryOptionsSchema = z.object({
   // A JSON number, not anything that coerces to one (null, true, "0x10", [60]).
-  ttl: z.number({ error: 'TTL is a number of seconds.' }).int('TTL is whole seconds.').min(0, 'TTL cannot be negative.').max(MAX_TTL_SECONDS, `TTL may be at most ${MAX_TTL_SECONDS} seconds (28 days).`).default(86_400),
+  ttl: z
+    .number({ error: 'TTL is a number of seconds.' })
+    .int('TTL is whole seconds.')
+    .min(0, 'TTL cannot be negative.')
+    .max(MAX_TTL_SECONDS, `TTL may be at most ${MAX_TTL_SECONDS} seconds (28 days).`)
+    .default(86_400),
   urgency: z.enum(URGENCIES, { error: `Urgency is one of ${URGENCIES.join(', ')}.` }).default('normal'),
   /** RFC 8030 Topic: a newer message with the same Topic replaces an undelivered older one. */
   topic: z.preprocess(

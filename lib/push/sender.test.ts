@@ -18,7 +18,10 @@ let allowlist: PushAllowlist;
 const keyA = generateKeyPair();
 const keyB = generateKeyPair();
 const issued: VapidClaims[] = [];
-const signerA = new VapidSigner({ id: 'a', publicKey: keyA.publicKey, privateKey: privateKeyObject(keyA), subject: 'mailto:ops@example.com' }, async (_id, c) => (issued.push(c), issued.length));
+const signerA = new VapidSigner(
+  { id: 'a', publicKey: keyA.publicKey, privateKey: privateKeyObject(keyA), subject: 'mailto:ops@example.com' },
+  async (_id, c) => (issued.push(c), issued.length),
+);
 const signerB = new VapidSigner({ id: 'b', publicKey: keyB.publicKey, privateKey: privateKeyObject(keyB), subject: 'https://example.com/contact' });
 
 beforeAll(async () => {
@@ -138,7 +141,11 @@ describe('sending to a push service', () => {
       allowlist: new PushAllowlist(`*.pushdeck-test.example:${port}`),
       lookup: ((_h: string, _o: unknown, cb: (e: null, a: LookupAddress[]) => void) => cb(null, [{ address: '127.0.0.1', family: 4 }])) as never,
     });
-    const r = await guarded.send({ ...target, endpoint: target.endpoint.replace('127.0.0.1', 'push.pushdeck-test.example') }, { payload: Buffer.from('x'), ttl: 60 }, signerA);
+    const r = await guarded.send(
+      { ...target, endpoint: target.endpoint.replace('127.0.0.1', 'push.pushdeck-test.example') },
+      { payload: Buffer.from('x'), ttl: 60 },
+      signerA,
+    );
     await guarded.close();
     expect(r).toMatchObject({ outcome: 'retry', status: null });
     expect(r.reason).toMatch(/EPUSHBLOCKED/);

@@ -180,7 +180,10 @@ export class PushSender {
         status: res.statusCode,
         claim,
         reason: outcome === 'delivered' ? undefined : cleanReason(text),
-        retryAfterMs: outcome === 'rate_limited' || outcome === 'retry' ? parseRetryAfter(Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader) : undefined,
+        retryAfterMs:
+          outcome === 'rate_limited' || outcome === 'retry'
+            ? parseRetryAfter(Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader)
+            : undefined,
       });
     } catch (e) {
       return done({ outcome: 'retry', status: null, claim, reason: networkReason(e) });

@@ -8,7 +8,10 @@ import { JWT_LIFETIME_SECONDS, signJwt, subjectProblem, VapidSigner } from './va
 
 function pemOf(publicKey: string): string {
   const raw = fromB64u(publicKey)!;
-  return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') }, format: 'jwk' })
+  return createPublicKey({
+    key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') },
+    format: 'jwk',
+  })
     .export({ type: 'spki', format: 'pem' })
     .toString();
 }
@@ -20,7 +23,11 @@ describe('VAPID JWT', () => {
     expect(jws.verify(jwt, 'ES256', pemOf(pair.publicKey))).toBe(true);
     const decoded = jws.decode(jwt)!;
     expect(decoded.header).toEqual({ typ: 'JWT', alg: 'ES256' });
-    expect(typeof decoded.payload === 'string' ? JSON.parse(decoded.payload) : decoded.payload).toEqual({ aud: 'https://push.example.net', exp: 2_000_000_000, sub: 'mailto:ops@example.com' });
+    expect(typeof decoded.payload === 'string' ? JSON.parse(decoded.payload) : decoded.payload).toEqual({
+      aud: 'https://push.example.net',
+      exp: 2_000_000_000,
+      sub: 'mailto:ops@example.com',
+    });
     expect(jws.verify(jwt, 'ES256', pemOf(generateKeyPair().publicKey))).toBe(false);
   });
 
@@ -87,7 +94,7 @@ describe('P-256 key import', () => {
       const point = fromB64u(generateKeyPair().publicKey)!;
       expect(isValidP256Point(point)).toBe(true);
       const damaged = Buffer.from(point);
-      damaged[1 + (i % 64)]! ^= 1 << i % 8;
+      damaged[1 + (i % 64)]! ^= 1 << (i % 8);
       expect(isValidP256Point(damaged)).toBe(publicKeyObject(damaged) !== null);
       expect(isValidP256Point(damaged)).toBe(false);
     }

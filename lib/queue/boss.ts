@@ -84,7 +84,9 @@ export async function createBoss(database: Database, opts: BossOptions = {}): Pr
   // else the queue's supervisor meets is an error.
   // Logged without the stack (it repeats every supervision cycle while the database is away).
   boss.on('error', (err) =>
-    isDatabaseUnavailable(err) ? logger.warn('queue.database-unavailable', { err: err.message, code: (err as { code?: string }).code }) : logger.error('queue.error', { err }),
+    isDatabaseUnavailable(err)
+      ? logger.warn('queue.database-unavailable', { err: err.message, code: (err as { code?: string }).code })
+      : logger.error('queue.error', { err }),
   );
   await boss.start();
   return boss;

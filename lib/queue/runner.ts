@@ -66,7 +66,9 @@ export class JobRunner {
       await handler(parsed.data);
     } catch (err) {
       this.report(type.name, 'job.failed', err, job.id);
-      await this.boss.fail(type.name, job.id, { message: err instanceof Error ? err.message : String(err) }).catch((e: unknown) => this.report(type.name, 'job.ack-failed', e, job.id));
+      await this.boss
+        .fail(type.name, job.id, { message: err instanceof Error ? err.message : String(err) })
+        .catch((e: unknown) => this.report(type.name, 'job.ack-failed', e, job.id));
       return;
     }
     await this.boss.complete(type.name, job.id).catch((e: unknown) => this.report(type.name, 'job.ack-failed', e, job.id));

@@ -66,11 +66,21 @@ const createApiKeyCommand: Command = {
   async run(io, v) {
     const name = str(v.name);
     if (!name) usage('--name is required.');
-    const slugs = [...new Set((str(v.topics) ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))];
+    const slugs = [
+      ...new Set(
+        (str(v.topics) ?? '')
+          .split(',')
+          .map((t) => t.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ];
     const known = slugs.length ? await listTopics(io.ctx) : [];
     const missing = slugs.filter((s) => !known.some((t) => t.slug === s));
     if (missing.length) usage(`Unknown topic${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}. See: npm run cli -- list-topics`);
-    const scopes = str(v.scopes)?.split(',').map((s) => s.trim()).filter(Boolean) ?? ['send'];
+    const scopes = str(v.scopes)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? ['send'];
     const topicIds = slugs.map((s) => known.find((t) => t.slug === s)!.id);
     const { key, apiKey } = await createApiKey(io.ctx, { name, topicIds, scopes, expiresAt: str(v.expires) ?? '' });
     // The key alone on stdout, so `KEY=$(npm run -s cli -- create-api-key …)` works.

@@ -29,7 +29,10 @@ const GLOBAL_OPTIONS = [
 
 export function help(cmd?: Command): string {
   if (cmd) {
-    const rows: [string, string][] = Object.entries(cmd.options).map(([k, o]) => [`--${k}${o.type === 'string' ? ` <${o.placeholder ?? 'value'}>` : ''}`, o.description]);
+    const rows: [string, string][] = Object.entries(cmd.options).map(([k, o]) => [
+      `--${k}${o.type === 'string' ? ` <${o.placeholder ?? 'value'}>` : ''}`,
+      o.description,
+    ]);
     rows.push(...GLOBAL_OPTIONS.map(([a, b]) => [a, b] as [string, string]));
     const width = Math.max(...rows.map((r) => r[0].length));
     const opts = rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`).join('\n');

@@ -20,7 +20,8 @@ export const exportSubscribersCommand: Command = {
     format: { type: 'string', description: 'csv (the default; the dashboard export) or json', placeholder: 'format' },
     'with-keys': {
       type: 'boolean',
-      description: 'write endpoint, p256dh, auth and topics: the format import-subscribers reads, to move subscribers elsewhere (they let anyone push to these people: keep the file safe)',
+      description:
+        'write endpoint, p256dh, auth and topics: the format import-subscribers reads, to move subscribers elsewhere (they let anyone push to these people: keep the file safe)',
     },
   },
   examples: [
@@ -42,7 +43,8 @@ export const exportSubscribersCommand: Command = {
     let vapidKeyId: string | undefined;
     const keyRef = str(v.key);
     if (keyRef) vapidKeyId = (await findKey(io, keyRef)).id;
-    if (v['with-keys'] && !vapidKeyId) io.note('Subscriptions stay bound to the VAPID key they were made with: export one key at a time (--key) and import each file with that key.');
+    if (v['with-keys'] && !vapidKeyId)
+      io.note('Subscriptions stay bound to the VAPID key they were made with: export one key at a time (--key) and import each file with that key.');
     const stream = await exportSubscribers(io.ctx, { topic, status, vapidKeyId }, format, { withKeys: !!v['with-keys'] });
     const reader = stream.getReader();
     for (;;) {
@@ -56,7 +58,9 @@ export const exportSubscribersCommand: Command = {
 function printReport(io: Parameters<Command['run']>[0], r: ImportReport, file: string) {
   const what = r.dryRun ? 'Dry run (nothing was stored) of' : 'Imported';
   io.out(`${what} ${file} (${r.format.toUpperCase()}), bound to VAPID key ${r.vapidKey.label} (${r.vapidKey.id}):`);
-  io.out(`  ${r.accepted} ${r.dryRun ? 'would be accepted' : 'accepted'} (new), ${r.updated} ${r.dryRun ? 'would be updated' : 'updated'}, ${r.unchanged} unchanged, ${r.rejected} rejected — ${r.total} rows.`);
+  io.out(
+    `  ${r.accepted} ${r.dryRun ? 'would be accepted' : 'accepted'} (new), ${r.updated} ${r.dryRun ? 'would be updated' : 'updated'}, ${r.unchanged} unchanged, ${r.rejected} rejected — ${r.total} rows.`,
+  );
   const rowWord = r.format === 'csv' ? 'line' : 'entry';
   const listed = r.rows.filter((x) => x.status === 'rejected' || x.status === 'updated');
   if (listed.length) {

@@ -43,7 +43,10 @@ export const listTopicsCommand: Command = {
       list.map((t) => topicJson(t, t.activeSubscribers)),
       () => {
         if (list.length === 0) return io.out('No topics yet. Create one with: npm run cli -- create-topic --slug news --name "News"');
-        const rows = [['SLUG', 'NAME', 'VISIBILITY', 'ACTIVE'], ...list.map((t) => [t.slug, t.name, t.isPublic ? 'public' : 'private', String(t.activeSubscribers)])];
+        const rows = [
+          ['SLUG', 'NAME', 'VISIBILITY', 'ACTIVE'],
+          ...list.map((t) => [t.slug, t.name, t.isPublic ? 'public' : 'private', String(t.activeSubscribers)]),
+        ];
         for (const line of table(rows)) io.out(line);
       },
     );

@@ -34,7 +34,11 @@ function subjectOf(v: Record<string, string | boolean | undefined>): string {
   return subject;
 }
 
-const subjectOption = { type: 'string', description: 'contact for push services: mailto: or https: (default: $VAPID_SUBJECT)', placeholder: 'contact' } as const;
+const subjectOption = {
+  type: 'string',
+  description: 'contact for push services: mailto: or https: (default: $VAPID_SUBJECT)',
+  placeholder: 'contact',
+} as const;
 const activateOption = { type: 'boolean', description: 'make it the active key for new subscriptions at once' } as const;
 
 export const vapidList: Command = {
@@ -45,8 +49,14 @@ export const vapidList: Command = {
   async run(io) {
     const keys = await listVapidKeys(io.ctx);
     io.result(keys.map(keyJson), () => {
-      if (keys.length === 0) return io.out('No VAPID keys yet (the app creates one at its first start). Generate one with: npm run cli -- vapid generate --subject mailto:you@example.com');
-      const rows = [['ID', 'STATUS', 'NAME', 'SUBSCRIPTIONS', 'PUBLIC KEY', 'SUBJECT'], ...keys.map((k) => [k.id, k.status, k.name || '—', String(k.activeSubscriptions), `${k.publicKey.slice(0, 16)}…`, k.subject])];
+      if (keys.length === 0)
+        return io.out(
+          'No VAPID keys yet (the app creates one at its first start). Generate one with: npm run cli -- vapid generate --subject mailto:you@example.com',
+        );
+      const rows = [
+        ['ID', 'STATUS', 'NAME', 'SUBSCRIPTIONS', 'PUBLIC KEY', 'SUBJECT'],
+        ...keys.map((k) => [k.id, k.status, k.name || '—', String(k.activeSubscriptions), `${k.publicKey.slice(0, 16)}…`, k.subject]),
+      ];
       for (const line of table(rows)) io.out(line);
     });
   },
@@ -109,6 +119,10 @@ export const vapidActivate: Command = {
     if (args.length !== 1) usage('Name one key: its id or its public key (see: npm run cli -- vapid list).');
     const target = await findKey(io, args[0]!.trim());
     const k = await activateVapidKey(io.ctx, { id: target.id });
-    io.result(keyJson(k), () => io.out(target.status === 'active' ? `Key ${describe(k)} was already the active key.` : `Key ${describe(k)} is now the active key; new subscriptions use it.`));
+    io.result(keyJson(k), () =>
+      io.out(
+        target.status === 'active' ? `Key ${describe(k)} was already the active key.` : `Key ${describe(k)} is now the active key; new subscriptions use it.`,
+      ),
+    );
   },
 };

@@ -37,7 +37,8 @@ export async function createApiKey(ctx: Ctx, input: unknown): Promise<{ key: str
   const unique = [...new Set(topicIds)];
   if (unique.length) {
     const found = await ctx.db.select({ id: topics.id }).from(topics).where(inArray(topics.id, unique));
-    if (found.length !== unique.length) throw new AppError('validation_failed', 'A chosen topic no longer exists.', { fieldErrors: { topicIds: ['A chosen topic no longer exists.'] } });
+    if (found.length !== unique.length)
+      throw new AppError('validation_failed', 'A chosen topic no longer exists.', { fieldErrors: { topicIds: ['A chosen topic no longer exists.'] } });
   }
   const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   return inTx(ctx, async (tx) => {
@@ -76,7 +77,14 @@ export async function revokeApiKey(ctx: Ctx, input: unknown): Promise<PublicApiK
       .where(and(eq(apiKeys.id, parsed.data.id), isNull(apiKeys.revokedAt)))
       .returning();
     if (!row) throw new AppError('not_found', 'No such key, or it is already revoked.');
-    await recordAudit(tx, { action: 'api-key.revoke', targetType: 'api-key', targetId: row.id, targetLabel: row.name, before: { revoked: false }, after: { revoked: true } });
+    await recordAudit(tx, {
+      action: 'api-key.revoke',
+      targetType: 'api-key',
+      targetId: row.id,
+      targetLabel: row.name,
+      before: { revoked: false },
+      after: { revoked: true },
+    });
     return view(row);
   });
 }
@@ -98,7 +106,13 @@ export async function addTokenKey(ctx: Ctx, input: unknown): Promise<TokenKey> {
       .onConflictDoNothing({ target: tokenKeys.fingerprint })
       .returning();
     if (!row) throw new AppError('conflict', 'That key is already here.', { fieldErrors: { publicKey: ['That key is already here.'] } });
-    await recordAudit(tx, { action: 'token-key.add', targetType: 'token-key', targetId: row.id, targetLabel: row.name, after: { name: row.name, fingerprint: row.fingerprint } });
+    await recordAudit(tx, {
+      action: 'token-key.add',
+      targetType: 'token-key',
+      targetId: row.id,
+      targetLabel: row.name,
+      after: { name: row.name, fingerprint: row.fingerprint },
+    });
     return row;
   });
 }
@@ -114,7 +128,14 @@ export async function revokeTokenKey(ctx: Ctx, input: unknown): Promise<TokenKey
       .where(and(eq(tokenKeys.id, parsed.data.id), isNull(tokenKeys.revokedAt)))
       .returning();
     if (!row) throw new AppError('not_found', 'No such key, or it is already revoked.');
-    await recordAudit(tx, { action: 'token-key.revoke', targetType: 'token-key', targetId: row.id, targetLabel: row.name, before: { revoked: false }, after: { revoked: true } });
+    await recordAudit(tx, {
+      action: 'token-key.revoke',
+      targetType: 'token-key',
+      targetId: row.id,
+      targetLabel: row.name,
+      before: { revoked: false },
+      after: { revoked: true },
+    });
     return row;
   });
 }

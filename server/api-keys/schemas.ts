@@ -10,13 +10,26 @@ const storable = (what: string) => (v: string, ctx: z.RefinementCtx) => {
 };
 
 export const createApiKeySchema = z.object({
-  name: z.string({ error: 'Name the key.' }).trim().min(1, 'Name the key, e.g. "Shop backend".').max(80, 'Use at most 80 characters.').superRefine(storable('The name')),
-  scopes: z.array(z.enum(apiScopes, { error: 'Unknown scope.' })).min(1, 'Choose at least one scope.').default(['send']),
+  name: z
+    .string({ error: 'Name the key.' })
+    .trim()
+    .min(1, 'Name the key, e.g. "Shop backend".')
+    .max(80, 'Use at most 80 characters.')
+    .superRefine(storable('The name')),
+  scopes: z
+    .array(z.enum(apiScopes, { error: 'Unknown scope.' }))
+    .min(1, 'Choose at least one scope.')
+    .default(['send']),
   /** Restrict to these topics (ids); empty or absent = any topic. */
-  topicIds: z.array(z.uuid({ error: 'Unknown topic.' })).max(100).default([]),
+  topicIds: z
+    .array(z.uuid({ error: 'Unknown topic.' }))
+    .max(100)
+    .default([]),
   /** Optional expiry (ISO date or date-time). */
   expiresAt: z
-    .union([dateTimeParam('Use a date like 2027-01-31 or a date-time with a time zone'), dateParam(), z.literal('')], { error: `Use a date like 2027-01-31, ${INSTANT_RANGE}.` })
+    .union([dateTimeParam('Use a date like 2027-01-31 or a date-time with a time zone'), dateParam(), z.literal('')], {
+      error: `Use a date like 2027-01-31, ${INSTANT_RANGE}.`,
+    })
     .optional()
     .transform((v) => (v ? new Date(v.length === 10 ? `${v}T23:59:59Z` : v) : null)),
 });

@@ -107,7 +107,16 @@ describe('POST /api/v1/notifications with an API key', () => {
     const res = await notificationsRoute(
       req('/api/v1/notifications', {
         auth: key,
-        body: { topics: ['news'], title: 'Order shipped', body: 'Parcel 42 is on its way', url: 'https://shop.example/orders/42', actions: [{ title: 'Track', url: 'https://shop.example/track/42' }], data: { orderId: 42 }, ttl: 3600, urgency: 'high' },
+        body: {
+          topics: ['news'],
+          title: 'Order shipped',
+          body: 'Parcel 42 is on its way',
+          url: 'https://shop.example/orders/42',
+          actions: [{ title: 'Track', url: 'https://shop.example/track/42' }],
+          data: { orderId: 42 },
+          ttl: 3600,
+          urgency: 'high',
+        },
       }),
     );
     expect(res.status).toBe(202);
@@ -117,7 +126,13 @@ describe('POST /api/v1/notifications with an API key', () => {
     expect(c).toMatchObject({ source: 'api', apiKeyId: apiKey.id, sent: 2, createdByLabel: 'api-key:Shop' });
     for (const s of subs) {
       const [m] = server.messages(s.testId);
-      expect(JSON.parse(m!.plaintext!)).toMatchObject({ title: 'Order shipped', body: 'Parcel 42 is on its way', url: 'https://shop.example/orders/42', data: { orderId: 42 }, actions: [{ title: 'Track' }] });
+      expect(JSON.parse(m!.plaintext!)).toMatchObject({
+        title: 'Order shipped',
+        body: 'Parcel 42 is on its way',
+        url: 'https://shop.example/orders/42',
+        data: { orderId: 42 },
+        actions: [{ title: 'Track' }],
+      });
       expect(m!.urgency).toBe('high');
     }
     expect(server.messages(other.testId)).toHaveLength(0);
@@ -125,13 +140,19 @@ describe('POST /api/v1/notifications with an API key', () => {
     // The campaign reads back through the API, in the documented shape.
     const read = await getCampaignRoute(req(`/api/v1/campaigns/${sent.campaignId}`, { auth: key }), { params: Promise.resolve({ id: sent.campaignId }) });
     expect(read.status).toBe(200);
-    expect(apiCampaignSchema.parse(await read.json())).toMatchObject({ id: sent.campaignId, status: 'completed', counts: { targeted: 2, sent: 2, pending: 0 } });
+    expect(apiCampaignSchema.parse(await read.json())).toMatchObject({
+      id: sent.campaignId,
+      status: 'completed',
+      counts: { targeted: 2, sent: 2, pending: 0 },
+    });
     const list = await listCampaignsRoute(req('/api/v1/campaigns?limit=10', { auth: key }));
     expect(((await list.json()) as { campaigns: { id: string }[] }).campaigns.map((x) => x.id)).toContain(sent.campaignId);
 
     // Another key cannot read it.
     const { key: stranger } = await createApiKey(ctxFor(tdb), { name: 'Other', scopes: ['send'] });
-    const hidden = await getCampaignRoute(req(`/api/v1/campaigns/${sent.campaignId}`, { auth: stranger }), { params: Promise.resolve({ id: sent.campaignId }) });
+    const hidden = await getCampaignRoute(req(`/api/v1/campaigns/${sent.campaignId}`, { auth: stranger }), {
+      params: Promise.resolve({ id: sent.campaignId }),
+    });
     await errorOf(hidden, 404, 'not_found');
   });
 
@@ -160,19 +181,29 @@ describe('POST /api/v1/notifications with an API key', () => {
     const root = ctxFor(tdb);
     const { key: newsOnly } = await createApiKey(root, { name: 'News only', scopes: ['send'], topicIds: [topicIds.news] });
     await errorOf(await notificationsRoute(req('/api/v1/notifications', { auth: newsOnly, body: { topics: ['deals'], title: 'x' } })), 403, 'forbidden');
-    await errorOf(await notificationsRoute(req('/api/v1/notifications', { auth: newsOnly, body: { topics: ['news', 'deals'], title: 'x' } })), 403, 'forbidden');
-    expect((await notificationsRoute(req('/api/v1/notifications', { auth: newsOnly, body: { topics: ['news'], exclude: ['deals'], title: 'x' } }))).status).toBe(202);
+    await errorOf(
+      await notificationsRoute(req('/api/v1/notifications', { auth: newsOnly, body: { topics: ['news', 'deals'], title: 'x' } })),
+      403,
+      'forbidden',
+    );
+    expect(
+      (await notificationsRoute(req('/api/v1/notifications', { auth: newsOnly, body: { topics: ['news'], exclude: ['deals'], title: 'x' } }))).status,
+    ).toBe(202);
 
     const { key: manageOnly } = await createApiKey(root, { name: 'Manager', scopes: ['manage'] });
     await errorOf(await notificationsRoute(req('/api/v1/notifications', { auth: manageOnly, body: { topics: ['news'], title: 'x' } })), 403, 'forbidden');
 
     const { key: revoked, apiKey } = await createApiKey(root, { name: 'Old', scopes: ['send'] });
     await revokeApiKey(root, { id: apiKey.id });
-    expect(await errorOf(await notificationsRoute(req('/api/v1/notifications', { auth: revoked, body: { topics: ['news'], title: 'x' } })), 401, 'unauthorized')).toMatch(/revoked/);
+    expect(
+      await errorOf(await notificationsRoute(req('/api/v1/notifications', { auth: revoked, body: { topics: ['news'], title: 'x' } })), 401, 'unauthorized'),
+    ).toMatch(/revoked/);
 
     const { key: expiring, apiKey: e } = await createApiKey(root, { name: 'Short', scopes: ['send'], expiresAt: new Date(Date.now() + 60_000).toISOString() });
     await tdb.db.execute(`update api_keys set expires_at = now() - interval '1 second' where id = '${e.id}'` as never);
-    expect(await errorOf(await notificationsRoute(req('/api/v1/notifications', { auth: expiring, body: { topics: ['news'], title: 'x' } })), 401, 'unauthorized')).toMatch(/expired/);
+    expect(
+      await errorOf(await notificationsRoute(req('/api/v1/notifications', { auth: expiring, body: { topics: ['news'], title: 'x' } })), 401, 'unauthorized'),
+    ).toMatch(/expired/);
 
     for (const bad of [undefined, 'pd_not-a-real-key', 'garbage']) {
       const res = await notificationsRoute(req('/api/v1/notifications', { auth: bad, body: { topics: ['news'], title: 'x' } }));
@@ -235,10 +266,15 @@ describe('notiflux-style signed tokens', () => {
     const r1 = await broadcastRoute(req('/broadcast', { body: { topic: 'news', message: 'Plain text news', token: t } }));
     expect(r1.status).toBe(202);
     await completed(sendResponseSchema.parse(await r1.json()).campaignId);
-    const r2 = await broadcastRoute(req('/broadcast', { body: { topic: 'news', message: JSON.stringify({ title: 'Big news', body: 'Read it', url: 'https://example.com/n' }), token: t } }));
+    const r2 = await broadcastRoute(
+      req('/broadcast', { body: { topic: 'news', message: JSON.stringify({ title: 'Big news', body: 'Read it', url: 'https://example.com/n' }), token: t } }),
+    );
     await completed(sendResponseSchema.parse(await r2.json()).campaignId);
     // (Campaigns from earlier tests may still reach this new subscriber: look at ours only.)
-    const got = server.messages(s.testId).map((m) => JSON.parse(m.plaintext!)).filter((p) => ['NEWS', 'Big news'].includes(p.title));
+    const got = server
+      .messages(s.testId)
+      .map((m) => JSON.parse(m.plaintext!))
+      .filter((p) => ['NEWS', 'Big news'].includes(p.title));
     expect(got).toEqual([
       expect.objectContaining({ title: 'NEWS', body: 'Plain text news' }),
       expect.objectContaining({ title: 'Big news', body: 'Read it', url: 'https://example.com/n' }),
@@ -313,8 +349,18 @@ describe('notiflux-style signed tokens', () => {
     const ok = await subscribeRoute(req('/api/push/subscriptions', { body: { subscription: sub, topics: ['vip', 'news'], token: subscribeToken } }));
     expect(ok.status).toBe(201);
     expect(await ok.json()).toMatchObject({ topics: ['news', 'vip'] });
-    await errorOf(await subscribeRoute(req('/api/push/subscriptions', { body: { subscription: sub, topics: ['deals'], token: subscribeToken } })), 403, 'forbidden');
-    await errorOf(await subscribeRoute(req('/api/push/subscriptions', { body: { subscription: sub, topics: ['vip'], token: token({ exp: exp(), topics: ['vip'], scope: 'broadcast' }) } })), 403, 'forbidden');
+    await errorOf(
+      await subscribeRoute(req('/api/push/subscriptions', { body: { subscription: sub, topics: ['deals'], token: subscribeToken } })),
+      403,
+      'forbidden',
+    );
+    await errorOf(
+      await subscribeRoute(
+        req('/api/push/subscriptions', { body: { subscription: sub, topics: ['vip'], token: token({ exp: exp(), topics: ['vip'], scope: 'broadcast' }) } }),
+      ),
+      403,
+      'forbidden',
+    );
     await errorOf(await subscribeRoute(req('/api/push/subscriptions', { body: { subscription: sub, topics: ['vip'], token: 'a.b.c' } })), 401, 'unauthorized');
   });
 });
@@ -324,10 +370,15 @@ describe('receipts', () => {
     const a = await subscriber(['deals']);
     const b = await subscriber(['deals']);
     const { key } = await createApiKey(ctxFor(tdb), { name: 'Receipts', scopes: ['send'] });
-    const { campaignId } = (await (await notificationsRoute(req('/api/v1/notifications', { auth: key, body: { topics: ['deals'], title: 'Measure me' } }))).json()) as { campaignId: string };
+    const { campaignId } = (await (
+      await notificationsRoute(req('/api/v1/notifications', { auth: key, body: { topics: ['deals'], title: 'Measure me' } }))
+    ).json()) as { campaignId: string };
     await completed(campaignId);
     // The payload each browser got carries its own reference.
-    const mine = server.messages(a.testId).map((m) => JSON.parse(m.plaintext!)).find((p) => p.title === 'Measure me');
+    const mine = server
+      .messages(a.testId)
+      .map((m) => JSON.parse(m.plaintext!))
+      .find((p) => p.title === 'Measure me');
     const refA = mine.ref as string;
     expect(refA).toBe(makeRef(campaignId, a.id));
     const send = (body: unknown) => receiptsRoute(req('/api/push/receipts', { body }));
@@ -366,7 +417,8 @@ describe('the OpenAPI document', () => {
           const rel = '/' + path.relative(path.join(root, 'app'), path.dirname(full)).replace(/\[([^\]]+)\]/g, '{$1}');
           if (rel.startsWith('/api/auth') || rel.startsWith('/api/admin') || rel.startsWith('/admin')) continue; // dashboard-internal
           const src = readFileSync(full, 'utf8');
-          for (const m of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) if (new RegExp(`export (const|async function|function) ${m}\\b`).test(src)) out.push(`${m} ${rel}`);
+          for (const m of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
+            if (new RegExp(`export (const|async function|function) ${m}\\b`).test(src)) out.push(`${m} ${rel}`);
         }
       }
     };

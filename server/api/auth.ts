@@ -18,7 +18,10 @@ import { API_KEY_PREFIX, hashApiKey } from '../api-keys/mutations';
 import { environmentTokenKey } from '../api-keys/queries';
 
 export async function authenticateApiKey(db: Db, key: string): Promise<Extract<Actor, { kind: 'api-key' }>> {
-  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hashApiKey(key)));
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, hashApiKey(key)));
   if (!row) throw new AppError('unauthorized', 'Unknown API key.');
   if (row.revokedAt) throw new AppError('unauthorized', 'This API key has been revoked.');
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new AppError('unauthorized', 'This API key has expired.');
@@ -87,7 +90,10 @@ async function authenticateLimited(db: Db, credential: string | null, ip: string
   failures ??= new TokenBuckets(config().API_AUTH_FAILURES_PER_MINUTE);
   const who = ip ?? 'unknown';
   const state = failures.peek(who);
-  if (!state.ok) throw new AppError('rate_limited', 'Too many failed authentications from this address. Wait, then check the key or token.', { retryAfter: state.retryAfter });
+  if (!state.ok)
+    throw new AppError('rate_limited', 'Too many failed authentications from this address. Wait, then check the key or token.', {
+      retryAfter: state.retryAfter,
+    });
   try {
     return await authenticateBearer(db, credential);
   } catch (e) {
@@ -104,4 +110,3 @@ export async function apiCtx(db: Db, req: Request, credential = bearerOf(req)): 
   limitApi(actor);
   return makeCtx(db, actor, { ip });
 }
-

@@ -36,7 +36,10 @@ function principalOf(ctx: Ctx): string {
 export async function getApiCampaign(ctx: Ctx, id: string): Promise<ApiCampaign> {
   const principal = principalOf(ctx);
   if (!z.uuid().safeParse(id).success) throw new AppError('not_found', 'No such campaign.');
-  const [c] = await ctx.db.select().from(campaigns).where(and(eq(campaigns.id, id), eq(campaigns.apiPrincipal, principal)));
+  const [c] = await ctx.db
+    .select()
+    .from(campaigns)
+    .where(and(eq(campaigns.id, id), eq(campaigns.apiPrincipal, principal)));
   if (!c) throw new AppError('not_found', 'No such campaign (or it was not created with this key).');
   return apiCampaignView(c);
 }

@@ -63,7 +63,10 @@ async function errorOf(res: Response, status: number, code: string): Promise<str
 async function seedSubscriber(topicSlugs: string[]) {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
-  const subscription = { endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(12).toString('base64url')}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+  const subscription = {
+    endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(12).toString('base64url')}`,
+    keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
+  };
   return (await subscribe(tdb.db, { subscription, topics: topicSlugs })).id;
 }
 
@@ -73,7 +76,10 @@ describe('a send key', () => {
     const calls: [string, Promise<Response>][] = [
       ['list topics', listTopicsRoute(req('/api/v1/topics', { auth: sendKey }))],
       ['create topic', createTopicRoute(req('/api/v1/topics', { auth: sendKey, body: { slug: slug('nope'), name: 'Nope' } }))],
-      ['patch topic', patchTopicRoute(req(`/api/v1/topics/${slug('news')}`, { method: 'PATCH', auth: sendKey, body: { name: 'Hacked' } }), params({ slug: slug('news') }))],
+      [
+        'patch topic',
+        patchTopicRoute(req(`/api/v1/topics/${slug('news')}`, { method: 'PATCH', auth: sendKey, body: { name: 'Hacked' } }), params({ slug: slug('news') })),
+      ],
       ['delete topic', deleteTopicRoute(req(`/api/v1/topics/${slug('news')}`, { method: 'DELETE', auth: sendKey }), params({ slug: slug('news') }))],
       ['list subscribers', listSubscribersRoute(req('/api/v1/subscribers', { auth: sendKey }))],
       ['delete subscriber', deleteSubscriberRoute(req(`/api/v1/subscribers/${id}`, { method: 'DELETE', auth: sendKey }), params({ id }))],
@@ -83,7 +89,12 @@ describe('a send key', () => {
     }
     const [news] = await tdb.db.select().from(topics).where(eq(topics.id, topicIds.news!));
     expect(news!.name).toBe('NEWS');
-    expect(await tdb.db.select().from(topics).where(eq(topics.slug, slug('nope')))).toEqual([]);
+    expect(
+      await tdb.db
+        .select()
+        .from(topics)
+        .where(eq(topics.slug, slug('nope'))),
+    ).toEqual([]);
     expect(await tdb.db.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.id, id))).toHaveLength(1);
   });
 
@@ -95,10 +106,20 @@ describe('a send key', () => {
 
 describe('a manage key', () => {
   it('creates, lists, renames and deletes topics, each audited under the key', async () => {
-    const created = await createTopicRoute(req('/api/v1/topics', { auth: manageKey, body: { slug: slug('sale'), name: 'Spring sale', description: 'Deals in March', isPublic: false } }));
+    const created = await createTopicRoute(
+      req('/api/v1/topics', { auth: manageKey, body: { slug: slug('sale'), name: 'Spring sale', description: 'Deals in March', isPublic: false } }),
+    );
     expect(created.status).toBe(201);
-    expect(apiTopicViewSchema.parse(await created.json())).toMatchObject({ slug: slug('sale'), name: 'Spring sale', description: 'Deals in March', isPublic: false });
-    const [row] = await tdb.db.select().from(topics).where(eq(topics.slug, slug('sale')));
+    expect(apiTopicViewSchema.parse(await created.json())).toMatchObject({
+      slug: slug('sale'),
+      name: 'Spring sale',
+      description: 'Deals in March',
+      isPublic: false,
+    });
+    const [row] = await tdb.db
+      .select()
+      .from(topics)
+      .where(eq(topics.slug, slug('sale')));
     expect(row).toMatchObject({ name: 'Spring sale', isPublic: false });
 
     await seedSubscriber([slug('news')]);
@@ -108,10 +129,18 @@ describe('a manage key', () => {
     expect(list.map((t) => t.slug)).toEqual(expect.arrayContaining([slug('news'), slug('deals'), slug('sale')]));
     expect(list.find((t) => t.slug === slug('news'))!.activeSubscribers).toBeGreaterThanOrEqual(1);
 
-    const patched = await patchTopicRoute(req(`/api/v1/topics/${slug('sale')}`, { method: 'PATCH', auth: manageKey, body: { slug: slug('summer'), isPublic: true } }), params({ slug: slug('sale') }));
+    const patched = await patchTopicRoute(
+      req(`/api/v1/topics/${slug('sale')}`, { method: 'PATCH', auth: manageKey, body: { slug: slug('summer'), isPublic: true } }),
+      params({ slug: slug('sale') }),
+    );
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ slug: slug('summer'), name: 'Spring sale', description: 'Deals in March', isPublic: true });
-    expect(await tdb.db.select({ id: topics.id }).from(topics).where(eq(topics.slug, slug('sale')))).toEqual([]);
+    expect(
+      await tdb.db
+        .select({ id: topics.id })
+        .from(topics)
+        .where(eq(topics.slug, slug('sale'))),
+    ).toEqual([]);
 
     const gone = await deleteTopicRoute(req(`/api/v1/topics/${slug('summer')}`, { method: 'DELETE', auth: manageKey }), params({ slug: slug('summer') }));
     expect(gone.status).toBe(204);
@@ -128,14 +157,45 @@ describe('a manage key', () => {
   it('refuses bad topic input with the error shape, changing nothing', async () => {
     const count = async () => (await tdb.db.select({ id: topics.id }).from(topics)).length;
     const before = await count();
-    expect(await errorOf(await createTopicRoute(req('/api/v1/topics', { auth: manageKey, body: { slug: 'Not A Slug', name: 'x' } })), 400, 'validation_failed')).toMatch(/lowercase letters/);
-    expect(await errorOf(await createTopicRoute(req('/api/v1/topics', { auth: manageKey, body: { slug: slug('x'), name: 'x', isPublic: 'yes' } })), 400, 'validation_failed')).toMatch(/isPublic is true or false/);
-    await errorOf(await createTopicRoute(req('/api/v1/topics', { auth: manageKey, body: { slug: slug('x'), name: 'x', color: 'red' } })), 400, 'validation_failed');
+    expect(
+      await errorOf(await createTopicRoute(req('/api/v1/topics', { auth: manageKey, body: { slug: 'Not A Slug', name: 'x' } })), 400, 'validation_failed'),
+    ).toMatch(/lowercase letters/);
+    expect(
+      await errorOf(
+        await createTopicRoute(req('/api/v1/topics', { auth: manageKey, body: { slug: slug('x'), name: 'x', isPublic: 'yes' } })),
+        400,
+        'validation_failed',
+      ),
+    ).toMatch(/isPublic is true or false/);
+    await errorOf(
+      await createTopicRoute(req('/api/v1/topics', { auth: manageKey, body: { slug: slug('x'), name: 'x', color: 'red' } })),
+      400,
+      'validation_failed',
+    );
     await errorOf(await createTopicRoute(req('/api/v1/topics', { auth: manageKey, raw: '{"slug":' })), 400, 'bad_request');
-    expect(await errorOf(await createTopicRoute(req('/api/v1/topics', { auth: manageKey, body: { slug: slug('news'), name: 'Again' } })), 409, 'conflict')).toMatch(/already exists/);
-    expect(await errorOf(await patchTopicRoute(req(`/api/v1/topics/${slug('news')}`, { method: 'PATCH', auth: manageKey, body: {} }), params({ slug: slug('news') })), 400, 'validation_failed')).toMatch(/at least one/);
-    await errorOf(await patchTopicRoute(req(`/api/v1/topics/${slug('news')}`, { method: 'PATCH', auth: manageKey, body: { slug: slug('deals') } }), params({ slug: slug('news') })), 409, 'conflict');
-    await errorOf(await patchTopicRoute(req('/api/v1/topics/missing', { method: 'PATCH', auth: manageKey, body: { name: 'x' } }), params({ slug: 'missing' })), 404, 'not_found');
+    expect(
+      await errorOf(await createTopicRoute(req('/api/v1/topics', { auth: manageKey, body: { slug: slug('news'), name: 'Again' } })), 409, 'conflict'),
+    ).toMatch(/already exists/);
+    expect(
+      await errorOf(
+        await patchTopicRoute(req(`/api/v1/topics/${slug('news')}`, { method: 'PATCH', auth: manageKey, body: {} }), params({ slug: slug('news') })),
+        400,
+        'validation_failed',
+      ),
+    ).toMatch(/at least one/);
+    await errorOf(
+      await patchTopicRoute(
+        req(`/api/v1/topics/${slug('news')}`, { method: 'PATCH', auth: manageKey, body: { slug: slug('deals') } }),
+        params({ slug: slug('news') }),
+      ),
+      409,
+      'conflict',
+    );
+    await errorOf(
+      await patchTopicRoute(req('/api/v1/topics/missing', { method: 'PATCH', auth: manageKey, body: { name: 'x' } }), params({ slug: 'missing' })),
+      404,
+      'not_found',
+    );
     await errorOf(await deleteTopicRoute(req('/api/v1/topics/missing', { method: 'DELETE', auth: manageKey }), params({ slug: 'missing' })), 404, 'not_found');
     expect(await count()).toBe(before);
     const [news] = await tdb.db.select().from(topics).where(eq(topics.id, topicIds.news!));
@@ -166,10 +226,22 @@ describe('a manage key', () => {
     expect(seen).toEqual(newestFirst);
     expect(topic).toBeTruthy();
 
-    expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?topc=news', { auth: manageKey })), 400, 'validation_failed')).toBe('Unknown query parameter: topc.');
-    expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?limit=500', { auth: manageKey })), 400, 'validation_failed')).toBe('limit is 1–200, in plain digits.');
-    expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?createdFrom=2025-02-01&createdTo=2025-01-01', { auth: manageKey })), 400, 'validation_failed')).toMatch(/start date is after/);
-    expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?topic=no-such-topic', { auth: manageKey })), 422, 'unprocessable')).toBe('Unknown topic: no-such-topic.');
+    expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?topc=news', { auth: manageKey })), 400, 'validation_failed')).toBe(
+      'Unknown query parameter: topc.',
+    );
+    expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?limit=500', { auth: manageKey })), 400, 'validation_failed')).toBe(
+      'limit is 1–200, in plain digits.',
+    );
+    expect(
+      await errorOf(
+        await listSubscribersRoute(req('/api/v1/subscribers?createdFrom=2025-02-01&createdTo=2025-01-01', { auth: manageKey })),
+        400,
+        'validation_failed',
+      ),
+    ).toMatch(/start date is after/);
+    expect(await errorOf(await listSubscribersRoute(req('/api/v1/subscribers?topic=no-such-topic', { auth: manageKey })), 422, 'unprocessable')).toBe(
+      'Unknown topic: no-such-topic.',
+    );
   });
 
   it('deletes a subscriber with its topics, audited without the endpoint', async () => {
@@ -183,7 +255,11 @@ describe('a manage key', () => {
     expect(audit).toMatchObject({ action: 'subscriber.delete', actorLabel: 'api-key:Manager' });
     expect(JSON.stringify(audit)).not.toContain(sub!.endpoint);
     await errorOf(await deleteSubscriberRoute(req(`/api/v1/subscribers/${id}`, { method: 'DELETE', auth: manageKey }), params({ id })), 404, 'not_found');
-    await errorOf(await deleteSubscriberRoute(req('/api/v1/subscribers/not-a-uuid', { method: 'DELETE', auth: manageKey }), params({ id: 'not-a-uuid' })), 404, 'not_found');
+    await errorOf(
+      await deleteSubscriberRoute(req('/api/v1/subscribers/not-a-uuid', { method: 'DELETE', auth: manageKey }), params({ id: 'not-a-uuid' })),
+      404,
+      'not_found',
+    );
   });
 });
 
@@ -191,15 +267,34 @@ describe('a manage key limited to some topics', () => {
   it('sees and changes only its topics, cannot create topics, and cannot reach subscribers', async () => {
     const listed = (await (await listTopicsRoute(req('/api/v1/topics', { auth: limitedKey }))).json()) as { topics: { slug: string }[] };
     expect(listed.topics.map((t) => t.slug)).toEqual([slug('news')]);
-    const ok = await patchTopicRoute(req(`/api/v1/topics/${slug('news')}`, { method: 'PATCH', auth: limitedKey, body: { description: 'Daily news' } }), params({ slug: slug('news') }));
+    const ok = await patchTopicRoute(
+      req(`/api/v1/topics/${slug('news')}`, { method: 'PATCH', auth: limitedKey, body: { description: 'Daily news' } }),
+      params({ slug: slug('news') }),
+    );
     expect(ok.status).toBe(200);
-    await errorOf(await patchTopicRoute(req(`/api/v1/topics/${slug('deals')}`, { method: 'PATCH', auth: limitedKey, body: { name: 'Mine' } }), params({ slug: slug('deals') })), 404, 'not_found');
-    await errorOf(await deleteTopicRoute(req(`/api/v1/topics/${slug('deals')}`, { method: 'DELETE', auth: limitedKey }), params({ slug: slug('deals') })), 404, 'not_found');
-    expect(await errorOf(await createTopicRoute(req('/api/v1/topics', { auth: limitedKey, body: { slug: slug('new'), name: 'New' } })), 403, 'forbidden')).toMatch(/limited to some topics/);
+    await errorOf(
+      await patchTopicRoute(
+        req(`/api/v1/topics/${slug('deals')}`, { method: 'PATCH', auth: limitedKey, body: { name: 'Mine' } }),
+        params({ slug: slug('deals') }),
+      ),
+      404,
+      'not_found',
+    );
+    await errorOf(
+      await deleteTopicRoute(req(`/api/v1/topics/${slug('deals')}`, { method: 'DELETE', auth: limitedKey }), params({ slug: slug('deals') })),
+      404,
+      'not_found',
+    );
+    expect(
+      await errorOf(await createTopicRoute(req('/api/v1/topics', { auth: limitedKey, body: { slug: slug('new'), name: 'New' } })), 403, 'forbidden'),
+    ).toMatch(/limited to some topics/);
     await errorOf(await listSubscribersRoute(req('/api/v1/subscribers', { auth: limitedKey })), 403, 'forbidden');
     const id = await seedSubscriber([slug('news')]);
     await errorOf(await deleteSubscriberRoute(req(`/api/v1/subscribers/${id}`, { method: 'DELETE', auth: limitedKey }), params({ id })), 403, 'forbidden');
-    const rows = await tdb.db.select().from(topics).where(inArray(topics.id, [topicIds.news!, topicIds.deals!]));
+    const rows = await tdb.db
+      .select()
+      .from(topics)
+      .where(inArray(topics.id, [topicIds.news!, topicIds.deals!]));
     expect(rows.find((t) => t.id === topicIds.deals)!.name).toBe('DEALS');
     expect(rows.find((t) => t.id === topicIds.news)!.description).toBe('Daily news');
   });

@@ -82,7 +82,8 @@ function mayManage(ctx: Ctx, t: Pick<Topic, 'id' | 'slug'>): boolean {
 async function ownTopic(ctx: Ctx, slug: string): Promise<Topic> {
   const parsed = slugSchema.safeParse(slug);
   const [t] = parsed.success ? await ctx.db.select().from(topics).where(eq(topics.slug, parsed.data)) : [];
-  if (!t || !mayManage(ctx, t)) throw new AppError('not_found', `There is no topic "${slug}"${topicLimit(ctx) ? ' among the topics this key may manage' : ''}.`);
+  if (!t || !mayManage(ctx, t))
+    throw new AppError('not_found', `There is no topic "${slug}"${topicLimit(ctx) ? ' among the topics this key may manage' : ''}.`);
   return t;
 }
 

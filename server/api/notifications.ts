@@ -93,13 +93,22 @@ async function resolveTopics(ctx: Ctx, targets: string[], excluded: string[]): P
     }
     // Within its own topics a caller may hear that one does not exist (yet).
     const missing = [...new Set(targets)].filter((s) => !bySlug.has(s));
-    if (missing.length) throw new AppError('unprocessable', `Unknown topic${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`, { fieldErrors: { topics: [`Unknown: ${missing.join(', ')}`] } });
+    if (missing.length)
+      throw new AppError('unprocessable', `Unknown topic${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`, {
+        fieldErrors: { topics: [`Unknown: ${missing.join(', ')}`] },
+      });
     // Excluding a topic never widens the audience, so a limited caller may exclude any topic; one
     // that does not exist excludes nobody, and is not reported (that would say which ones exist).
-    return { targetIds: [...new Set(targets)].map((s) => bySlug.get(s)!), excludeIds: [...new Set(excluded)].filter((s) => bySlug.has(s)).map((s) => bySlug.get(s)!) };
+    return {
+      targetIds: [...new Set(targets)].map((s) => bySlug.get(s)!),
+      excludeIds: [...new Set(excluded)].filter((s) => bySlug.has(s)).map((s) => bySlug.get(s)!),
+    };
   }
   const unknown = all.filter((s) => !bySlug.has(s));
-  if (unknown.length) throw new AppError('unprocessable', `Unknown topic${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, { fieldErrors: { topics: [`Unknown: ${unknown.join(', ')}`] } });
+  if (unknown.length)
+    throw new AppError('unprocessable', `Unknown topic${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, {
+      fieldErrors: { topics: [`Unknown: ${unknown.join(', ')}`] },
+    });
   return { targetIds: [...new Set(targets)].map((s) => bySlug.get(s)!), excludeIds: [...new Set(excluded)].map((s) => bySlug.get(s)!) };
 }
 

@@ -47,20 +47,43 @@ export const apiCampaignSchema = z.object({
 });
 
 export const subscriptionResponseSchema = z.object({ id: z.uuid(), topics: z.array(z.string()) });
-export const lookupResponseSchema = z.object({ id: z.uuid(), status: z.enum(subscriptionStatuses), topics: z.array(z.string()), vapidPublicKey: z.string().nullable() });
+export const lookupResponseSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(subscriptionStatuses),
+  topics: z.array(z.string()),
+  vapidPublicKey: z.string().nullable(),
+});
 export const topicsResponseSchema = z.object({ topics: z.array(z.object({ slug: z.string(), name: z.string(), description: z.string() })) });
 export const broadcastSchema = z.object({ topic: z.string(), message: z.string(), token: z.string() });
 export const inboxResponseSchema = z.object({
   etag: z.string(),
-  messages: z.array(z.object({ id: z.uuid(), title: z.string(), body: z.string().nullable(), url: z.string().nullable(), icon: z.string().nullable(), image: z.string().nullable(), sentAt: z.string() })),
+  messages: z.array(
+    z.object({
+      id: z.uuid(),
+      title: z.string(),
+      body: z.string().nullable(),
+      url: z.string().nullable(),
+      icon: z.string().nullable(),
+      image: z.string().nullable(),
+      sentAt: z.string(),
+    }),
+  ),
 });
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 const ok = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema: json(schema) } } });
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
-const common = { '400': err('Malformed JSON or fields'), '413': err('Body too large'), '415': err('Not application/json'), '429': err('Rate limited (see Retry-After)') };
+const common = {
+  '400': err('Malformed JSON or fields'),
+  '413': err('Body too large'),
+  '415': err('Not application/json'),
+  '429': err('Rate limited (see Retry-After)'),
+};
 const slugParam = { name: 'slug', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$' } };
-const authErrors = { '401': err('Missing, unknown, expired or badly signed credentials'), '403': err('Wrong scope, or a topic outside the key or token limits') };
+const authErrors = {
+  '401': err('Missing, unknown, expired or badly signed credentials'),
+  '403': err('Wrong scope, or a topic outside the key or token limits'),
+};
 
 export function openApiDocument(serverUrl?: string) {
   return {
@@ -86,7 +109,10 @@ export function openApiDocument(serverUrl?: string) {
           responses: {
             '200': {
               description: 'The active key: JSON, or the raw 65 bytes with Accept: application/octet-stream',
-              content: { 'application/json': { schema: json(z.object({ publicKey: z.string() })) }, 'application/octet-stream': { schema: { type: 'string', contentEncoding: 'binary' } } },
+              content: {
+                'application/json': { schema: json(z.object({ publicKey: z.string() })) },
+                'application/octet-stream': { schema: { type: 'string', contentEncoding: 'binary' } },
+              },
             },
             '503': err('No key is active yet'),
           },
@@ -96,9 +122,16 @@ export function openApiDocument(serverUrl?: string) {
         post: {
           operationId: 'subscribe',
           summary: 'Store a browser subscription with its topics',
-          description: 'The endpoint must be https on an allowed push service; p256dh a P-256 point; auth 16 bytes. An optional token with scope "subscribe" allows the private topics it lists.',
+          description:
+            'The endpoint must be https on an allowed push service; p256dh a P-256 point; auth 16 bytes. An optional token with scope "subscribe" allows the private topics it lists.',
           requestBody: body(subscribeSchema),
-          responses: { '201': ok('Created', subscriptionResponseSchema), '200': ok('Known endpoint: topics replaced, keys updated', subscriptionResponseSchema), ...common, ...authErrors, '422': err('Endpoint not allowed, bad key, unknown or private topic') },
+          responses: {
+            '201': ok('Created', subscriptionResponseSchema),
+            '200': ok('Known endpoint: topics replaced, keys updated', subscriptionResponseSchema),
+            ...common,
+            ...authErrors,
+            '422': err('Endpoint not allowed, bad key, unknown or private topic'),
+          },
         },
         delete: {
           operationId: 'unsubscribe',
@@ -123,7 +156,12 @@ export function openApiDocument(serverUrl?: string) {
           operationId: 'reportReceipt',
           summary: 'A service worker reports a notification shown, clicked or closed',
           requestBody: body(receiptSchema),
-          responses: { '204': { description: 'Recorded (repeats are ignored)' }, '403': err('Not a valid receipt reference'), '404': err('No such delivery'), ...common },
+          responses: {
+            '204': { description: 'Recorded (repeats are ignored)' },
+            '403': err('Not a valid receipt reference'),
+            '404': err('No such delivery'),
+            ...common,
+          },
         },
       },
       '/api/v1/notifications': {
@@ -132,7 +170,13 @@ export function openApiDocument(serverUrl?: string) {
           summary: 'Send (or schedule) a notification to topics',
           security: [{ bearer: [] }],
           parameters: [
-            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'A retry with the same key returns the same campaign and sends nothing again.' },
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', maxLength: 200 },
+              description: 'A retry with the same key returns the same campaign and sends nothing again.',
+            },
           ],
           requestBody: body(v1NotificationSchema),
           responses: { '202': ok('Queued or scheduled', sendResponseSchema), ...common, ...authErrors, '422': err('Unknown topic') },
@@ -147,7 +191,11 @@ export function openApiDocument(serverUrl?: string) {
             { name: 'limit', in: 'query', required: false, schema: json(apiCampaignListSchema.shape.limit) },
             { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
           ],
-          responses: { '200': ok('A page', z.object({ campaigns: z.array(apiCampaignSchema), nextCursor: z.string().nullable() })), ...authErrors, '429': common['429'] },
+          responses: {
+            '200': ok('A page', z.object({ campaigns: z.array(apiCampaignSchema), nextCursor: z.string().nullable() })),
+            ...authErrors,
+            '429': common['429'],
+          },
         },
       },
       '/api/v1/campaigns/{id}': {
@@ -184,7 +232,13 @@ export function openApiDocument(serverUrl?: string) {
           security: [{ bearer: [] }],
           parameters: [slugParam],
           requestBody: body(topicPatchSchema),
-          responses: { '200': ok('The topic', apiTopicViewSchema), '404': err('No such topic (or outside the key limits)'), '409': err('The new slug is taken'), ...common, ...authErrors },
+          responses: {
+            '200': ok('The topic', apiTopicViewSchema),
+            '404': err('No such topic (or outside the key limits)'),
+            '409': err('The new slug is taken'),
+            ...common,
+            ...authErrors,
+          },
         },
         delete: {
           operationId: 'deleteTopic',
@@ -199,9 +253,15 @@ export function openApiDocument(serverUrl?: string) {
         get: {
           operationId: 'listSubscribers',
           summary: 'Subscribers, newest first, filtered and keyset-paged as in the dashboard',
-          description: 'Scope "manage", and a key not limited to topics. Endpoints and keys are never returned. Pass `nextBefore` as `before` for the next page.',
+          description:
+            'Scope "manage", and a key not limited to topics. Endpoints and keys are never returned. Pass `nextBefore` as `before` for the next page.',
           security: [{ bearer: [] }],
-          parameters: Object.entries((json(apiSubscriberListSchema) as { properties: Record<string, unknown> }).properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+          parameters: Object.entries((json(apiSubscriberListSchema) as { properties: Record<string, unknown> }).properties).map(([name, schema]) => ({
+            name,
+            in: 'query',
+            required: false,
+            schema,
+          })),
           responses: {
             '200': ok('A page', z.object({ subscribers: z.array(apiSubscriberViewSchema), nextBefore: z.uuid().nullable() })),
             '400': err('Bad filter, paging or unknown parameter'),
@@ -230,7 +290,12 @@ export function openApiDocument(serverUrl?: string) {
             { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
             { name: 'token', in: 'query', required: false, schema: { type: 'string' } },
           ],
-          responses: { '200': ok('The notification content', notificationSchema), '401': err('No token'), '403': err('Wrong token'), '404': err('Expired or unknown') },
+          responses: {
+            '200': ok('The notification content', notificationSchema),
+            '401': err('No token'),
+            '403': err('Wrong token'),
+            '404': err('Expired or unknown'),
+          },
         },
       },
       '/api/v1/store/{subscriptionId}': {
@@ -252,7 +317,10 @@ export function openApiDocument(serverUrl?: string) {
             { name: 'limit', in: 'query', required: false, schema: json(storeReadSchema.shape.limit) },
           ],
           responses: {
-            '200': ok('A page', z.object({ last: z.boolean(), index: z.number().int(), messages: z.array(z.object({ index: z.number().int(), data: z.string() })) })),
+            '200': ok(
+              'A page',
+              z.object({ last: z.boolean(), index: z.number().int(), messages: z.array(z.object({ index: z.number().int(), data: z.string() })) }),
+            ),
             '404': err('No such subscription'),
             ...authErrors,
           },
@@ -275,7 +343,11 @@ export function openApiDocument(serverUrl?: string) {
             { name: 'topics', in: 'query', required: false, schema: { type: 'string' }, description: 'Comma-separated public topic slugs' },
             { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
           ],
-          responses: { '200': ok('Messages, newest first (ETag header set)', inboxResponseSchema), '304': { description: 'Nothing newer' }, '429': common['429'] },
+          responses: {
+            '200': ok('Messages, newest first (ETag header set)', inboxResponseSchema),
+            '304': { description: 'Nothing newer' },
+            '429': common['429'],
+          },
         },
       },
       '/broadcast': {
@@ -287,7 +359,11 @@ export function openApiDocument(serverUrl?: string) {
         },
       },
       '/api/health': {
-        get: { operationId: 'health', summary: 'Readiness: database and queue', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } },
+        get: {
+          operationId: 'health',
+          summary: 'Readiness: database and queue',
+          responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } },
+        },
       },
       '/api/health/lb': { get: { operationId: 'liveness', summary: 'Liveness for load balancers', responses: { '200': { description: 'OK' } } } },
       '/api/version': { get: { operationId: 'version', summary: 'Version', responses: { '200': { description: 'Version' } } } },

@@ -48,11 +48,7 @@ export async function listAuditLogs(ctx: Ctx, input: AuditFilter) {
 /** Distinct action names, for the filter's drop-down. */
 export async function listAuditActions(ctx: Ctx): Promise<string[]> {
   assertCan(ctx, 'audit.read');
-  const rows = await ctx.db
-    .selectDistinct({ action: auditLogs.action })
-    .from(auditLogs)
-    .orderBy(auditLogs.action)
-    .limit(500);
+  const rows = await ctx.db.selectDistinct({ action: auditLogs.action }).from(auditLogs).orderBy(auditLogs.action).limit(500);
   return rows.map((r) => r.action);
 }
 

@@ -31,10 +31,7 @@ export const ipKey = (ip: string | null | undefined) => `login:ip:${ip ?? 'unkno
 
 export const INVALID_CREDENTIALS = 'Wrong e-mail or password.';
 
-export async function authenticate(
-  db: Db,
-  input: { email: unknown; password: unknown; ip: string | null },
-): Promise<SignedInUser> {
+export async function authenticate(db: Db, input: { email: unknown; password: unknown; ip: string | null }): Promise<SignedInUser> {
   const cfg = config();
   const windowSeconds = Math.round(cfg.LOGIN_WINDOW_MINUTES * 60);
   const email = typeof input.email === 'string' ? input.email.trim().toLowerCase().slice(0, 254) : '';

@@ -20,12 +20,18 @@ export async function revokeSession(db: Db, sid: string, expiresAt: Date): Promi
 
 /** Housekeeping: ids whose cookies have expired need no record. */
 export async function pruneRevokedSessions(db: Db): Promise<number> {
-  const gone = await db.delete(revokedSessions).where(lt(revokedSessions.expiresAt, sql`now()`)).returning({ sid: revokedSessions.sid });
+  const gone = await db
+    .delete(revokedSessions)
+    .where(lt(revokedSessions.expiresAt, sql`now()`))
+    .returning({ sid: revokedSessions.sid });
   return gone.length;
 }
 
 /** Housekeeping: a spent token id needs no record once the token itself has expired. */
 export async function pruneTokenUses(db: Db): Promise<number> {
-  const gone = await db.delete(tokenUses).where(lt(tokenUses.expiresAt, sql`now()`)).returning({ jti: tokenUses.jti });
+  const gone = await db
+    .delete(tokenUses)
+    .where(lt(tokenUses.expiresAt, sql`now()`))
+    .returning({ jti: tokenUses.jti });
   return gone.length;
 }

@@ -32,7 +32,9 @@ async function assertTopicsExist(db: Db, ids: string[]) {
   if (!ids.length) return;
   const found = await db.select({ id: topics.id }).from(topics).where(inArray(topics.id, ids));
   if (found.length !== new Set(ids).size) {
-    throw new AppError('validation_failed', 'A chosen topic no longer exists. Pick the topics again.', { fieldErrors: { topicIds: ['A chosen topic no longer exists.'] } });
+    throw new AppError('validation_failed', 'A chosen topic no longer exists. Pick the topics again.', {
+      fieldErrors: { topicIds: ['A chosen topic no longer exists.'] },
+    });
   }
 }
 
@@ -129,7 +131,14 @@ export async function sendCampaignNow(ctx: Ctx, input: unknown): Promise<Campaig
     await revalidateForSending(tx.db, id);
     const row = await transition(tx, id, 'send', { scheduledAt: null, timeZone: null }, 'Only a draft can be sent.');
     await enqueueStart(boss, id, { db: tx.db });
-    await recordAudit(tx, { action: 'campaign.send', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: 'draft' }, after: { status: 'queued' } });
+    await recordAudit(tx, {
+      action: 'campaign.send',
+      targetType: 'campaign',
+      targetId: id,
+      targetLabel: row.name,
+      before: { status: 'draft' },
+      after: { status: 'queued' },
+    });
     return row;
   });
 }
@@ -162,7 +171,9 @@ export function resolveSchedule(input: unknown, now = new Date()): { id: string;
 
 function assertScheduleWindow(at: Date, now: Date): void {
   if (at.getTime() < now.getTime() + 30_000) {
-    throw new AppError('validation_failed', 'Choose a time at least a minute from now (or send it now).', { fieldErrors: { localTime: ['That time has passed.'] } });
+    throw new AppError('validation_failed', 'Choose a time at least a minute from now (or send it now).', {
+      fieldErrors: { localTime: ['That time has passed.'] },
+    });
   }
   if (at.getTime() > now.getTime() + 366 * 24 * 3600 * 1000) {
     throw new AppError('validation_failed', 'Schedule at most a year ahead.', { fieldErrors: { localTime: ['At most a year ahead.'] } });
@@ -214,7 +225,14 @@ export async function cancelCampaign(ctx: Ctx, input: unknown): Promise<Campaign
       )
       update ${campaigns} set skipped = skipped + (select count(*) from dropped) where id = ${id}`);
     [row] = (await tx.db.select().from(campaigns).where(eq(campaigns.id, id))) as [Campaign];
-    await recordAudit(tx, { action: 'campaign.cancel', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: before?.status }, after: { status: 'cancelled' } });
+    await recordAudit(tx, {
+      action: 'campaign.cancel',
+      targetType: 'campaign',
+      targetId: id,
+      targetLabel: row.name,
+      before: { status: before?.status },
+      after: { status: 'cancelled' },
+    });
     return row;
   });
 }
@@ -225,7 +243,14 @@ export async function unscheduleCampaign(ctx: Ctx, input: unknown): Promise<Camp
   const id = parseId(input);
   return inTx(ctx, async (tx) => {
     const row = await transition(tx, id, 'unschedule', { scheduledAt: null, timeZone: null }, 'Only a scheduled campaign can go back to draft.');
-    await recordAudit(tx, { action: 'campaign.unschedule', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: 'scheduled' }, after: { status: 'draft' } });
+    await recordAudit(tx, {
+      action: 'campaign.unschedule',
+      targetType: 'campaign',
+      targetId: id,
+      targetLabel: row.name,
+      before: { status: 'scheduled' },
+      after: { status: 'draft' },
+    });
     return row;
   });
 }
@@ -235,7 +260,14 @@ export async function pauseCampaign(ctx: Ctx, input: unknown): Promise<Campaign>
   const id = parseId(input);
   return inTx(ctx, async (tx) => {
     const row = await transition(tx, id, 'pause', {}, 'Only a sending campaign can be paused.');
-    await recordAudit(tx, { action: 'campaign.pause', targetType: 'campaign', targetId: id, targetLabel: row.name, before: { status: 'sending' }, after: { status: 'paused' } });
+    await recordAudit(tx, {
+      action: 'campaign.pause',
+      targetType: 'campaign',
+      targetId: id,
+      targetLabel: row.name,
+      before: { status: 'sending' },
+      after: { status: 'paused' },
+    });
     return row;
   });
 }
@@ -248,7 +280,14 @@ export async function resumeCampaign(ctx: Ctx, input: unknown): Promise<Campaign
   return inTx(ctx, async (tx) => {
     const r = await transition(tx, id, 'resume', {}, 'Only a paused campaign can be resumed.');
     if (!r.fanoutDone) await enqueueFanout(boss, id, { db: tx.db });
-    await recordAudit(tx, { action: 'campaign.resume', targetType: 'campaign', targetId: id, targetLabel: r.name, before: { status: 'paused' }, after: { status: 'sending' } });
+    await recordAudit(tx, {
+      action: 'campaign.resume',
+      targetType: 'campaign',
+      targetId: id,
+      targetLabel: r.name,
+      before: { status: 'paused' },
+      after: { status: 'sending' },
+    });
     return r;
   });
 }
@@ -278,7 +317,14 @@ export async function duplicateCampaign(ctx: Ctx, input: unknown): Promise<Campa
         createdByLabel: actorLabel(ctx.actor),
       })
       .returning();
-    await recordAudit(tx, { action: 'campaign.duplicate', targetType: 'campaign', targetId: row!.id, targetLabel: row!.name, before: { from: id }, after: auditView(row!) });
+    await recordAudit(tx, {
+      action: 'campaign.duplicate',
+      targetType: 'campaign',
+      targetId: row!.id,
+      targetLabel: row!.name,
+      before: { from: id },
+      after: auditView(row!),
+    });
     return row!;
   });
 }

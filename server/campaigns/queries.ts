@@ -7,17 +7,7 @@ import 'server-only';
 import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { rowsOf } from '../../db';
-import {
-  campaigns,
-  campaignStats,
-  campaignStatuses,
-  deliveries,
-  deliveryStatuses,
-  subscriptions,
-  topics,
-  vapidClaims,
-  type Campaign,
-} from '../../db/schema';
+import { campaigns, campaignStats, campaignStatuses, deliveries, deliveryStatuses, subscriptions, topics, vapidClaims, type Campaign } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import { cursorInstant, isId } from '../../lib/params';
 import { escapeLike } from '../audit/queries';
@@ -33,7 +23,22 @@ export const campaignListSchema = z.object({
 
 export type CampaignListItem = Pick<
   Campaign,
-  'id' | 'name' | 'status' | 'scheduledAt' | 'timeZone' | 'startedAt' | 'completedAt' | 'createdAt' | 'createdByLabel' | 'source' | 'audience' | 'targeted' | 'sent' | 'failed' | 'expired' | 'skipped'
+  | 'id'
+  | 'name'
+  | 'status'
+  | 'scheduledAt'
+  | 'timeZone'
+  | 'startedAt'
+  | 'completedAt'
+  | 'createdAt'
+  | 'createdByLabel'
+  | 'source'
+  | 'audience'
+  | 'targeted'
+  | 'sent'
+  | 'failed'
+  | 'expired'
+  | 'skipped'
 > & { topicNames: string[]; excludedTopicNames: string[] };
 
 async function topicNames(ctx: Ctx, ids: string[]): Promise<Map<string, string>> {
@@ -65,7 +70,10 @@ export async function listCampaigns(ctx: Ctx, input: z.input<typeof campaignList
     .limit(f.limit + 1);
   const hasMore = rows.length > f.limit;
   const page = hasMore ? rows.slice(0, f.limit) : rows;
-  const names = await topicNames(ctx, page.flatMap((c) => [...c.topicIds, ...c.excludeTopicIds]));
+  const names = await topicNames(
+    ctx,
+    page.flatMap((c) => [...c.topicIds, ...c.excludeTopicIds]),
+  );
   const items: CampaignListItem[] = page.map((c) => ({
     id: c.id,
     name: c.name,
@@ -164,7 +172,13 @@ export async function campaignTimeline(ctx: Ctx, id: string) {
       from campaign_stats where campaign_id = ${id}
       group by bucket order by bucket`),
   );
-  return rows.map((r) => ({ bucket: new Date(r.bucket).toISOString(), sent: Number(r.sent), failed: Number(r.failed), expired: Number(r.expired), retrying: Number(r.retrying) }));
+  return rows.map((r) => ({
+    bucket: new Date(r.bucket).toISOString(),
+    sent: Number(r.sent),
+    failed: Number(r.failed),
+    expired: Number(r.expired),
+    retrying: Number(r.retrying),
+  }));
 }
 
 /** Outcome and latency per push service. */
@@ -260,8 +274,22 @@ export async function getDelivery(ctx: Ctx, campaignId: string, subscriptionId: 
   const [row] = await ctx.db
     .select({
       delivery: deliveries,
-      claim: { id: vapidClaims.id, sub: vapidClaims.sub, aud: vapidClaims.aud, exp: vapidClaims.exp, issuedAt: vapidClaims.issuedAt, publicKey: vapidClaims.publicKey, vapidKeyId: vapidClaims.vapidKeyId },
-      subscription: { id: subscriptions.id, status: subscriptions.status, pushService: subscriptions.pushService, createdAt: subscriptions.createdAt, endpoint: subscriptions.endpoint },
+      claim: {
+        id: vapidClaims.id,
+        sub: vapidClaims.sub,
+        aud: vapidClaims.aud,
+        exp: vapidClaims.exp,
+        issuedAt: vapidClaims.issuedAt,
+        publicKey: vapidClaims.publicKey,
+        vapidKeyId: vapidClaims.vapidKeyId,
+      },
+      subscription: {
+        id: subscriptions.id,
+        status: subscriptions.status,
+        pushService: subscriptions.pushService,
+        createdAt: subscriptions.createdAt,
+        endpoint: subscriptions.endpoint,
+      },
     })
     .from(deliveries)
     .leftJoin(vapidClaims, eq(vapidClaims.id, deliveries.vapidClaimId))

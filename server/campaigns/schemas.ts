@@ -30,8 +30,14 @@ export const campaignInputSchema = z
     content: notificationSchema,
     options: deliveryOptionsSchema.default({ ttl: 86_400, urgency: 'normal' }),
     audience: z.enum(audienceModes, { error: 'Choose who receives it.' }).default('any'),
-    topicIds: z.array(z.uuid({ error: 'Unknown topic.' })).max(100, 'At most 100 topics.').default([]),
-    excludeTopicIds: z.array(z.uuid({ error: 'Unknown topic.' })).max(100, 'At most 100 topics.').default([]),
+    topicIds: z
+      .array(z.uuid({ error: 'Unknown topic.' }))
+      .max(100, 'At most 100 topics.')
+      .default([]),
+    excludeTopicIds: z
+      .array(z.uuid({ error: 'Unknown topic.' }))
+      .max(100, 'At most 100 topics.')
+      .default([]),
     /** Deliver through the server (for notifications that do not fit one push). */
     storeOnServer: z.boolean().default(false),
   })
@@ -47,7 +53,11 @@ export const campaignInputSchema = z
     if (v.storeOnServer) {
       const bytes = contentBytes(v.content);
       if (bytes > MAX_STORED_CONTENT_BYTES) {
-        ctx.addIssue({ code: 'custom', path: ['content'], message: `The notification is ${bytes} bytes; at most ${MAX_STORED_CONTENT_BYTES} can be delivered through the server.` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['content'],
+          message: `The notification is ${bytes} bytes; at most ${MAX_STORED_CONTENT_BYTES} can be delivered through the server.`,
+        });
       }
       return;
     }

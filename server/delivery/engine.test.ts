@@ -94,7 +94,12 @@ describe('campaigns through the engine', () => {
       actions: [{ title: 'Open', url: 'https://shop.example/sale' }],
       data: { campaign: 'spring' },
     };
-    const c = await createCampaign(ctxFor(tdb, marketer), { content, options: { ttl: 600, urgency: 'high', topic: 'spring-sale' }, audience: 'any', topicIds: [topicIds.news] });
+    const c = await createCampaign(ctxFor(tdb, marketer), {
+      content,
+      options: { ttl: 600, urgency: 'high', topic: 'spring-sale' },
+      audience: 'any',
+      topicIds: [topicIds.news],
+    });
     await sendCampaignNow(ctxFor(tdb, marketer), { id: c.id });
     const done = await completed(c.id);
 
@@ -103,7 +108,13 @@ describe('campaigns through the engine', () => {
       const msgs = server.messages(s.testId);
       expect(msgs).toHaveLength(1);
       const p = JSON.parse(msgs[0]!.plaintext!);
-      expect(p).toMatchObject({ title: 'Spring sale ✿', body: 'Everything −20 % until Sunday', url: 'https://shop.example/sale', icon: 'https://shop.example/icon.png', data: { campaign: 'spring' } });
+      expect(p).toMatchObject({
+        title: 'Spring sale ✿',
+        body: 'Everything −20 % until Sunday',
+        url: 'https://shop.example/sale',
+        icon: 'https://shop.example/icon.png',
+        data: { campaign: 'spring' },
+      });
       expect(p.actions).toEqual([{ action: 'a0', title: 'Open', url: 'https://shop.example/sale' }]);
       expect(msgs[0]).toMatchObject({ ttl: 600, urgency: 'high', topic: 'spring-sale' });
     }
@@ -157,7 +168,12 @@ describe('campaigns through the engine', () => {
     await sendCampaignNow(ctxFor(tdb, marketer), { id: c1.id });
     expect(await completed(c1.id)).toMatchObject({ targeted: 3, sent: 1, expired: 2 });
     const subs = await tdb.db.select().from(subscriptions);
-    expect(subs.filter((s) => s.status === 'expired').map((s) => s.id).sort()).toEqual([gone410.id, gone404.id].sort());
+    expect(
+      subs
+        .filter((s) => s.status === 'expired')
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([gone410.id, gone404.id].sort());
     // Never retried.
     expect(server.requests({ subscriberId: gone410.testId })).toHaveLength(1);
 

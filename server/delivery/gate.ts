@@ -78,7 +78,15 @@ export class ServiceGates {
   private state(host: string, now: number): ServiceState {
     let s = this.services.get(host);
     if (!s) {
-      s = { pausedUntil: 0, cap: null, capChangedAt: 0, nextSlot: 0, ring: new Array(RING_SECONDS).fill(0), throttled: new Array(RING_SECONDS).fill(0), ringAt: Math.floor(now / 1000) };
+      s = {
+        pausedUntil: 0,
+        cap: null,
+        capChangedAt: 0,
+        nextSlot: 0,
+        ring: new Array(RING_SECONDS).fill(0),
+        throttled: new Array(RING_SECONDS).fill(0),
+        ringAt: Math.floor(now / 1000),
+      };
       this.services.set(host, s);
     }
     // Advance the ring to the current second.

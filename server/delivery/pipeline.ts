@@ -216,10 +216,21 @@ class DeliveryRun {
     const base = { subscription_id: c.subscription_id, http_status: null, latency_ms: null, vapid_claim_id: null, next_attempt_at: null };
     if (c.sub_status !== 'active') {
       const gone = c.sub_status === 'expired';
-      return { ...base, status: gone ? 'expired' : 'skipped', reason: `The subscription was ${gone ? 'already gone' : 'cancelled'} before its turn.`, attempted: false };
+      return {
+        ...base,
+        status: gone ? 'expired' : 'skipped',
+        reason: `The subscription was ${gone ? 'already gone' : 'cancelled'} before its turn.`,
+        attempted: false,
+      };
     }
     if (!c.signer) return { ...base, status: 'failed', reason: 'The VAPID key this subscription was made with no longer exists.', attempted: false };
-    const slowDown = (until: number) => ({ ...base, status: 'retrying' as const, reason: 'Push service asked us to slow down (429).', next_attempt_at: new Date(until).toISOString(), attempted: false });
+    const slowDown = (until: number) => ({
+      ...base,
+      status: 'retrying' as const,
+      reason: 'Push service asked us to slow down (429).',
+      next_attempt_at: new Date(until).toISOString(),
+      attempted: false,
+    });
     const paused = gates.pausedUntil(c.push_service);
     if (paused) return slowDown(paused);
     // The process's request slots are shared by its runs; a row may wait here a while, and the

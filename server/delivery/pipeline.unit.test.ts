@@ -41,12 +41,15 @@ class MemoryStore implements PipelineStore {
     n: number,
     private readonly clock: () => number = Date.now,
   ) {
-    for (let i = 1; i <= n; i++) this.rows.set(id(i), { status: 'queued', claimedBy: null, claimedAt: 0, attempts: 0, nextAttemptAt: null, subStatus: 'active', results: [] });
+    for (let i = 1; i <= n; i++)
+      this.rows.set(id(i), { status: 'queued', claimedBy: null, claimedAt: 0, attempts: 0, nextAttemptAt: null, subStatus: 'active', results: [] });
   }
 
   private due(r: Row, leaseSeconds: number) {
     const now = this.clock();
-    return r.status === 'queued' || (r.status === 'retrying' && (r.nextAttemptAt ?? 0) <= now) || (r.status === 'sending' && r.claimedAt < now - leaseSeconds * 1000);
+    return (
+      r.status === 'queued' || (r.status === 'retrying' && (r.nextAttemptAt ?? 0) <= now) || (r.status === 'sending' && r.claimedAt < now - leaseSeconds * 1000)
+    );
   }
 
   async claim(owner: ClaimOwner, campaignId: string, limit: number, after: string | null, leaseSeconds: number): Promise<ClaimedRow[]> {
@@ -59,7 +62,16 @@ class MemoryStore implements PipelineStore {
     this.claimBudget -= picked.length;
     return picked.map(([sid, r]) => {
       Object.assign(r, { status: 'sending', claimedBy: owner, claimedAt: this.clock() });
-      return { subscription_id: sid, attempts: r.attempts, push_service: 'push.test', endpoint: `https://push.test/${sid}`, p256dh: 'k', auth: 'a', vapid_key_id: 'key', sub_status: r.subStatus };
+      return {
+        subscription_id: sid,
+        attempts: r.attempts,
+        push_service: 'push.test',
+        endpoint: `https://push.test/${sid}`,
+        p256dh: 'k',
+        auth: 'a',
+        vapid_key_id: 'key',
+        sub_status: r.subStatus,
+      };
     });
   }
 
@@ -119,7 +131,15 @@ class FakeMessenger implements Messenger {
 }
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-const message: CampaignMessage = { campaignId: CAMPAIGN, status: 'sending', content: { title: 'Hi', renotify: false, requireInteraction: false, silent: false, actions: [] }, ttl: 60, urgency: 'normal', push_topic: null, message_id: null };
+const message: CampaignMessage = {
+  campaignId: CAMPAIGN,
+  status: 'sending',
+  content: { title: 'Hi', renotify: false, requireInteraction: false, silent: false, actions: [] },
+  ttl: 60,
+  urgency: 'normal',
+  push_topic: null,
+  message_id: null,
+};
 
 function deps(store: PipelineStore, messenger: Messenger, over: Partial<PipelineDeps> = {}): PipelineDeps {
   return {
@@ -204,7 +224,10 @@ describe('a delivery run', () => {
         }
         return {};
       }, 2);
-      const summary = await runDeliveries(deps(store, messenger, { inflight: new Semaphore(2) }), input({ settings: deliverySettingsSchema.parse({ concurrency: 2 }) }));
+      const summary = await runDeliveries(
+        deps(store, messenger, { inflight: new Semaphore(2) }),
+        input({ settings: deliverySettingsSchema.parse({ concurrency: 2 }) }),
+      );
       expect(summary.end).toBe('drained');
       expect(summary.handedBack).toBeGreaterThan(0);
       expect(messenger.sent.length).toBeLessThan(200);
@@ -232,7 +255,10 @@ describe('a delivery run', () => {
     const store = new MemoryStore(30);
     const messenger = new FakeMessenger(() => ({}), 15);
     // A lease shorter than the run: without renewals every row would be a lease old before its turn.
-    const summary = await runDeliveries(deps(store, messenger, { inflight: new Semaphore(1), lease: { leaseMs: 120, heartbeatMs: 20 } }), input({ settings: deliverySettingsSchema.parse({ concurrency: 1 }) }));
+    const summary = await runDeliveries(
+      deps(store, messenger, { inflight: new Semaphore(1), lease: { leaseMs: 120, heartbeatMs: 20 } }),
+      input({ settings: deliverySettingsSchema.parse({ concurrency: 1 }) }),
+    );
     expect(store.renewals).toBeGreaterThan(3);
     expect(summary).toMatchObject({ end: 'drained', sent: 30, handedBack: 0 });
     expect(messenger.sent).toHaveLength(30);
@@ -244,7 +270,10 @@ describe('a delivery run', () => {
     store.claimBudget = 10;
     store.failRenew = true;
     const messenger = new FakeMessenger(() => ({}), 15);
-    const summary = await runDeliveries(deps(store, messenger, { inflight: new Semaphore(1), lease: { leaseMs: 200, heartbeatMs: 20 } }), input({ settings: deliverySettingsSchema.parse({ concurrency: 1 }) }));
+    const summary = await runDeliveries(
+      deps(store, messenger, { inflight: new Semaphore(1), lease: { leaseMs: 200, heartbeatMs: 20 } }),
+      input({ settings: deliverySettingsSchema.parse({ concurrency: 1 }) }),
+    );
     expect(summary.handedBack).toBeGreaterThan(0);
     // Half a lease (100 ms) of 15 ms requests: a handful of the ten went out, the rest went back unsent.
     expect(messenger.sent.length).toBeLessThan(10);
@@ -285,6 +314,19 @@ describe('a delivery run', () => {
     const late = await runDeliveries(deps(store, messenger, { clock: () => now, lease: { leaseMs: 30_000, heartbeatMs: 10_000 } }), input());
     expect(late).toMatchObject({ end: 'drained', claimed: 10, sent: 10 });
     // The dead run cannot record anything now: the rows are no longer its own.
-    expect(await store.record(dead, CAMPAIGN, [{ subscription_id: id(1), status: 'failed', http_status: null, latency_ms: null, reason: null, vapid_claim_id: null, next_attempt_at: null, attempted: true }])).toBe(0);
+    expect(
+      await store.record(dead, CAMPAIGN, [
+        {
+          subscription_id: id(1),
+          status: 'failed',
+          http_status: null,
+          latency_ms: null,
+          reason: null,
+          vapid_claim_id: null,
+          next_attempt_at: null,
+          attempted: true,
+        },
+      ]),
+    ).toBe(0);
   });
 });

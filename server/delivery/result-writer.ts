@@ -21,10 +21,7 @@ export interface PendingResult extends ResultRow {
   claimedAt: number;
 }
 
-export type WriterState =
-  | { kind: 'idle' }
-  | { kind: 'writing'; current: Promise<void>; stalled: boolean }
-  | { kind: 'failed'; error: unknown };
+export type WriterState = { kind: 'idle' } | { kind: 'writing'; current: Promise<void>; stalled: boolean } | { kind: 'failed'; error: unknown };
 
 export interface ResultWriterOptions {
   /** Writes the rows; returns how many were still this run's to write. */

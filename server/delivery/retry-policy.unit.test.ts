@@ -40,6 +40,7 @@ describe('what happens after an attempt', () => {
   });
 
   it('with one attempt allowed, nothing is retried', () => {
-    for (const outcome of ['retry', 'rate_limited'] as const) expect(decide({ outcome }, 0, { maxAttempts: 1, retryBaseSeconds: 1 }, now, half).status).toBe('failed');
+    for (const outcome of ['retry', 'rate_limited'] as const)
+      expect(decide({ outcome }, 0, { maxAttempts: 1, retryBaseSeconds: 1 }, now, half).status).toBe('failed');
   });
 });

@@ -14,13 +14,23 @@ export const deliverySettingsSchema = z.object({
   /** Requests in flight per worker process. */
   concurrency: z.coerce.number({ error: 'Enter a number.' }).int('Whole numbers only.').min(1, 'At least 1.').max(1000, 'At most 1000.').default(100),
   /** Messages per second per push service and worker process; 0 means no limit. */
-  ratePerService: z.coerce.number({ error: 'Enter a number.' }).int('Whole numbers only.').min(0, 'Cannot be negative.').max(100_000, 'At most 100000.').default(0),
+  ratePerService: z.coerce
+    .number({ error: 'Enter a number.' })
+    .int('Whole numbers only.')
+    .min(0, 'Cannot be negative.')
+    .max(100_000, 'At most 100000.')
+    .default(0),
   /** Subscriptions per fan-out step (one transaction: their delivery rows and the checkpoint). */
   batchSize: z.coerce.number({ error: 'Enter a number.' }).int('Whole numbers only.').min(10, 'At least 10.').max(10_000, 'At most 10000.').default(500),
   /** Attempts per message before it counts as failed (retryable errors only). */
   maxAttempts: z.coerce.number({ error: 'Enter a number.' }).int('Whole numbers only.').min(1, 'At least 1.').max(20, 'At most 20.').default(5),
   /** First retry delay; later ones double, with jitter. */
-  retryBaseSeconds: z.coerce.number({ error: 'Enter a number.' }).int('Whole numbers only.').min(1, 'At least 1 second.').max(3600, 'At most an hour.').default(30),
+  retryBaseSeconds: z.coerce
+    .number({ error: 'Enter a number.' })
+    .int('Whole numbers only.')
+    .min(1, 'At least 1 second.')
+    .max(3600, 'At most an hour.')
+    .default(30),
 });
 export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
 

@@ -60,7 +60,11 @@ export class DeliveryStore {
       topic_ids: string[] | string;
       exclude_topic_ids: string[] | string;
       targeted: number;
-    }>(await this.db.execute(sql`select status, fanout_done, fanout_cursor, audience, topic_ids, exclude_topic_ids, targeted from campaigns where id = ${campaignId} for update`));
+    }>(
+      await this.db.execute(
+        sql`select status, fanout_done, fanout_cursor, audience, topic_ids, exclude_topic_ids, targeted from campaigns where id = ${campaignId} for update`,
+      ),
+    );
     if (!c) return null;
     return {
       status: c.status,

@@ -25,12 +25,14 @@ export async function sendTestNotification(ctx: Ctx, input: unknown): Promise<Se
     .select()
     .from(subscriptions)
     .where(and(eq(subscriptions.id, subscriptionId), eq(subscriptions.status, 'active')));
-  if (!sub) throw new AppError('validation_failed', 'That subscriber is not active any more.', { fieldErrors: { subscriptionId: ['Not an active subscriber.'] } });
-  const results = await sendToRecipients(
-    { keyring: new Keyring(ctx.db), sender: processSender() },
-    [sub],
-    { payload: encodePayload(content), ttl: options.ttl, urgency: options.urgency, topic: options.topic },
-  );
+  if (!sub)
+    throw new AppError('validation_failed', 'That subscriber is not active any more.', { fieldErrors: { subscriptionId: ['Not an active subscriber.'] } });
+  const results = await sendToRecipients({ keyring: new Keyring(ctx.db), sender: processSender() }, [sub], {
+    payload: encodePayload(content),
+    ttl: options.ttl,
+    urgency: options.urgency,
+    topic: options.topic,
+  });
   const result = results.get(sub.id)!;
   if (result.outcome === 'gone') {
     await ctx.db.update(subscriptions).set({ status: 'expired', endedAt: new Date(), updatedAt: new Date() }).where(eq(subscriptions.id, sub.id));

@@ -58,7 +58,9 @@ export async function startDeliveryWorker(rt: Runtime): Promise<DeliveryWorker> 
 
   // Re-drive anything a previous run left behind, then keep doing so periodically.
   const tick = () =>
-    enqueue(rt.boss, 'reconcile', {}, { singletonKey: 'reconcile' }).catch((err: unknown) => (isDatabaseUnavailable(err) ? log.warn : log.error).call(log, 'reconcile.enqueue-failed', { err }));
+    enqueue(rt.boss, 'reconcile', {}, { singletonKey: 'reconcile' }).catch((err: unknown) =>
+      (isDatabaseUnavailable(err) ? log.warn : log.error).call(log, 'reconcile.enqueue-failed', { err }),
+    );
   const first = setTimeout(tick, 1000);
   const timer = setInterval(tick, cfg.RECONCILE_SECONDS * 1000);
   first.unref();

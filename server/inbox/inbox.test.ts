@@ -123,7 +123,8 @@ describe('the inbox', () => {
       const postgres = (await import('postgres')).default;
       const other = postgres(tdb.url!, { max: 1, onnotice: () => {} });
       await other.begin(async (tx) => {
-        const [row] = await tx`update campaigns set status = 'sending', started_at = now(), published_seq = nextval('inbox_seq') where id = ${c.id} returning published_seq`;
+        const [row] =
+          await tx`update campaigns set status = 'sending', started_at = now(), published_seq = nextval('inbox_seq') where id = ${c.id} returning published_seq`;
         await tx`select pg_notify('pushdeck_inbox', ${String(row!.published_seq)})`;
       });
       await other.end();

@@ -23,7 +23,10 @@ export const INBOX_LIMIT = 20;
 /** Public topic ids for these slugs (private and unknown slugs are ignored). */
 export async function publicTopicIds(db: Db, slugs: string[]): Promise<string[]> {
   if (!slugs.length) return [];
-  const rows = await db.select({ id: topics.id }).from(topics).where(and(inArray(topics.slug, slugs), eq(topics.isPublic, true)));
+  const rows = await db
+    .select({ id: topics.id })
+    .from(topics)
+    .where(and(inArray(topics.slug, slugs), eq(topics.isPublic, true)));
   return rows.map((r) => r.id);
 }
 
@@ -34,7 +37,12 @@ export async function publicTopicIds(db: Db, slugs: string[]): Promise<string[]>
  */
 export async function readInbox(db: Db, topicIds: string[]): Promise<{ etag: string; items: InboxItem[] }> {
   const ids = sql`${`{${topicIds.join(',')}}`}::uuid[]`;
-  const rows = rowsOf<{ id: string; content: { title: string; body?: string; url?: string; icon?: string; image?: string }; started_at: string | Date; published_seq: number | string }>(
+  const rows = rowsOf<{
+    id: string;
+    content: { title: string; body?: string; url?: string; icon?: string; image?: string };
+    started_at: string | Date;
+    published_seq: number | string;
+  }>(
     await db.execute(sql`
       select id, content, started_at, published_seq from campaigns
       where published_seq is not null and status in ('sending', 'paused', 'completed')

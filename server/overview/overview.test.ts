@@ -59,7 +59,10 @@ async function pastSub(daysAgo: number, topics: string[], ended?: { status: 'exp
 }
 
 async function campaign(name: string, status: CampaignStatus, extra: Partial<typeof campaigns.$inferInsert> = {}) {
-  const [c] = await tdb.db.insert(campaigns).values({ name, status, content: { title: name }, createdByLabel: 'test', ...extra }).returning();
+  const [c] = await tdb.db
+    .insert(campaigns)
+    .values({ name, status, content: { title: name }, createdByLabel: 'test', ...extra })
+    .returning();
   return c!;
 }
 

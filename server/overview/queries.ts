@@ -22,7 +22,10 @@ export interface DayPoint {
   expired: number;
 }
 
-export type OverviewCampaign = Pick<Campaign, 'id' | 'name' | 'status' | 'targeted' | 'sent' | 'failed' | 'expired' | 'scheduledAt' | 'startedAt' | 'completedAt' | 'createdAt' | 'timeZone'>;
+export type OverviewCampaign = Pick<
+  Campaign,
+  'id' | 'name' | 'status' | 'targeted' | 'sent' | 'failed' | 'expired' | 'scheduledAt' | 'startedAt' | 'completedAt' | 'createdAt' | 'timeZone'
+>;
 
 export interface Overview {
   subscribers: {
@@ -151,7 +154,12 @@ export async function getOverview(ctx: Ctx, opts: { now?: Date } = {}): Promise<
       new30d: n(c?.d30),
       expired30d: endedBy.get('expired') ?? 0,
       unsubscribed30d: endedBy.get('unsubscribed') ?? 0,
-      byTopic: rowsOf<{ id: string; name: string; slug: string; active: number }>(byTopic).map((r) => ({ id: r.id, name: r.name, slug: r.slug, active: n(r.active) })),
+      byTopic: rowsOf<{ id: string; name: string; slug: string; active: number }>(byTopic).map((r) => ({
+        id: r.id,
+        name: r.name,
+        slug: r.slug,
+        active: n(r.active),
+      })),
     },
     sends: { sent7d: n(s?.sent7), sent30d, failed30d, expired30d, successRate30d: finished ? sent30d / finished : null },
     daily: series,

@@ -101,7 +101,10 @@ describe('delivery across a key rotation', () => {
     const a = await browserSubscribes();
     const b = await browserSubscribes();
     server.setBehaviour(a.testId, { status: 410 });
-    const results = await sendToRecipients({ keyring: new Keyring(tdb.db), sender }, await recipients([a.subscriptionId, b.subscriptionId]), { payload: Buffer.from('{}'), ttl: 60 });
+    const results = await sendToRecipients({ keyring: new Keyring(tdb.db), sender }, await recipients([a.subscriptionId, b.subscriptionId]), {
+      payload: Buffer.from('{}'),
+      ttl: 60,
+    });
     const gone = [...results].filter(([, r]) => r.outcome === 'gone').map(([id]) => id);
     expect(gone).toEqual([a.subscriptionId]);
     await markExpired(tdb.db, gone);

@@ -45,7 +45,13 @@ export async function sendToRecipients(
   await eachLimited(recipients, concurrency, async (r) => {
     const signer = r.vapidKeyId ? signers.get(r.vapidKeyId) : undefined;
     if (!signer) {
-      results.set(r.id, { outcome: 'rejected', status: null, pushService: hostOf(r.endpoint), latencyMs: 0, reason: 'The VAPID key this subscription was made with no longer exists.' });
+      results.set(r.id, {
+        outcome: 'rejected',
+        status: null,
+        pushService: hostOf(r.endpoint),
+        latencyMs: 0,
+        reason: 'The VAPID key this subscription was made with no longer exists.',
+      });
       return;
     }
     results.set(r.id, await deps.sender.send(r, typeof message === 'function' ? message(r) : message, signer));

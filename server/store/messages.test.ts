@@ -48,9 +48,14 @@ async function browser(topics: string[]) {
 const completed = (id: string) => completedCampaign(tdb, id);
 
 const get = (id: string, token?: string) =>
-  messageRoute(new Request(`http://localhost/api/v1/messages/${id}`, { headers: { 'x-pushdeck-client-ip': '192.0.2.5', ...(token ? { authorization: `Bearer ${token}` } : {}) } }), {
-    params: Promise.resolve({ id }),
-  });
+  messageRoute(
+    new Request(`http://localhost/api/v1/messages/${id}`, {
+      headers: { 'x-pushdeck-client-ip': '192.0.2.5', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    }),
+    {
+      params: Promise.resolve({ id }),
+    },
+  );
 
 describe('notifications delivered through the server', () => {
   it('pushes a pointer; the content is fetched with its token, refused without, and collected after its TTL', async () => {
@@ -77,7 +82,10 @@ describe('notifications delivered through the server', () => {
     expect((await get('00000000-0000-7000-8000-000000000000', pointer.k)).status).toBe(403); // a token opens only its own message
 
     // After its TTL: gone, and housekeeping deletes it.
-    await tdb.db.update(messages).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(messages.id, pointer.m));
+    await tdb.db
+      .update(messages)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(messages.id, pointer.m));
     expect((await get(pointer.m, pointer.k)).status).toBe(404);
     expect((await collectExpiredMessages(tdb.db)).messages).toBeGreaterThanOrEqual(1);
     expect(await tdb.db.select().from(messages).where(eq(messages.id, pointer.m))).toHaveLength(0);
@@ -123,7 +131,10 @@ describe('the pushbox-style store API', () => {
     }
     expect([...written].sort((a, b) => a - b)).toEqual(written); // increasing
     // One record expires.
-    await tdb.db.update(storeMessages).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(storeMessages.idx, written[3]!));
+    await tdb.db
+      .update(storeMessages)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(storeMessages.idx, written[3]!));
 
     const seen: string[] = [];
     let index = 0;

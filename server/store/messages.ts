@@ -51,7 +51,13 @@ export async function readStoredMessage(db: Db, id: string, token: string | null
 
 /** Housekeeping: deletes expired stored content and expired pushbox-style store records. */
 export async function collectExpiredMessages(db: Db): Promise<{ messages: number; store: number }> {
-  const a = await db.delete(messages).where(lt(messages.expiresAt, sql`now()`)).returning({ id: messages.id });
-  const b = await db.delete(storeMessages).where(lt(storeMessages.expiresAt, sql`now()`)).returning({ idx: storeMessages.idx });
+  const a = await db
+    .delete(messages)
+    .where(lt(messages.expiresAt, sql`now()`))
+    .returning({ id: messages.id });
+  const b = await db
+    .delete(storeMessages)
+    .where(lt(storeMessages.expiresAt, sql`now()`))
+    .returning({ idx: storeMessages.idx });
   return { messages: a.length, store: b.length };
 }

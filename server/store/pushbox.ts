@@ -16,7 +16,11 @@ export const MAX_STORE_TTL = 30 * 24 * 3600;
 
 export const storeWriteSchema = z
   .object({
-    ttl: z.number({ error: 'ttl is a number of seconds.' }).int('ttl is whole seconds.').min(1, 'ttl is at least 1 second.').max(MAX_STORE_TTL, `ttl is at most ${MAX_STORE_TTL} seconds (30 days).`),
+    ttl: z
+      .number({ error: 'ttl is a number of seconds.' })
+      .int('ttl is whole seconds.')
+      .min(1, 'ttl is at least 1 second.')
+      .max(MAX_STORE_TTL, `ttl is at most ${MAX_STORE_TTL} seconds (30 days).`),
     data: z.string({ error: 'data is a string.' }).min(1, 'data is empty.').max(MAX_STORE_DATA, `data may be at most ${MAX_STORE_DATA} characters.`),
   })
   .strict();
@@ -91,7 +95,14 @@ export async function storeRead(ctx: Ctx, subscriptionId: string, input: unknown
   const rows = await ctx.db
     .select({ index: storeMessages.idx, data: storeMessages.data })
     .from(storeMessages)
-    .where(and(eq(storeMessages.subscriptionId, subscriptionId), eq(storeMessages.owner, owner), gt(storeMessages.idx, index), gt(storeMessages.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(storeMessages.subscriptionId, subscriptionId),
+        eq(storeMessages.owner, owner),
+        gt(storeMessages.idx, index),
+        gt(storeMessages.expiresAt, sql`now()`),
+      ),
+    )
     .orderBy(asc(storeMessages.idx))
     .limit(limit + 1);
   const page = rows.slice(0, limit);

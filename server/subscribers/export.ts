@@ -105,7 +105,12 @@ async function keyedRows(ctx: Ctx, items: SubscriberRow[]): Promise<KeyedRow[]> 
   const found = await ctx.db
     .select({ id: subscriptions.id, endpoint: subscriptions.endpoint, p256dh: subscriptions.p256dh, auth: subscriptions.auth })
     .from(subscriptions)
-    .where(inArray(subscriptions.id, items.map((r) => r.id)));
+    .where(
+      inArray(
+        subscriptions.id,
+        items.map((r) => r.id),
+      ),
+    );
   const byId = new Map(found.map((f) => [f.id, f]));
   return items.flatMap((r) => {
     const f = byId.get(r.id);
@@ -125,7 +130,12 @@ export function exportSubscribersCsv(ctx: Ctx, input: unknown): Promise<Readable
  * Checks the permission, records who exported with which filters (the row count is not known
  * until the stream ends), and returns the export as a stream pulled chunk by chunk.
  */
-export async function exportSubscribers(ctx: Ctx, input: unknown, format: ExportFormat, opts: { withKeys?: boolean } = {}): Promise<ReadableStream<Uint8Array>> {
+export async function exportSubscribers(
+  ctx: Ctx,
+  input: unknown,
+  format: ExportFormat,
+  opts: { withKeys?: boolean } = {},
+): Promise<ReadableStream<Uint8Array>> {
   assertCan(ctx, 'subscribers.read');
   if (opts.withKeys) {
     // Endpoints and keys let anyone push to these people: the command line only, and admins.
@@ -148,7 +158,13 @@ export async function exportSubscribers(ctx: Ctx, input: unknown, format: Export
 }
 
 /** The export as a stream pulled chunk by chunk: a keyset page of the list, loaded, then written. */
-function streamExport<T>(ctx: Ctx, filters: SubscriberFilters, format: ExportFormat, shape: Shape<T>, load: (items: SubscriberRow[]) => Promise<T[]>): ReadableStream<Uint8Array> {
+function streamExport<T>(
+  ctx: Ctx,
+  filters: SubscriberFilters,
+  format: ExportFormat,
+  shape: Shape<T>,
+  load: (items: SubscriberRow[]) => Promise<T[]>,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let before: string | undefined;
   let started = false;

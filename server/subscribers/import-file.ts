@@ -15,11 +15,9 @@ export interface Candidate {
   topics: unknown;
 }
 
-
 export const fileError = (message: string) => new AppError('validation_failed', message, { fieldErrors: { content: [message] } });
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const stripBom = (s: string) => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
-
 
 const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 
@@ -56,7 +54,9 @@ export function decodeImportFile(bytes: Uint8Array): string {
     text = new TextDecoder('utf-8', { fatal: true }).decode(b);
   } catch {
     const bad = new TextDecoder('utf-8').decode(b).indexOf('\ufffd');
-    throw fileError(`This file is not UTF-8 text (line ${lineOf(new TextDecoder('utf-8').decode(b), Math.max(0, bad))} has bytes UTF-8 does not allow; perhaps it is Latin-1 or Windows-1252). ${SAVE_AS_UTF8}`);
+    throw fileError(
+      `This file is not UTF-8 text (line ${lineOf(new TextDecoder('utf-8').decode(b), Math.max(0, bad))} has bytes UTF-8 does not allow; perhaps it is Latin-1 or Windows-1252). ${SAVE_AS_UTF8}`,
+    );
   }
   checkImportText(text);
   return text;

@@ -46,7 +46,9 @@ beforeAll(async () => {
   ] as const) {
     topicIds[s] = (await createTopic(root, { slug: slug(s), name: s, isPublic: String(isPublic) })).id;
   }
-  oldKeyId = (await importVapidKey(root, { name: 'Old setup', subject: 'mailto:ops@example.com', publicKey: oldPair.publicKey, privateKey: oldPair.privateKey })).id;
+  oldKeyId = (
+    await importVapidKey(root, { name: 'Old setup', subject: 'mailto:ops@example.com', publicKey: oldPair.publicKey, privateKey: oldPair.privateKey })
+  ).id;
 }, 60_000);
 
 afterAll(async () => {
@@ -58,11 +60,15 @@ afterAll(async () => {
 function browserSub(host = 'fcm.googleapis.com') {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
-  return { endpoint: `https://${host}/fcm/send/${randomBytes(12).toString('base64url')}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+  return {
+    endpoint: `https://${host}/fcm/send/${randomBytes(12).toString('base64url')}`,
+    keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
+  };
 }
 
 const root = () => ctxFor(tdb);
-const run = (content: string, extra: Record<string, unknown> = {}) => importSubscribers(root(), { vapidKeyId: oldKeyId, content, filename: 'subscribers.json', ...extra });
+const run = (content: string, extra: Record<string, unknown> = {}) =>
+  importSubscribers(root(), { vapidKeyId: oldKeyId, content, filename: 'subscribers.json', ...extra });
 
 async function stored(endpoints: string[]) {
   if (!endpoints.length) return [];
@@ -72,14 +78,31 @@ async function stored(endpoints: string[]) {
         .select({ id: subscriptionTopics.subscriptionId, slug: topics.slug })
         .from(subscriptionTopics)
         .innerJoin(topics, eq(topics.id, subscriptionTopics.topicId))
-        .where(inArray(subscriptionTopics.subscriptionId, rows.map((r) => r.id)))
+        .where(
+          inArray(
+            subscriptionTopics.subscriptionId,
+            rows.map((r) => r.id),
+          ),
+        )
     : [];
   return rows
-    .map((r) => ({ ...r, topics: links.filter((l) => l.id === r.id).map((l) => l.slug).sort() }))
+    .map((r) => ({
+      ...r,
+      topics: links
+        .filter((l) => l.id === r.id)
+        .map((l) => l.slug)
+        .sort(),
+    }))
     .sort((a, b) => a.endpoint.localeCompare(b.endpoint));
 }
 
-const auditCount = async () => (await tdb.db.select({ n: sql<number>`count(*)::int` }).from(auditLogs).where(eq(auditLogs.action, 'subscriber.import')))[0]!.n;
+const auditCount = async () =>
+  (
+    await tdb.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(auditLogs)
+      .where(eq(auditLogs.action, 'subscriber.import'))
+  )[0]!.n;
 
 describe('importing a mixed good and bad JSON file', () => {
   const good1 = browserSub();
@@ -88,7 +111,10 @@ describe('importing a mixed good and bad JSON file', () => {
   const known = browserSub();
   const leftAlready = browserSub();
   const offList = { ...browserSub(), endpoint: 'https://push.evil.example/send/1' };
-  const offCurve = { ...browserSub(), keys: { p256dh: Buffer.concat([Buffer.from([4]), randomBytes(64)]).toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+  const offCurve = {
+    ...browserSub(),
+    keys: { p256dh: Buffer.concat([Buffer.from([4]), randomBytes(64)]).toString('base64url'), auth: randomBytes(16).toString('base64url') },
+  };
   const shortAuth = { ...browserSub(), keys: { ...browserSub().keys, auth: randomBytes(8).toString('base64url') } };
   const unknownTopic = browserSub();
   const noKeys = { endpoint: browserSub().endpoint };
@@ -119,7 +145,9 @@ describe('importing a mixed good and bad JSON file', () => {
   it('reports every row exactly and stores only the good ones, bound to the chosen key', async () => {
     const auditsBefore = await auditCount();
     first = await run(file);
-    const byEndpoint = new Map((await stored([good1.endpoint, good2.endpoint, privateOne.endpoint, known.endpoint, leftAlready.endpoint])).map((r) => [r.endpoint, r]));
+    const byEndpoint = new Map(
+      (await stored([good1.endpoint, good2.endpoint, privateOne.endpoint, known.endpoint, leftAlready.endpoint])).map((r) => [r.endpoint, r]),
+    );
     const id = (s: { endpoint: string }) => byEndpoint.get(s.endpoint)!.id;
     const offListReason = configuredAllowlist().check(offList.endpoint);
     expect(offListReason.ok).toBe(false);
@@ -156,7 +184,14 @@ describe('importing a mixed good and bad JSON file', () => {
     });
 
     // What landed: the good rows with their keys, topics and the old setup's key; nothing else.
-    expect(byEndpoint.get(good1.endpoint)).toMatchObject({ status: 'active', p256dh: good1.keys.p256dh, auth: good1.keys.auth, vapidKeyId: oldKeyId, pushService: 'fcm.googleapis.com', topics: [slug('news'), slug('sport')].sort() });
+    expect(byEndpoint.get(good1.endpoint)).toMatchObject({
+      status: 'active',
+      p256dh: good1.keys.p256dh,
+      auth: good1.keys.auth,
+      vapidKeyId: oldKeyId,
+      pushService: 'fcm.googleapis.com',
+      topics: [slug('news'), slug('sport')].sort(),
+    });
     expect(byEndpoint.get(good2.endpoint)).toMatchObject({ status: 'active', vapidKeyId: oldKeyId, topics: [] });
     expect(byEndpoint.get(privateOne.endpoint)).toMatchObject({ vapidKeyId: oldKeyId, topics: [slug('vip')] });
     expect(byEndpoint.get(known.endpoint)).toMatchObject({ vapidKeyId: oldKeyId, topics: [slug('news')] });
@@ -165,8 +200,17 @@ describe('importing a mixed good and bad JSON file', () => {
 
     // One audit row, with the counts and never an endpoint.
     expect(await auditCount()).toBe(auditsBefore + 1);
-    const [audit] = await tdb.db.select().from(auditLogs).where(eq(auditLogs.action, 'subscriber.import')).orderBy(sql`${auditLogs.id} desc`).limit(1);
-    expect(audit).toMatchObject({ actorLabel: 'cli', targetLabel: 'subscribers.json', after: { format: 'json', vapidKeyId: oldKeyId, total: 12, accepted: 3, updated: 1, unchanged: 0, rejected: 8 } });
+    const [audit] = await tdb.db
+      .select()
+      .from(auditLogs)
+      .where(eq(auditLogs.action, 'subscriber.import'))
+      .orderBy(sql`${auditLogs.id} desc`)
+      .limit(1);
+    expect(audit).toMatchObject({
+      actorLabel: 'cli',
+      targetLabel: 'subscribers.json',
+      after: { format: 'json', vapidKeyId: oldKeyId, total: 12, accepted: 3, updated: 1, unchanged: 0, rejected: 8 },
+    });
     expect(JSON.stringify(audit)).not.toContain(good1.endpoint);
   });
 
@@ -239,13 +283,28 @@ describe('import modes and formats', () => {
     await refused(run('{"endpoint": "x"}'), 'validation_failed', /array of PushSubscription objects/);
     await refused(run('[]'), 'validation_failed', /no subscriptions/);
     await refused(run('   '), 'validation_failed', /The file is empty/);
-    await refused(importSubscribers(root(), { vapidKeyId: oldKeyId, content: 'endpoint,p256dh\nhttps://x,y', format: 'csv' }), 'validation_failed', /has no auth/);
-    await refused(importSubscribers(root(), { vapidKeyId: oldKeyId, content: 'a,"b\n', format: 'csv' }), 'validation_failed', /Line 1: a quoted field is never closed/);
-    await refused(importSubscribers(root(), { vapidKeyId: '0190a6b4-0000-7000-8000-000000000000', content: JSON.stringify([browserSub()]) }), 'validation_failed', /VAPID key does not exist/);
+    await refused(
+      importSubscribers(root(), { vapidKeyId: oldKeyId, content: 'endpoint,p256dh\nhttps://x,y', format: 'csv' }),
+      'validation_failed',
+      /has no auth/,
+    );
+    await refused(
+      importSubscribers(root(), { vapidKeyId: oldKeyId, content: 'a,"b\n', format: 'csv' }),
+      'validation_failed',
+      /Line 1: a quoted field is never closed/,
+    );
+    await refused(
+      importSubscribers(root(), { vapidKeyId: '0190a6b4-0000-7000-8000-000000000000', content: JSON.stringify([browserSub()]) }),
+      'validation_failed',
+      /VAPID key does not exist/,
+    );
     await refused(importSubscribers(root(), { content: JSON.stringify([browserSub()]) }), 'validation_failed', /Choose the VAPID key/);
     const m = await createUser(root(), { email: `m-${stamp}@example.com`, password: 'a-long-password', role: 'marketer' });
     await refused(
-      importSubscribers(ctxFor(tdb, { kind: 'user', id: m.id, email: m.email, name: '', role: 'marketer' }), { vapidKeyId: oldKeyId, content: JSON.stringify([browserSub()]) }),
+      importSubscribers(ctxFor(tdb, { kind: 'user', id: m.id, email: m.email, name: '', role: 'marketer' }), {
+        vapidKeyId: oldKeyId,
+        content: JSON.stringify([browserSub()]),
+      }),
       'forbidden',
       /admin/,
     );
@@ -263,7 +322,14 @@ describe('import modes and formats', () => {
       const a = browserSub();
       const b = browserSub();
       const audits = await auditCount();
-      await expect(run(JSON.stringify([{ ...a, topics: [slug('news')] }, { ...b, topics: [slug('sport')] }]))).rejects.toThrow();
+      await expect(
+        run(
+          JSON.stringify([
+            { ...a, topics: [slug('news')] },
+            { ...b, topics: [slug('sport')] },
+          ]),
+        ),
+      ).rejects.toThrow();
       expect(await stored([a.endpoint, b.endpoint])).toEqual([]);
       expect(await auditCount()).toBe(audits);
     } finally {
@@ -299,7 +365,9 @@ describe('sending to imported subscribers', () => {
     // Bound to the wrong key, the push service refuses (403) and the delivery fails.
     forgetActiveKeyCache();
     const wrong = server.createSubscriber({ applicationServerKey: oldPair.publicKey });
-    const [active] = await tdb.db.execute(sql`select id from vapid_keys where status = 'active'`).then((r) => (Array.isArray(r) ? r : (r as { rows: { id: string }[] }).rows) as { id: string }[]);
+    const [active] = await tdb.db
+      .execute(sql`select id from vapid_keys where status = 'active'`)
+      .then((r) => (Array.isArray(r) ? r : (r as { rows: { id: string }[] }).rows) as { id: string }[]);
     await importSubscribers(root(), { vapidKeyId: active!.id, content: JSON.stringify([{ ...wrong.subscription, topics: [slug('migrated')] }]) });
     const c2 = await createCampaign(root(), { content: { title: 'Second' }, audience: 'any', topicIds: [topic] });
     await sendCampaignNow(root(), { id: c2.id });

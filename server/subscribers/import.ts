@@ -172,7 +172,10 @@ export async function importSubscribers(ctx: Ctx, input: unknown): Promise<Impor
   checkImportText(content);
   const format = detectFormat(content, filename, parsed.data.format);
 
-  const [key] = await ctx.db.select({ id: vapidKeys.id, name: vapidKeys.name, publicKey: vapidKeys.publicKey }).from(vapidKeys).where(eq(vapidKeys.id, vapidKeyId));
+  const [key] = await ctx.db
+    .select({ id: vapidKeys.id, name: vapidKeys.name, publicKey: vapidKeys.publicKey })
+    .from(vapidKeys)
+    .where(eq(vapidKeys.id, vapidKeyId));
   if (!key) {
     throw new AppError('validation_failed', 'That VAPID key does not exist. Import the key the subscriptions were made with first.', {
       fieldErrors: { vapidKeyId: ['That VAPID key does not exist.'] },
@@ -180,7 +183,8 @@ export async function importSubscribers(ctx: Ctx, input: unknown): Promise<Impor
   }
   const candidates = format === 'json' ? jsonCandidates(content) : csvCandidates(content);
   if (candidates.length === 0) throw fileError('The file has no subscriptions in it.');
-  if (candidates.length > IMPORT_MAX_ROWS) throw fileError(`The file has ${candidates.length} rows; import at most ${IMPORT_MAX_ROWS} at a time (split the file).`);
+  if (candidates.length > IMPORT_MAX_ROWS)
+    throw fileError(`The file has ${candidates.length} rows; import at most ${IMPORT_MAX_ROWS} at a time (split the file).`);
 
   const topicBySlug = await knownTopics(ctx, candidates);
   const slugOf = new Map([...topicBySlug].map(([slug, id]) => [id, slug]));
@@ -235,7 +239,17 @@ export async function importSubscribers(ctx: Ctx, input: unknown): Promise<Impor
     for (const part of chunks(fresh)) {
       const inserted = await tx.db
         .insert(subscriptions)
-        .values(part.map((v) => ({ id: v.id, endpoint: v.endpoint, p256dh: v.p256dh, auth: v.auth, vapidKeyId: key.id, pushService: v.host, expiresAt: v.expiresAt })))
+        .values(
+          part.map((v) => ({
+            id: v.id,
+            endpoint: v.endpoint,
+            p256dh: v.p256dh,
+            auth: v.auth,
+            vapidKeyId: key.id,
+            pushService: v.host,
+            expiresAt: v.expiresAt,
+          })),
+        )
         .onConflictDoNothing({ target: subscriptions.endpoint })
         .returning({ id: subscriptions.id });
       if (inserted.length !== part.length) {
@@ -244,7 +258,10 @@ export async function importSubscribers(ctx: Ctx, input: unknown): Promise<Impor
         for (const v of part) {
           if (ok.has(v.id)) continue;
           const r = out.find((x) => x.id === v.id)!;
-          Object.assign(r, { status: 'rejected', reason: 'This endpoint subscribed at the same moment through the public API; import the file again to update it.' });
+          Object.assign(r, {
+            status: 'rejected',
+            reason: 'This endpoint subscribed at the same moment through the public API; import the file again to update it.',
+          });
           delete r.id;
           v.topicIds = [];
         }

@@ -8,7 +8,10 @@ import { assertCan, type Ctx } from '../context';
 export async function searchSubscribersForTest(ctx: Ctx, q: string): Promise<{ id: string; label: string }[]> {
   assertCan(ctx, 'campaigns.send');
   // A search box: characters the database cannot compare (NUL, unpaired surrogates) are dropped.
-  const term = q.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '').trim().toLowerCase();
+  const term = q
+    .replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    .trim()
+    .toLowerCase();
   const rows = await ctx.db
     .select({ id: subscriptions.id, pushService: subscriptions.pushService, createdAt: subscriptions.createdAt, userAgent: subscriptions.userAgent })
     .from(subscriptions)
@@ -16,13 +19,20 @@ export async function searchSubscribersForTest(ctx: Ctx, q: string): Promise<{ i
       and(
         eq(subscriptions.status, 'active'),
         term
-          ? or(sql`${subscriptions.id}::text like ${`${escapeLike(term)}%`}`, ilike(subscriptions.pushService, `%${escapeLike(term)}%`), ilike(subscriptions.userAgent, `%${escapeLike(term)}%`))
+          ? or(
+              sql`${subscriptions.id}::text like ${`${escapeLike(term)}%`}`,
+              ilike(subscriptions.pushService, `%${escapeLike(term)}%`),
+              ilike(subscriptions.userAgent, `%${escapeLike(term)}%`),
+            )
           : undefined,
       ),
     )
     .orderBy(desc(subscriptions.id))
     .limit(20);
-  return rows.map((r) => ({ id: r.id, label: `${r.id.slice(-8)} · ${r.pushService}${r.userAgent ? ` · ${browserName(r.userAgent)}` : ''} · ${r.createdAt.toISOString().slice(0, 10)}` }));
+  return rows.map((r) => ({
+    id: r.id,
+    label: `${r.id.slice(-8)} · ${r.pushService}${r.userAgent ? ` · ${browserName(r.userAgent)}` : ''} · ${r.createdAt.toISOString().slice(0, 10)}`,
+  }));
 }
 
 /** "Firefox 153", "Chrome 156", … from a User-Agent, for people-friendly labels. */

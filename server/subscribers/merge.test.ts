@@ -39,7 +39,15 @@ describe('merging endpoint spellings', () => {
       const k = i === 2 ? newest : keys();
       const [r] = await tdb.db
         .insert(subscriptions)
-        .values({ endpoint, ...k, vapidKeyId: key!.id, pushService: '127.0.0.1', createdAt: new Date(Date.UTC(2026, 0, 1 + i)), updatedAt: new Date(Date.UTC(2026, 5, 1 + i)), userAgent: `ua ${i}` })
+        .values({
+          endpoint,
+          ...k,
+          vapidKeyId: key!.id,
+          pushService: '127.0.0.1',
+          createdAt: new Date(Date.UTC(2026, 0, 1 + i)),
+          updatedAt: new Date(Date.UTC(2026, 5, 1 + i)),
+          userAgent: `ua ${i}`,
+        })
         .returning();
       rows.push(r!);
     }
@@ -48,20 +56,32 @@ describe('merging endpoint spellings', () => {
       { subscriptionId: rows[1]!.id, topicId: topicId.deals! },
       { subscriptionId: rows[2]!.id, topicId: topicId.news! },
     ]);
-    const [c1] = await tdb.db.insert(campaigns).values({ name: 'one', content: { title: 'one' }, createdByLabel: 'test', status: 'completed' }).returning();
-    const [c2] = await tdb.db.insert(campaigns).values({ name: 'two', content: { title: 'two' }, createdByLabel: 'test', status: 'completed' }).returning();
+    const [c1] = await tdb.db
+      .insert(campaigns)
+      .values({ name: 'one', content: { title: 'one' }, createdByLabel: 'test', status: 'completed' })
+      .returning();
+    const [c2] = await tdb.db
+      .insert(campaigns)
+      .values({ name: 'two', content: { title: 'two' }, createdByLabel: 'test', status: 'completed' })
+      .returning();
     // Campaign one reached all three spellings; campaign two only the second.
     for (const r of rows) await tdb.db.insert(deliveries).values({ campaignId: c1!.id, subscriptionId: r.id, status: 'sent', pushService: '127.0.0.1' });
     await tdb.db.insert(deliveries).values({ campaignId: c2!.id, subscriptionId: rows[1]!.id, status: 'sent', pushService: '127.0.0.1', httpStatus: 201 });
     await tdb.db.insert(receipts).values({ campaignId: c2!.id, subscriptionId: rows[1]!.id, kind: 'clicked' });
     await tdb.db.insert(storeMessages).values({ subscriptionId: rows[2]!.id, owner: 'key:x', data: 'kept', expiresAt: new Date(Date.now() + 3600_000) });
     // A lone non-canonical spelling is rewritten in place.
-    const [lone] = await tdb.db.insert(subscriptions).values({ endpoint: `https://FCM.googleapis.com:443/fcm/send/${token}?x=9`, ...keys(), vapidKeyId: key!.id, pushService: 'fcm.googleapis.com' }).returning();
+    const [lone] = await tdb.db
+      .insert(subscriptions)
+      .values({ endpoint: `https://FCM.googleapis.com:443/fcm/send/${token}?x=9`, ...keys(), vapidKeyId: key!.id, pushService: 'fcm.googleapis.com' })
+      .returning();
 
     await tdb.db.delete(codeMigrations);
     await runCodeMigrations(tdb.db);
 
-    const left = await tdb.db.select().from(subscriptions).where(inArray(subscriptions.id, [...rows.map((r) => r.id), lone!.id]));
+    const left = await tdb.db
+      .select()
+      .from(subscriptions)
+      .where(inArray(subscriptions.id, [...rows.map((r) => r.id), lone!.id]));
     expect(left.map((r) => r.id).sort()).toEqual([rows[0]!.id, lone!.id].sort());
     const kept = left.find((r) => r.id === rows[0]!.id)!;
     expect(kept).toMatchObject({ endpoint: spell[0], p256dh: newest.p256dh, auth: newest.auth, userAgent: 'ua 2', createdAt: rows[0]!.createdAt });
@@ -75,7 +95,10 @@ describe('merging endpoint spellings', () => {
 
     // Recorded, and not run again.
     expect((await tdb.db.select().from(codeMigrations)).map((m) => m.name)).toEqual(CODE_MIGRATIONS.map((m) => m.name));
-    await tdb.db.update(subscriptions).set({ endpoint: `${spell[0]}#again` }).where(eq(subscriptions.id, kept.id));
+    await tdb.db
+      .update(subscriptions)
+      .set({ endpoint: `${spell[0]}#again` })
+      .where(eq(subscriptions.id, kept.id));
     await runCodeMigrations(tdb.db);
     expect((await tdb.db.select().from(subscriptions).where(eq(subscriptions.id, kept.id)))[0]!.endpoint).toBe(`${spell[0]}#again`);
     // Run directly it is idempotent on canonical data.
@@ -85,10 +108,13 @@ describe('merging endpoint spellings', () => {
 
   it('rolls back wholly when it fails, leaving nothing recorded', async () => {
     await tdb.db.delete(codeMigrations);
-    const failing = { name: 'failing', run: async (tx: Parameters<typeof mergeEndpointSpellings>[0]) => {
-      await tx.delete(subscriptions);
-      throw new Error('boom');
-    } };
+    const failing = {
+      name: 'failing',
+      run: async (tx: Parameters<typeof mergeEndpointSpellings>[0]) => {
+        await tx.delete(subscriptions);
+        throw new Error('boom');
+      },
+    };
     const before = (await tdb.db.select().from(subscriptions)).length;
     await expect(runCodeMigrations(tdb.db, [failing])).rejects.toThrow('boom');
     expect((await tdb.db.select().from(subscriptions)).length).toBe(before);

@@ -246,7 +246,9 @@ export async function getSubscriber(ctx: Ctx, id: string) {
     updatedAt: row.updatedAt,
     endedAt: row.endedAt,
     topics: topicMap.get(id) ?? [],
-    vapidKey: row.keyId ? ({ id: row.keyId, name: row.keyName ?? '', status: row.keyStatus!, label: keyLabel(row.keyName ?? '', row.keyPublic ?? '') } as VapidKeyRef) : null,
+    vapidKey: row.keyId
+      ? ({ id: row.keyId, name: row.keyName ?? '', status: row.keyStatus!, label: keyLabel(row.keyName ?? '', row.keyPublic ?? '') } as VapidKeyRef)
+      : null,
     deliveries: history,
   };
 }

@@ -16,7 +16,14 @@ export const subscriberFiltersShape = {
   topic: opt(z.uuid({ message: 'Pick a topic from the list.' })),
   status: opt(z.enum(subscriptionStatuses, { message: 'Pick a status from the list.' })),
   /** The push service's exact host, as stored (e.g. fcm.googleapis.com). */
-  pushService: opt(z.string().trim().min(1).max(253).regex(/^[a-z0-9.:[\]-]+$/i, { message: 'Pick a push service from the list.' })),
+  pushService: opt(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(253)
+      .regex(/^[a-z0-9.:[\]-]+$/i, { message: 'Pick a push service from the list.' }),
+  ),
   vapidKeyId: opt(z.uuid({ message: 'Pick a key from the list.' })),
   createdFrom: opt(dateParam()),
   createdTo: opt(dateParam()),

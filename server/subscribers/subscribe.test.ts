@@ -50,7 +50,11 @@ function request(method: string, body: unknown, headers: Record<string, string> 
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
-const sub = (over: Record<string, unknown> = {}) => ({ subscription: { endpoint: endpoint(), expirationTime: null, keys: browserKeys() }, topics: ['news'], ...over });
+const sub = (over: Record<string, unknown> = {}) => ({
+  subscription: { endpoint: endpoint(), expirationTime: null, keys: browserKeys() },
+  topics: ['news'],
+  ...over,
+});
 const stored = async () => Number((await tdb.db.select({ n: count() }).from(subscriptions))[0]!.n);
 
 describe('GET /api/push/vapid-public-key', () => {
@@ -101,9 +105,29 @@ describe('POST /api/push/subscriptions', () => {
     ['a loopback IP literal', sub({ subscription: { endpoint: 'https://127.0.0.1/x', keys: browserKeys() } }), 422, 'unprocessable'],
     ['a hex IP literal', sub({ subscription: { endpoint: 'https://0x7f000001/x', keys: browserKeys() } }), 422, 'unprocessable'],
     ['an IPv4-mapped IPv6 literal', sub({ subscription: { endpoint: 'https://[::ffff:169.254.169.254]/x', keys: browserKeys() } }), 422, 'unprocessable'],
-    ['p256dh not on the curve', sub({ subscription: { endpoint: endpoint(), keys: { p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 9)]).toString('base64url'), auth: randomBytes(16).toString('base64url') } } }), 422, 'unprocessable'],
-    ['p256dh compressed', sub({ subscription: { endpoint: endpoint(), keys: { p256dh: Buffer.alloc(33, 2).toString('base64url'), auth: randomBytes(16).toString('base64url') } } }), 422, 'unprocessable'],
-    ['auth of 15 bytes', sub({ subscription: { endpoint: endpoint(), keys: { p256dh: browserKeys().p256dh, auth: randomBytes(15).toString('base64url') } } }), 422, 'unprocessable'],
+    [
+      'p256dh not on the curve',
+      sub({
+        subscription: {
+          endpoint: endpoint(),
+          keys: { p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 9)]).toString('base64url'), auth: randomBytes(16).toString('base64url') },
+        },
+      }),
+      422,
+      'unprocessable',
+    ],
+    [
+      'p256dh compressed',
+      sub({ subscription: { endpoint: endpoint(), keys: { p256dh: Buffer.alloc(33, 2).toString('base64url'), auth: randomBytes(16).toString('base64url') } } }),
+      422,
+      'unprocessable',
+    ],
+    [
+      'auth of 15 bytes',
+      sub({ subscription: { endpoint: endpoint(), keys: { p256dh: browserKeys().p256dh, auth: randomBytes(15).toString('base64url') } } }),
+      422,
+      'unprocessable',
+    ],
     ['an unknown topic', sub({ topics: ['news', 'nope'] }), 422, 'unprocessable'],
     ['a private topic', sub({ topics: ['vip'] }), 422, 'unprocessable'],
     ['an unknown VAPID key', sub({ vapidPublicKey: browserKeys().p256dh }), 422, 'unprocessable'],
@@ -207,8 +231,24 @@ describe('one device, one subscription, however its endpoint is spelled', () => 
       const local = `https://127.0.0.1:4190/push/${token}`;
       const fcm = `https://fcm.googleapis.com/fcm/send/${token}`;
       const spellings = [
-        [local, `https://127.0.0.1:04190/push/${token}`, `https://2130706433:4190/push/${token}`, `https://0x7f000001:4190/push/${token}`, `https://127.1:4190/push/${token}`, `https://127.0.0.1:4190/push/${token}?`, `https://127.0.0.1:4190/push/${token}#fragment`, `https://127.0.0.1:4190/push/./${token}`, `https://:@127.0.0.1:4190/push/${token}`],
-        [fcm, `https://fcm.googleapis.com/fcm/send/${token}?x=1`, `https://fcm.googleapis.com/fcm/send/${token}?x=2`, `https://FCM.googleapis.com:443/fcm/send/${token}`, `https://fcm.googleapis.com/fcm/send/${token}#a`],
+        [
+          local,
+          `https://127.0.0.1:04190/push/${token}`,
+          `https://2130706433:4190/push/${token}`,
+          `https://0x7f000001:4190/push/${token}`,
+          `https://127.1:4190/push/${token}`,
+          `https://127.0.0.1:4190/push/${token}?`,
+          `https://127.0.0.1:4190/push/${token}#fragment`,
+          `https://127.0.0.1:4190/push/./${token}`,
+          `https://:@127.0.0.1:4190/push/${token}`,
+        ],
+        [
+          fcm,
+          `https://fcm.googleapis.com/fcm/send/${token}?x=1`,
+          `https://fcm.googleapis.com/fcm/send/${token}?x=2`,
+          `https://FCM.googleapis.com:443/fcm/send/${token}`,
+          `https://fcm.googleapis.com/fcm/send/${token}#a`,
+        ],
       ];
       for (const group of spellings) {
         const ids = new Set<string>();
@@ -218,7 +258,10 @@ describe('one device, one subscription, however its endpoint is spelled', () => 
           ids.add(((await res.json()) as { id: string }).id);
         }
         expect(ids.size, group[0]).toBe(1);
-        const [row] = await tdb.db.select().from(subscriptions).where(eq(subscriptions.id, [...ids][0]!));
+        const [row] = await tdb.db
+          .select()
+          .from(subscriptions)
+          .where(eq(subscriptions.id, [...ids][0]!));
         expect(row!.endpoint).toBe(group[0]);
         // Looked up and ended by yet another spelling.
         const look = await lookupRoute(request('POST', { endpoint: group.at(-1) }, {}, '/api/push/subscriptions/lookup'));
@@ -233,11 +276,19 @@ describe('one device, one subscription, however its endpoint is spelled', () => 
       const res = await post(request('POST', { subscription: { endpoint: fresh, keys: browserKeys() }, topics: ['news'] }));
       const id = ((await res.json()) as { id: string }).id;
       const next = `https://fcm.googleapis.com/fcm/send/${randomBytes(12).toString('base64url')}`;
-      await post(request('POST', { subscription: { endpoint: next, keys: browserKeys() }, topics: ['news'], previousEndpoint: `${fresh.replace('fcm.googleapis.com', 'FCM.googleapis.com:443')}?stale=1` }));
+      await post(
+        request('POST', {
+          subscription: { endpoint: next, keys: browserKeys() },
+          topics: ['news'],
+          previousEndpoint: `${fresh.replace('fcm.googleapis.com', 'FCM.googleapis.com:443')}?stale=1`,
+        }),
+      );
       const [old] = await tdb.db.select().from(subscriptions).where(eq(subscriptions.id, id));
       expect(old!.status).toBe('unsubscribed');
       // Real credentials are not a spelling: still refused.
-      expect((await post(request('POST', { subscription: { endpoint: `https://user:pw@fcm.googleapis.com/fcm/send/${token}`, keys: browserKeys() } }))).status).toBe(422);
+      expect(
+        (await post(request('POST', { subscription: { endpoint: `https://user:pw@fcm.googleapis.com/fcm/send/${token}`, keys: browserKeys() } }))).status,
+      ).toBe(422);
     } finally {
       process.env.PUSH_ALLOWED_HOSTS = before;
     }

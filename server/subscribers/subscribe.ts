@@ -135,7 +135,16 @@ export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions =
       .values({ id: uuidv7(), ...row, vapidKeyId: keyId })
       .onConflictDoUpdate({
         target: subscriptions.endpoint,
-        set: { p256dh: row.p256dh, auth: row.auth, vapidKeyId: keyId, status: 'active', endedAt: null, expiresAt: row.expiresAt, userAgent: row.userAgent, updatedAt: new Date() },
+        set: {
+          p256dh: row.p256dh,
+          auth: row.auth,
+          vapidKeyId: keyId,
+          status: 'active',
+          endedAt: null,
+          expiresAt: row.expiresAt,
+          userAgent: row.userAgent,
+          updatedAt: new Date(),
+        },
       })
       .returning({ id: subscriptions.id, created: sql<boolean>`(xmax = 0)` });
     const id = saved!.id;
@@ -147,7 +156,6 @@ export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions =
 }
 
 const unknownKey = () => unprocessable('vapidPublicKey is not a key of this server. Fetch /api/push/vapid-public-key and subscribe again.', 'vapidPublicKey');
-
 
 /** Marks a subscription unsubscribed and drops its topics; deliveries keep their history. */
 async function endSubscription(db: Db, endpoint: string, exceptId?: string): Promise<boolean> {
@@ -168,7 +176,10 @@ export async function unsubscribe(db: Db, input: unknown): Promise<void> {
 }
 
 /** What the public page shows for a browser's own subscription (the endpoint is its secret). */
-export async function lookupSubscription(db: Db, input: unknown): Promise<{ id: string; status: string; topics: string[]; vapidPublicKey: string | null } | null> {
+export async function lookupSubscription(
+  db: Db,
+  input: unknown,
+): Promise<{ id: string; status: string; topics: string[]; vapidPublicKey: string | null } | null> {
   const parsed = endpointSchema.safeParse(input);
   if (!parsed.success) throw new AppError('bad_request', parsed.error.issues[0]?.message ?? 'endpoint is required.');
   const rows = await db.execute(sql`

@@ -67,7 +67,9 @@ async function seedPast(day: string, service: keyof typeof HOSTS, topicSlugs: st
   const { host, endpoint } = HOSTS[service](randomBytes(12).toString('base64url'));
   const keys = browserKeys();
   const id = uuidv7At(at.getTime());
-  await tdb.db.insert(subscriptions).values({ id, endpoint, p256dh: keys.p256dh, auth: keys.auth, vapidKeyId: key1, pushService: host, createdAt: at, updatedAt: at });
+  await tdb.db
+    .insert(subscriptions)
+    .values({ id, endpoint, p256dh: keys.p256dh, auth: keys.auth, vapidKeyId: key1, pushService: host, createdAt: at, updatedAt: at });
   for (const slug of topicSlugs) await tdb.db.insert(subscriptionTopics).values({ subscriptionId: id, topicId: topicIds[slug]! });
   const s: Seeded = { id, endpoint, ...keys, status: 'active', pushService: host, keyId: key1, topics: topicSlugs, createdAt: at };
   seeded.push(s);
@@ -85,7 +87,11 @@ function uuidv7At(ms: number): string {
 }
 
 const byIdDesc = (a: { id: string }, b: { id: string }) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-const expectedIds = (pred: (s: Seeded) => boolean) => seeded.filter(pred).sort(byIdDesc).map((s) => s.id);
+const expectedIds = (pred: (s: Seeded) => boolean) =>
+  seeded
+    .filter(pred)
+    .sort(byIdDesc)
+    .map((s) => s.id);
 
 async function allIds(filters: Record<string, string>, limit = 200): Promise<string[]> {
   const out: string[] = [];
@@ -251,7 +257,14 @@ describe('listSubscribers', () => {
   });
 
   it('treats empty strings as no filter, and rejects bad ones', async () => {
-    const page = await listSubscribers(ctxFor(tdb, actors.marketer), { topic: '', status: '', pushService: '', vapidKeyId: '', createdFrom: '', createdTo: '' });
+    const page = await listSubscribers(ctxFor(tdb, actors.marketer), {
+      topic: '',
+      status: '',
+      pushService: '',
+      vapidKeyId: '',
+      createdFrom: '',
+      createdTo: '',
+    });
     expect(page.items).toHaveLength(seeded.length);
     await expectAppError(listSubscribers(ctxFor(tdb, actors.marketer), { status: 'gone' }), 'validation_failed');
     await expectAppError(listSubscribers(ctxFor(tdb, actors.marketer), { limit: 201 }), 'validation_failed');
@@ -294,7 +307,10 @@ describe('getSubscriber', () => {
   it('shows topics, key and the last deliveries newest first, never the endpoint or keys', async () => {
     const s = seeded.find((x) => x.topics.length === 3)!;
     const mk = async (name: string, at: Date, status: 'sent' | 'failed') => {
-      const [c] = await tdb.db.insert(campaigns).values({ name, content: { title: name }, createdByLabel: 'test', status: 'completed' }).returning();
+      const [c] = await tdb.db
+        .insert(campaigns)
+        .values({ name, content: { title: name }, createdByLabel: 'test', status: 'completed' })
+        .returning();
       await tdb.db.insert(deliveries).values({
         campaignId: c!.id,
         subscriptionId: s.id,
@@ -312,7 +328,13 @@ describe('getSubscriber', () => {
     const older = await mk('Older campaign', new Date(Date.now() - 3600_000), 'failed');
     const newer = await mk('Newer campaign', new Date(), 'sent');
     const d = await getSubscriber(ctxFor(tdb, actors.marketer), s.id);
-    expect(d).toMatchObject({ id: s.id, status: 'active', pushService: s.pushService, endpointOrigin: 'https://updates.push.services.mozilla.com', browser: 'Firefox 128' });
+    expect(d).toMatchObject({
+      id: s.id,
+      status: 'active',
+      pushService: s.pushService,
+      endpointOrigin: 'https://updates.push.services.mozilla.com',
+      browser: 'Firefox 128',
+    });
     expect(d.topics.map((t) => t.slug)).toEqual(['news', 'offers', 'sport']);
     expect(d.vapidKey).toMatchObject({ id: key2, name: 'Second' });
     expect(d.deliveries.map((x) => [x.campaignId, x.campaignName, x.status, x.attempts, x.httpStatus])).toEqual([
@@ -363,7 +385,11 @@ describe('CSV export', () => {
     );
 
     const [audit] = await tdb.db.select().from(auditLogs).where(eq(auditLogs.action, 'subscriber.export'));
-    expect(audit).toMatchObject({ actorLabel: 'marketer@example.com', targetType: 'subscriber', after: { filters: { topic: topicIds.offers, status: 'active' } } });
+    expect(audit).toMatchObject({
+      actorLabel: 'marketer@example.com',
+      targetType: 'subscriber',
+      after: { filters: { topic: topicIds.offers, status: 'active' } },
+    });
   });
 
   it('neutralises a hostile user agent', async () => {
@@ -385,7 +411,10 @@ describe('CSV export', () => {
     for (let i = 0; i < extra.length; i += 500) await tdb.db.insert(subscriptions).values(extra.slice(i, i + 500));
     try {
       const text = await readAll(await exportSubscribersCsv(ctxFor(tdb, actors.marketer), { pushService: 'android.googleapis.com' }));
-      const ids = text.split('\r\n').slice(1, -1).map((l) => l.split(',')[0]);
+      const ids = text
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[0]);
       expect(ids).toEqual(extra.map((e) => e.id).reverse());
     } finally {
       await tdb.db.delete(subscriptions).where(eq(subscriptions.pushService, 'android.googleapis.com'));
@@ -410,7 +439,14 @@ describe('deleteSubscriber', () => {
     expect(await tdb.db.select().from(subscriptionTopics).where(eq(subscriptionTopics.subscriptionId, s.id))).toHaveLength(0);
     expect(await tdb.db.select().from(deliveries).where(eq(deliveries.subscriptionId, s.id))).toHaveLength(0);
     // The campaigns themselves stay.
-    expect((await tdb.db.select().from(campaigns).where(inArray(campaigns.name, ['Older campaign', 'Newer campaign']))).length).toBe(2);
+    expect(
+      (
+        await tdb.db
+          .select()
+          .from(campaigns)
+          .where(inArray(campaigns.name, ['Older campaign', 'Newer campaign']))
+      ).length,
+    ).toBe(2);
 
     const [audit] = await tdb.db
       .select()
@@ -439,4 +475,3 @@ describe('deleteSubscriber', () => {
     await expectAppError(deleteSubscriber(ctxFor(tdb, actors.admin), { id: 'nope' }), 'validation_failed');
   });
 });
-

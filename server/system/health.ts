@@ -24,7 +24,13 @@ export interface Health {
 }
 
 export async function checkHealth(): Promise<Health> {
-  const out: Health = { status: 'ok', database: { ok: false }, queue: { ok: false }, inbox: { waiting: currentInboxHub()?.waiting ?? 0 }, uptimeSeconds: Math.round(process.uptime()) };
+  const out: Health = {
+    status: 'ok',
+    database: { ok: false },
+    queue: { ok: false },
+    inbox: { waiting: currentInboxHub()?.waiting ?? 0 },
+    uptimeSeconds: Math.round(process.uptime()),
+  };
   let rt;
   try {
     rt = await withTimeout(getRuntime(), 15_000, 'start-up');
@@ -48,14 +54,22 @@ export async function checkHealth(): Promise<Health> {
   };
   const t0 = performance.now();
   try {
-    await withTimeout(probe(() => rt.database.db.execute(sql`select 1`)), 3000, 'database');
+    await withTimeout(
+      probe(() => rt.database.db.execute(sql`select 1`)),
+      3000,
+      'database',
+    );
     out.database = { ok: true, kind: rt.database.kind, latencyMs: Math.round(performance.now() - t0) };
   } catch (e) {
     out.database = { ok: false, kind: rt.database.kind, error: errorText(e) };
   }
   const t1 = performance.now();
   try {
-    await withTimeout(probe(() => rt.boss.getQueue('system.housekeeping')), 3000, 'queue');
+    await withTimeout(
+      probe(() => rt.boss.getQueue('system.housekeeping')),
+      3000,
+      'queue',
+    );
     out.queue = { ok: true, latencyMs: Math.round(performance.now() - t1) };
   } catch (e) {
     out.queue = { ok: false, error: errorText(e) };

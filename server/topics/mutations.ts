@@ -34,7 +34,11 @@ export async function updateTopic(ctx: Ctx, input: unknown): Promise<Topic> {
       const [clash] = await tx.db.select({ id: topics.id }).from(topics).where(eq(topics.slug, values.slug));
       if (clash) throw slugTaken();
     }
-    const [row] = await tx.db.update(topics).set({ ...values, updatedAt: new Date() }).where(eq(topics.id, id)).returning();
+    const [row] = await tx.db
+      .update(topics)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(topics.id, id))
+      .returning();
     await recordAudit(tx, { action: 'topic.update', targetType: 'topic', targetId: id, targetLabel: row!.slug, before: view(before), after: view(row!) });
     return row!;
   });

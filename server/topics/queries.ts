@@ -14,11 +14,7 @@ export async function listTopics(ctx: Ctx): Promise<TopicWithCount[]> {
     .where(eq(subscriptions.status, 'active'))
     .groupBy(subscriptionTopics.topicId)
     .as('counts');
-  const rows = await ctx.db
-    .select({ topic: topics, n: counts.n })
-    .from(topics)
-    .leftJoin(counts, eq(counts.topicId, topics.id))
-    .orderBy(asc(topics.name));
+  const rows = await ctx.db.select({ topic: topics, n: counts.n }).from(topics).leftJoin(counts, eq(counts.topicId, topics.id)).orderBy(asc(topics.name));
   return rows.map((r) => ({ ...r.topic, activeSubscribers: Number(r.n ?? 0) }));
 }
 

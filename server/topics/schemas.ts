@@ -31,7 +31,12 @@ export const topicRefSchema = z.union([topicIdSchema, z.object({ slug: slugSchem
 
 /** The API's JSON body for creating a topic: JSON types only, nothing unknown. */
 export const apiTopicSchema = z
-  .object({ slug: slugSchema, name: nameSchema, description: descriptionSchema.default(''), isPublic: z.boolean({ error: 'isPublic is true or false.' }).default(true) })
+  .object({
+    slug: slugSchema,
+    name: nameSchema,
+    description: descriptionSchema.default(''),
+    isPublic: z.boolean({ error: 'isPublic is true or false.' }).default(true),
+  })
   .strict();
 
 /** A partial change (PATCH): only the fields given change. */

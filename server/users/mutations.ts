@@ -18,14 +18,7 @@ import { reserveAttempt, settleSuccess } from '../rate-limit/attempts';
 import { actorRole, assertCan, inTx, type Ctx } from '../context';
 import { adoptOwnerContact } from '../vapid/mutations';
 import { setupOpen } from './queries';
-import {
-  changeOwnPasswordSchema,
-  changeRoleSchema,
-  createUserSchema,
-  resetPasswordSchema,
-  setDisabledSchema,
-  setupOwnerSchema,
-} from './schemas';
+import { changeOwnPasswordSchema, changeRoleSchema, createUserSchema, resetPasswordSchema, setDisabledSchema, setupOwnerSchema } from './schemas';
 
 export type PublicUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'disabledAt' | 'createdAt' | 'lastLoginAt'>;
 
@@ -52,11 +45,7 @@ export async function createUser(ctx: Ctx, input: unknown): Promise<PublicUser> 
   assertMayGrant(ctx, role);
   const passwordHash = await hashPassword(password);
   return inTx(ctx, async (tx) => {
-    const [row] = await tx.db
-      .insert(users)
-      .values({ email, name, passwordHash, role })
-      .onConflictDoNothing({ target: users.email })
-      .returning();
+    const [row] = await tx.db.insert(users).values({ email, name, passwordHash, role }).onConflictDoNothing({ target: users.email }).returning();
     if (!row) {
       throw new AppError('conflict', 'A user with that e-mail already exists.', {
         fieldErrors: { email: ['A user with that e-mail already exists.'] },

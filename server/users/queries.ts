@@ -12,7 +12,10 @@ export async function listUsers(ctx: Ctx): Promise<PublicUser[]> {
 
 /** Whether first-run setup is still open (no user exists yet). Public: drives /setup. */
 export async function setupOpen(db: Db): Promise<boolean> {
-  const [row] = await db.select({ one: sql<number>`1` }).from(users).limit(1);
+  const [row] = await db
+    .select({ one: sql<number>`1` })
+    .from(users)
+    .limit(1);
   return !row;
 }
 

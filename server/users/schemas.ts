@@ -44,9 +44,7 @@ export const changeRoleSchema = z.object({ userId: userIdSchema, role: roleSchem
 
 export const setDisabledSchema = z.object({
   userId: userIdSchema,
-  disabled: z
-    .union([z.boolean(), z.enum(['true', 'false'])])
-    .transform((v) => v === true || v === 'true'),
+  disabled: z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true'),
 });
 
 export const resetPasswordSchema = z.object({ userId: userIdSchema, password: passwordSchema });

@@ -25,7 +25,7 @@ beforeEach(async () => {
 });
 
 const PW = 'a-long-enough-password';
-const asUser = (u: { id: string; email: string; role: Actor extends infer A ? A extends { role: infer R } ? R : never : never }): Actor => ({
+const asUser = (u: { id: string; email: string; role: Actor extends infer A ? (A extends { role: infer R } ? R : never) : never }): Actor => ({
   kind: 'user',
   id: u.id,
   email: u.email,
@@ -194,7 +194,10 @@ describe('managing users', () => {
   it('changes your own password only with the current one', async () => {
     const { viewer } = await seedTeam();
     const me = ctxFor(tdb, asUser(viewer));
-    const e = await expectAppError(changeOwnPassword(me, { current: 'wrong-password', password: 'another-password', confirm: 'another-password' }), 'validation_failed');
+    const e = await expectAppError(
+      changeOwnPassword(me, { current: 'wrong-password', password: 'another-password', confirm: 'another-password' }),
+      'validation_failed',
+    );
     expect(e.fieldErrors?.current).toBeDefined();
     await changeOwnPassword(me, { current: PW, password: 'another-password', confirm: 'another-password' });
     await expectAppError(authenticate(tdb.db, { email: 'v@example.com', password: PW, ip: null }), 'unauthorized');

@@ -49,7 +49,13 @@ export class Keyring {
     const unique = [...new Set(ids)];
     const rows = unique.length
       ? await this.db
-          .select({ id: vapidKeys.id, updatedAt: vapidKeys.updatedAt, publicKey: vapidKeys.publicKey, subject: vapidKeys.subject, privateKeyEnc: vapidKeys.privateKeyEnc })
+          .select({
+            id: vapidKeys.id,
+            updatedAt: vapidKeys.updatedAt,
+            publicKey: vapidKeys.publicKey,
+            subject: vapidKeys.subject,
+            privateKeyEnc: vapidKeys.privateKeyEnc,
+          })
           .from(vapidKeys)
           .where(inArray(vapidKeys.id, unique))
       : [];
@@ -62,7 +68,12 @@ export class Keyring {
       }
       this.publicKeys.set(row.id, row.publicKey);
       const signer = new VapidSigner(
-        { id: row.id, publicKey: row.publicKey, subject: row.subject, privateKey: privateKeyObject({ publicKey: row.publicKey, privateKey: unsealPrivateKey(row) }) },
+        {
+          id: row.id,
+          publicKey: row.publicKey,
+          subject: row.subject,
+          privateKey: privateKeyObject({ publicKey: row.publicKey, privateKey: unsealPrivateKey(row) }),
+        },
         this.record,
       );
       this.cache.set(row.id, { updatedAt: row.updatedAt.getTime(), signer });

@@ -87,9 +87,23 @@ async function activateIn(tx: Ctx, id: string): Promise<VapidKey> {
     .returning();
   forgetActiveKeyCache();
   for (const r of retired) {
-    await recordAudit(tx, { action: 'vapid-key.retire', targetType: 'vapid-key', targetId: r.id, targetLabel: r.name || r.publicKey.slice(0, 12), before: { status: 'active' }, after: { status: 'retired' } });
+    await recordAudit(tx, {
+      action: 'vapid-key.retire',
+      targetType: 'vapid-key',
+      targetId: r.id,
+      targetLabel: r.name || r.publicKey.slice(0, 12),
+      before: { status: 'active' },
+      after: { status: 'retired' },
+    });
   }
-  await recordAudit(tx, { action: 'vapid-key.activate', targetType: 'vapid-key', targetId: id, targetLabel: row!.name || row!.publicKey.slice(0, 12), before: { status: target.status }, after: { status: 'active' } });
+  await recordAudit(tx, {
+    action: 'vapid-key.activate',
+    targetType: 'vapid-key',
+    targetId: id,
+    targetLabel: row!.name || row!.publicKey.slice(0, 12),
+    before: { status: target.status },
+    after: { status: 'active' },
+  });
   return row!;
 }
 
@@ -110,8 +124,19 @@ export async function retireVapidKey(ctx: Ctx, input: unknown): Promise<PublicVa
       if (!k) throw new AppError('not_found', 'That key does not exist.');
       if (k.status === 'active') throw new AppError('conflict', 'Activate another key first: visitors need an active key to subscribe.');
       if (k.status === 'retired') return k;
-      const [row] = await tx.db.update(vapidKeys).set({ status: 'retired', retiredAt: new Date(), updatedAt: new Date() }).where(eq(vapidKeys.id, k.id)).returning();
-      await recordAudit(tx, { action: 'vapid-key.retire', targetType: 'vapid-key', targetId: k.id, targetLabel: k.name || k.publicKey.slice(0, 12), before: { status: k.status }, after: { status: 'retired' } });
+      const [row] = await tx.db
+        .update(vapidKeys)
+        .set({ status: 'retired', retiredAt: new Date(), updatedAt: new Date() })
+        .where(eq(vapidKeys.id, k.id))
+        .returning();
+      await recordAudit(tx, {
+        action: 'vapid-key.retire',
+        targetType: 'vapid-key',
+        targetId: k.id,
+        targetLabel: k.name || k.publicKey.slice(0, 12),
+        before: { status: k.status },
+        after: { status: 'retired' },
+      });
       return row!;
     }),
   );
@@ -155,10 +180,19 @@ export async function deleteVapidKey(ctx: Ctx, input: unknown): Promise<void> {
       .from(subscriptions)
       .where(and(eq(subscriptions.vapidKeyId, k.id), eq(subscriptions.status, 'active')))) as [{ n: number }];
     if (Number(n) > 0) {
-      throw new AppError('conflict', `${n} active subscription${Number(n) === 1 ? '' : 's'} still use this key. It can be deleted once they have moved to the active key.`);
+      throw new AppError(
+        'conflict',
+        `${n} active subscription${Number(n) === 1 ? '' : 's'} still use this key. It can be deleted once they have moved to the active key.`,
+      );
     }
     await tx.db.delete(vapidKeys).where(eq(vapidKeys.id, k.id));
-    await recordAudit(tx, { action: 'vapid-key.delete', targetType: 'vapid-key', targetId: k.id, targetLabel: k.name || k.publicKey.slice(0, 12), before: auditView(k) });
+    await recordAudit(tx, {
+      action: 'vapid-key.delete',
+      targetType: 'vapid-key',
+      targetId: k.id,
+      targetLabel: k.name || k.publicKey.slice(0, 12),
+      before: auditView(k),
+    });
   });
 }
 
@@ -180,7 +214,15 @@ export async function ensureActiveVapidKey(db: Db, subject = config().VAPID_SUBJ
   await inTx(ctx, async (tx) => {
     const [row] = await tx.db
       .insert(vapidKeys)
-      .values({ id, name: 'Default', subject, publicKey: pair.publicKey, privateKeyEnc: sealPrivateKey(id, pair.privateKey), status: 'active', activatedAt: new Date() })
+      .values({
+        id,
+        name: 'Default',
+        subject,
+        publicKey: pair.publicKey,
+        privateKeyEnc: sealPrivateKey(id, pair.privateKey),
+        status: 'active',
+        activatedAt: new Date(),
+      })
       .onConflictDoNothing()
       .returning();
     if (row) {
@@ -199,6 +241,13 @@ export async function adoptOwnerContact(ctx: Ctx, email: string): Promise<void> 
     .where(eq(vapidKeys.subject, PLACEHOLDER_SUBJECT))
     .returning({ id: vapidKeys.id, name: vapidKeys.name });
   for (const k of changed) {
-    await recordAudit(ctx, { action: 'vapid-key.update', targetType: 'vapid-key', targetId: k.id, targetLabel: k.name, before: { subject: PLACEHOLDER_SUBJECT }, after: { subject } });
+    await recordAudit(ctx, {
+      action: 'vapid-key.update',
+      targetType: 'vapid-key',
+      targetId: k.id,
+      targetLabel: k.name,
+      before: { subject: PLACEHOLDER_SUBJECT },
+      after: { subject },
+    });
   }
 }

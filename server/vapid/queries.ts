@@ -33,4 +33,3 @@ export async function listVapidKeys(ctx: Ctx): Promise<VapidKeyRow[]> {
     .orderBy(sql`case ${vapidKeys.status} when 'active' then 0 when 'standby' then 1 else 2 end`, desc(vapidKeys.createdAt));
   return rows.map((r) => ({ ...r, activeSubscriptions: Number(r.activeSubscriptions), placeholderSubject: r.subject === PLACEHOLDER_SUBJECT }));
 }
-

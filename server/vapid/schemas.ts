@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { subjectProblem } from '../../lib/push/vapid';
 
-export const subjectSchema = z
-  .string({ error: 'Enter a contact: mailto:you@example.com or an https: URL.' })
-  .superRefine((v, ctx) => {
-    const problem = subjectProblem(v);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+export const subjectSchema = z.string({ error: 'Enter a contact: mailto:you@example.com or an https: URL.' }).superRefine((v, ctx) => {
+  const problem = subjectProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const nameSchema = z.string().trim().max(80, 'Use at most 80 characters.').default('');
 const activate = z

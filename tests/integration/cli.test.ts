@@ -105,7 +105,12 @@ describe('users', () => {
     const role = await cli(['create-admin', '--email', `x-${stamp}@example.com`, '--password', 'a long password', '--role', 'boss']);
     expect(role.code).toBe(2);
     expect(role.err).toMatch(/^--role must be one of owner, admin, marketer, viewer\./);
-    expect(await tdb.db.select().from(users).where(eq(users.email, `x-${stamp}@example.com`))).toEqual([]);
+    expect(
+      await tdb.db
+        .select()
+        .from(users)
+        .where(eq(users.email, `x-${stamp}@example.com`)),
+    ).toEqual([]);
   });
 });
 
@@ -127,7 +132,12 @@ describe('topics', () => {
 
     const del = await cli(['delete-topic', `vip-${stamp}`]);
     expect(del).toMatchObject({ code: 0, out: `Deleted topic vip-${stamp}; 0 active subscribers were in it.\n` });
-    expect(await tdb.db.select().from(topics).where(eq(topics.slug, `vip-${stamp}`))).toEqual([]);
+    expect(
+      await tdb.db
+        .select()
+        .from(topics)
+        .where(eq(topics.slug, `vip-${stamp}`)),
+    ).toEqual([]);
     expect(await lastAudit('topic.delete')).toMatchObject({ actorLabel: 'cli', targetLabel: `vip-${stamp}` });
   });
 
@@ -149,7 +159,10 @@ describe('API keys', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^pd_[A-Za-z0-9_-]{43}\n$/);
     expect(r.err).toMatch(/Store it now/);
-    const [row] = await tdb.db.select().from(apiKeys).where(eq(apiKeys.name, `Ops ${stamp}`));
+    const [row] = await tdb.db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.name, `Ops ${stamp}`));
     expect(row).toMatchObject({ scopes: ['send', 'manage'], prefix: r.out.slice(0, 11) });
     expect(row!.topicIds).toHaveLength(1);
     expect(JSON.stringify(row)).not.toContain(r.out.trim());
@@ -161,7 +174,12 @@ describe('API keys', () => {
     expect(topic.err).toMatch(/^Unknown topic: nope\./);
     const scope = await cli(['create-api-key', '--name', `Bad scope ${stamp}`, '--scopes', 'admin']);
     expect(scope).toMatchObject({ code: 1, err: 'Error: Unknown scope.\n' });
-    expect(await tdb.db.select().from(apiKeys).where(eq(apiKeys.name, `Bad scope ${stamp}`))).toEqual([]);
+    expect(
+      await tdb.db
+        .select()
+        .from(apiKeys)
+        .where(eq(apiKeys.name, `Bad scope ${stamp}`)),
+    ).toEqual([]);
   });
 });
 
@@ -174,7 +192,10 @@ describe('VAPID keys', () => {
     const generated = JSON.parse(gen.out) as { id: string; status: string; publicKey: string };
     expect(generated.status).toBe('standby');
 
-    const imp = await cli(['vapid', 'import', '--subject', 'mailto:ops@example.com', '--public', pair.publicKey, '--private-stdin', '--name', `Old ${stamp}`], pair.privateKey);
+    const imp = await cli(
+      ['vapid', 'import', '--subject', 'mailto:ops@example.com', '--public', pair.publicKey, '--private-stdin', '--name', `Old ${stamp}`],
+      pair.privateKey,
+    );
     expect(imp.code).toBe(0);
     expect(imp.out).toContain(`Public key: ${pair.publicKey}`);
     expect(imp.out + imp.err).not.toContain(pair.privateKey);
@@ -218,15 +239,26 @@ describe('subscribers', () => {
   const browser = () => {
     const e = createECDH('prime256v1');
     e.generateKeys();
-    return { endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(12).toString('base64url')}`, keys: { p256dh: e.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+    return {
+      endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(12).toString('base64url')}`,
+      keys: { p256dh: e.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
+    };
   };
 
   it('import-subscribers: a dry run, the import with its report, and an unchanged re-import', async () => {
     await cli(['create-topic', '--slug', `sport-${stamp}`, '--name', 'Sport']);
-    expect((await cli(['vapid', 'import', '--subject', 'mailto:ops@example.com', '--private-stdin', '--name', `Legacy ${stamp}`], oldPair.privateKey)).code).toBe(0);
+    expect(
+      (await cli(['vapid', 'import', '--subject', 'mailto:ops@example.com', '--private-stdin', '--name', `Legacy ${stamp}`], oldPair.privateKey)).code,
+    ).toBe(0);
     const [good, other] = [browser(), browser()];
     const file = path.join(tmp, 'subs.json');
-    writeFileSync(file, JSON.stringify([{ ...good, topics: [`sport-${stamp}`] }, { ...other, keys: { ...other.keys, auth: 'c2hvcnQ' } }]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { ...good, topics: [`sport-${stamp}`] },
+        { ...other, keys: { ...other.keys, auth: 'c2hvcnQ' } },
+      ]),
+    );
 
     const dry = await cli(['import-subscribers', file, '--key', oldPair.publicKey, '--dry-run']);
     expect(dry.code).toBe(0);
@@ -243,12 +275,19 @@ describe('subscribers', () => {
     const [legacy] = await tdb.db.select().from(vapidKeys).where(eq(vapidKeys.publicKey, oldPair.publicKey));
     expect(row).toMatchObject({ status: 'active', vapidKeyId: legacy!.id });
 
-    const again = JSON.parse((await cli(['import-subscribers', file, '--key', legacy!.id, '--json'])).out) as { accepted: number; unchanged: number; rejected: number };
+    const again = JSON.parse((await cli(['import-subscribers', file, '--key', legacy!.id, '--json'])).out) as {
+      accepted: number;
+      unchanged: number;
+      rejected: number;
+    };
     expect(again).toMatchObject({ accepted: 0, unchanged: 1, rejected: 1 });
   });
 
   it('import-subscribers fails clearly: no file (1), no key (2), an unknown key (1), an unreadable file (1)', async () => {
-    expect(await cli(['import-subscribers', path.join(tmp, 'missing.json'), '--key', oldPair.publicKey])).toMatchObject({ code: 1, err: `There is no file ${path.join(tmp, 'missing.json')}.\n` });
+    expect(await cli(['import-subscribers', path.join(tmp, 'missing.json'), '--key', oldPair.publicKey])).toMatchObject({
+      code: 1,
+      err: `There is no file ${path.join(tmp, 'missing.json')}.\n`,
+    });
     const noKey = await cli(['import-subscribers', path.join(tmp, 'subs.json')]);
     expect(noKey.code).toBe(2);
     expect(noKey.err).toMatch(/^--key is required/);
@@ -304,7 +343,11 @@ describe('subscribers', () => {
   });
 
   it('export-subscribers fails clearly: an unknown topic (1), a bad format or status (2)', async () => {
-    expect(await cli(['export-subscribers', '--topic', 'nope'])).toMatchObject({ code: 1, out: '', err: 'There is no topic "nope". See: npm run cli -- list-topics\n' });
+    expect(await cli(['export-subscribers', '--topic', 'nope'])).toMatchObject({
+      code: 1,
+      out: '',
+      err: 'There is no topic "nope". See: npm run cli -- list-topics\n',
+    });
     expect((await cli(['export-subscribers', '--format', 'xml'])).code).toBe(2);
     expect((await cli(['export-subscribers', '--status', 'gone'])).code).toBe(2);
   });
@@ -313,8 +356,11 @@ describe('subscribers', () => {
 describe('the real entry point', () => {
   function run(args: string[], env: Record<string, string>) {
     return new Promise<{ code: number; out: string; err: string }>((resolve) => {
-      execFile(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 }, (e, out, err) =>
-        resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
+      execFile(
+        process.execPath,
+        ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts', ...args],
+        { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 },
+        (e, out, err) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
       );
     });
   }
@@ -333,7 +379,9 @@ describe('the real entry point', () => {
     expect(r.code).toBe(1);
     const escaped = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(r.err).toMatch(
-      new RegExp(`^The embedded database at ${escaped} is in use by process ${process.pid} \\(server\\.mjs, since [^)]+\\)\\. Only one process may open it: stop that process first \\(or point this one at PostgreSQL with DATABASE_URL\\)\\.\n$`),
+      new RegExp(
+        `^The embedded database at ${escaped} is in use by process ${process.pid} \\(server\\.mjs, since [^)]+\\)\\. Only one process may open it: stop that process first \\(or point this one at PostgreSQL with DATABASE_URL\\)\\.\n$`,
+      ),
     );
   });
 
@@ -341,6 +389,11 @@ describe('the real entry point', () => {
     const r = await run(['create-topic', '--slug', `proc-${stamp}`, '--name', 'From a process', '--json'], { DATABASE_URL: tdb.url! });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ slug: `proc-${stamp}` });
-    expect(await tdb.db.select().from(topics).where(eq(topics.slug, `proc-${stamp}`))).toHaveLength(1);
+    expect(
+      await tdb.db
+        .select()
+        .from(topics)
+        .where(eq(topics.slug, `proc-${stamp}`)),
+    ).toHaveLength(1);
   });
 });

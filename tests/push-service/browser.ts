@@ -260,8 +260,7 @@ export class BrowserPushHub {
 
   private register(session: Session, message: Record<string, unknown>): void {
     const channelID = typeof message.channelID === 'string' ? message.channelID : '';
-    const reply = (status: number, extra: Record<string, unknown> = {}) =>
-      send(session.socket, { messageType: 'register', channelID, status, ...extra });
+    const reply = (status: number, extra: Record<string, unknown> = {}) => send(session.socket, { messageType: 'register', channelID, status, ...extra });
     if (!UUID.test(channelID)) return reply(400, { error: 'channelID must be a UUID' });
     let key: Buffer | null = null;
     if (message.key !== undefined && message.key !== null) {
@@ -297,10 +296,7 @@ export class BrowserPushHub {
     message.state = 'sent';
     message.deliveries += 1;
     // A message without a body carries neither data nor headers; the service worker gets `event.data === null`.
-    const payload =
-      message.body.length === 0
-        ? {}
-        : { data: message.body.toString('base64url'), headers: { encoding: 'aes128gcm' } };
+    const payload = message.body.length === 0 ? {} : { data: message.body.toString('base64url'), headers: { encoding: 'aes128gcm' } };
     send(session.socket, { messageType: 'notification', channelID: message.channelId, version: message.version, ...payload });
   }
 }

@@ -278,7 +278,9 @@ export class PushServiceServer implements PushServiceControl {
 
   requests(filter: RequestFilter = {}): PushRequestRecord[] {
     const { subscriberId, endpoint } = filter;
-    return this.requestLog.filter((r) => (subscriberId === undefined || r.subscriberId === subscriberId) && (endpoint === undefined || r.endpoint === endpoint));
+    return this.requestLog.filter(
+      (r) => (subscriberId === undefined || r.subscriberId === subscriberId) && (endpoint === undefined || r.endpoint === endpoint),
+    );
   }
 
   browserChannels(): BrowserChannel[] {
@@ -606,11 +608,7 @@ class BadRequest extends Error {}
  * Checks `Authorization: vapid t=<jwt>, k=<key>` and returns the verified key and claims; records
  * the claims as soon as they can be read so a rejected request still shows what it presented.
  */
-function checkVapid(
-  authorization: string | null,
-  origin: string,
-  record: PushRequestRecord,
-): { key: Buffer; claims: PushMessage['vapid'] } {
+function checkVapid(authorization: string | null, origin: string, record: PushRequestRecord): { key: Buffer; claims: PushMessage['vapid'] } {
   const unauthorized = (message: string) => new Rejection(401, ERRNO.authentication, message);
   if (!authorization) throw unauthorized('Missing Authorization header');
   const scheme = /^\s*vapid\s+(\S[\s\S]*)$/i.exec(authorization);
@@ -620,7 +618,10 @@ function checkVapid(
     const eq = part.indexOf('=');
     if (eq < 0) throw unauthorized('Malformed Authorization parameter');
     const name = part.slice(0, eq).trim().toLowerCase();
-    const value = part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = part
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (params.has(name)) throw unauthorized(`Authorization parameter ${name} given twice`);
     params.set(name, value);
   }

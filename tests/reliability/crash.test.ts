@@ -94,7 +94,13 @@ describe.runIf(onPostgres)('worker processes killed mid-campaign', () => {
         const s = server.createSubscriber({ applicationServerKey: key!.publicKey });
         server.setBehaviour(s.id, { delayMs: 20 }); // slow enough that kills find requests in flight
         testIds.push(s.id);
-        rows.push({ endpoint: s.subscription.endpoint, p256dh: s.subscription.keys.p256dh, auth: s.subscription.keys.auth, vapidKeyId: key!.id, pushService: '127.0.0.1' });
+        rows.push({
+          endpoint: s.subscription.endpoint,
+          p256dh: s.subscription.keys.p256dh,
+          auth: s.subscription.keys.auth,
+          vapidKeyId: key!.id,
+          pushService: '127.0.0.1',
+        });
       }
       await tdb.db.insert(subscriptions).values(rows);
     }
@@ -136,7 +142,11 @@ describe.runIf(onPostgres)('worker processes killed mid-campaign', () => {
       // over). Timed in the background: the campaign goes on, and so do the kills.
       const kill = { atSent, inFlight: claimed.length, takeoverMs: NaN };
       kills.push(kill);
-      takeovers.push(until(async () => (await claimedBy(c.id, w.pid!)).length === 0, 'the dead worker’s claims taken over', sized(120_000, 600_000), 50).then(() => (kill.takeoverMs = Date.now() - killedAt)));
+      takeovers.push(
+        until(async () => (await claimedBy(c.id, w.pid!)).length === 0, 'the dead worker’s claims taken over', sized(120_000, 600_000), 50).then(
+          () => (kill.takeoverMs = Date.now() - killedAt),
+        ),
+      );
       await sleep(200);
     }
 
@@ -150,11 +160,27 @@ describe.runIf(onPostgres)('worker processes killed mid-campaign', () => {
     const inFlight = kills.reduce((a, k) => a + k.inFlight, 0);
     // Only rows the killed workers had claimed and not yet recorded can be sent again.
     const duplicated = testIds.filter((_, i) => perSubscriber[i]! > 1);
-    expect(duplicated.filter((id) => !inFlightAt.has(id)), 'duplicates outside the killed workers’ claims').toEqual([]);
+    expect(
+      duplicated.filter((id) => !inFlightAt.has(id)),
+      'duplicates outside the killed workers’ claims',
+    ).toEqual([]);
     // One extra copy at most per kill that found the row in flight.
-    expect(testIds.filter((id, i) => perSubscriber[i]! > 1 + (inFlightAt.get(id) ?? 0)), 'sent more often than the kills that caught it in flight allow').toEqual([]);
+    expect(
+      testIds.filter((id, i) => perSubscriber[i]! > 1 + (inFlightAt.get(id) ?? 0)),
+      'sent more often than the kills that caught it in flight allow',
+    ).toEqual([]);
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     for (const w of workers) w.kill('SIGTERM');
-    report('crash', { seed, subscribers: N, workers: WORKERS, leaseSeconds: LEASE_SECONDS, kills, inFlightAtKills: inFlight, duplicates, maxCopies: Math.max(...perSubscriber), delivered: perSubscriber.filter((n) => n > 0).length });
+    report('crash', {
+      seed,
+      subscribers: N,
+      workers: WORKERS,
+      leaseSeconds: LEASE_SECONDS,
+      kills,
+      inFlightAtKills: inFlight,
+      duplicates,
+      maxCopies: Math.max(...perSubscriber),
+      delivered: perSubscriber.filter((n) => n > 0).length,
+    });
   });
 });

@@ -54,7 +54,13 @@ it(`loses no subscription under ${SECONDS} s of subscribe traffic while campaign
   for (let i = 0; i < BASE; i++) base.push(server.createSubscriber({ applicationServerKey: key!.publicKey }));
   for (let i = 0; i < base.length; i += 500) {
     await tdb.db.insert(subscriptions).values(
-      base.slice(i, i + 500).map((s) => ({ endpoint: s.subscription.endpoint, p256dh: s.subscription.keys.p256dh, auth: s.subscription.keys.auth, vapidKeyId: key!.id, pushService: '127.0.0.1' })),
+      base.slice(i, i + 500).map((s) => ({
+        endpoint: s.subscription.endpoint,
+        p256dh: s.subscription.keys.p256dh,
+        auth: s.subscription.keys.auth,
+        vapidKeyId: key!.id,
+        pushService: '127.0.0.1',
+      })),
     );
   }
 
@@ -66,7 +72,12 @@ it(`loses no subscription under ${SECONDS} s of subscribe traffic while campaign
       const c = await createCampaign(ctxFor(tdb), { content: { title: `Load ${campaignIds.length + 1}` }, audience: 'all' });
       campaignIds.push(c.id);
       await sendCampaignNow(ctxFor(tdb), { id: c.id });
-      await until(async () => (await tdb.db.select().from(campaigns).where(eq(campaigns.id, c.id)))[0]!.status === 'completed', `campaign ${c.id}`, 300_000, 100);
+      await until(
+        async () => (await tdb.db.select().from(campaigns).where(eq(campaigns.id, c.id)))[0]!.status === 'completed',
+        `campaign ${c.id}`,
+        300_000,
+        100,
+      );
     }
   })();
 
@@ -115,7 +126,11 @@ it(`loses no subscription under ${SECONDS} s of subscribe traffic while campaign
   const endpoints = [...acknowledged.keys()];
   const stored = new Map<string, { id: string; status: string }>();
   for (let i = 0; i < endpoints.length; i += 500) {
-    for (const r of await tdb.db.select().from(subscriptions).where(inArray(subscriptions.endpoint, endpoints.slice(i, i + 500)))) stored.set(r.endpoint, r);
+    for (const r of await tdb.db
+      .select()
+      .from(subscriptions)
+      .where(inArray(subscriptions.endpoint, endpoints.slice(i, i + 500))))
+      stored.set(r.endpoint, r);
   }
   expect(stored.size).toBe(endpoints.length);
   const topicRows = await tdb.db.select().from(subscriptionTopics);

@@ -79,7 +79,13 @@ describe.runIf(onPostgres && !unavailable)('PostgreSQL restarted mid-campaign', 
       const s = server.createSubscriber({ applicationServerKey: key!.publicKey });
       server.setBehaviour(s.id, { delayMs: 25 });
       testIds.push(s.id);
-      rows.push({ endpoint: s.subscription.endpoint, p256dh: s.subscription.keys.p256dh, auth: s.subscription.keys.auth, vapidKeyId: key!.id, pushService: '127.0.0.1' });
+      rows.push({
+        endpoint: s.subscription.endpoint,
+        p256dh: s.subscription.keys.p256dh,
+        auth: s.subscription.keys.auth,
+        vapidKeyId: key!.id,
+        pushService: '127.0.0.1',
+      });
     }
     for (let i = 0; i < rows.length; i += 1000) await database.db.insert(subscriptions).values(rows.slice(i, i + 1000));
 
@@ -112,7 +118,12 @@ describe.runIf(onPostgres && !unavailable)('PostgreSQL restarted mid-campaign', 
     await until(async () => (await campaign()).sent >= N * 0.3, '30 % sent');
     // Both the in-process worker and the worker process hold claims.
     await until(
-      async () => rowsOf<{ n: number }>(await database.db.execute(sql`select count(distinct split_part(claimed_by, '/', 1))::int as n from deliveries where campaign_id = ${c.id} and status = 'sending'`))[0]!.n >= 2,
+      async () =>
+        rowsOf<{ n: number }>(
+          await database.db.execute(
+            sql`select count(distinct split_part(claimed_by, '/', 1))::int as n from deliveries where campaign_id = ${c.id} and status = 'sending'`,
+          ),
+        )[0]!.n >= 2,
       'both workers sending',
       60_000,
       20,
@@ -148,7 +159,17 @@ describe.runIf(onPostgres && !unavailable)('PostgreSQL restarted mid-campaign', 
     const healthyMs = timeline.find(([t, s]) => t > startMs && s === 200)![0];
     // Rows still claimed once the server is back (their results were never recorded), for the report.
     let claimed: { n: number } | undefined;
-    await until(settled(async () => ((claimed = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from deliveries where campaign_id = ${c.id} and status = 'sending'`))[0]), true)), 'the claimed rows');
+    await until(
+      settled(
+        async () => (
+          (claimed = rowsOf<{ n: number }>(
+            await database.db.execute(sql`select count(*)::int as n from deliveries where campaign_id = ${c.id} and status = 'sending'`),
+          )[0]),
+          true
+        ),
+      ),
+      'the claimed rows',
+    );
 
     // As a client told 503 + Retry-After would: try again (a pooled connection the restart cut fails once).
     let after = await subscribeRoute(subscribeRequest());
@@ -158,7 +179,12 @@ describe.runIf(onPostgres && !unavailable)('PostgreSQL restarted mid-campaign', 
     }
     expect(after.status).toBe(201);
 
-    await until(settled(async () => (await campaign()).status === 'completed'), 'the campaign to complete after the restart', sized(180_000, 800_000), 250);
+    await until(
+      settled(async () => (await campaign()).status === 'completed'),
+      'the campaign to complete after the restart',
+      sized(180_000, 800_000),
+      250,
+    );
     polling = false;
     await poller;
     expect(await campaign()).toMatchObject({ targeted: N, sent: N, failed: 0, expired: 0 });

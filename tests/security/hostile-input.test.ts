@@ -65,7 +65,13 @@ const root = path.resolve(import.meta.dirname, '../..');
 function routeFiles(): string[] {
   return (readdirSync(path.join(root, 'app'), { recursive: true }) as string[])
     .filter((f) => f.endsWith(`${path.sep}route.ts`) || f === 'route.ts')
-    .map((f) => path.dirname(f).split(path.sep).filter((s) => !/^\(.*\)$/.test(s)).join('/'))
+    .map((f) =>
+      path
+        .dirname(f)
+        .split(path.sep)
+        .filter((s) => !/^\(.*\)$/.test(s))
+        .join('/'),
+    )
     .sort();
 }
 
@@ -74,7 +80,21 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 const HTML = `<script>alert(1)</script><img src=x onerror=alert(2)>"'><svg onload=alert(3)>`;
 const SQL = `'; drop table subscriptions; -- " or 1=1 /*`;
-const ODD = ['\u0000', 'a\ud800b', '\udfff', '\u202etxt.exe', 'zero\u200bwidth', '🎉'.repeat(500), 'e\u0301\u0301\u0301', '\uFEFF', '\r\nSet-Cookie: x=1', '../../etc/passwd', '%00%27', HTML, SQL];
+const ODD = [
+  '\u0000',
+  'a\ud800b',
+  '\udfff',
+  '\u202etxt.exe',
+  'zero\u200bwidth',
+  '🎉'.repeat(500),
+  'e\u0301\u0301\u0301',
+  '\uFEFF',
+  '\r\nSet-Cookie: x=1',
+  '../../etc/passwd',
+  '%00%27',
+  HTML,
+  SQL,
+];
 
 /** Bodies every body-taking route must refuse (none is a valid request to any of them). */
 const BAD_BODIES: [string, string, string?][] = [
@@ -88,7 +108,20 @@ const BAD_BODIES: [string, string, string?][] = [
   ['wrong types', '{"subscription":1,"topics":"news","title":[],"topic":{},"message":false,"token":7,"ref":null,"kind":9,"ttl":"x","data":"y","endpoint":[]}'],
   ['deep nesting', `${'['.repeat(5000)}${']'.repeat(5000)}`],
   ['a NUL in a key', '{"\\u0000":1}'],
-  ['HTML and SQL', JSON.stringify({ subscription: { endpoint: HTML, keys: { p256dh: SQL, auth: HTML } }, topics: [SQL], title: HTML, topic: SQL, message: HTML, token: SQL, ref: SQL, kind: HTML, endpoint: SQL })],
+  [
+    'HTML and SQL',
+    JSON.stringify({
+      subscription: { endpoint: HTML, keys: { p256dh: SQL, auth: HTML } },
+      topics: [SQL],
+      title: HTML,
+      topic: SQL,
+      message: HTML,
+      token: SQL,
+      ref: SQL,
+      kind: HTML,
+      endpoint: SQL,
+    }),
+  ],
   ['a huge body', JSON.stringify({ title: 'x'.repeat(2 * 1024 * 1024) })],
   ['text/plain', '{"title":"x"}', 'text/plain'],
   ['form data', 'title=x&topics=news', 'application/x-www-form-urlencoded'],
@@ -100,7 +133,9 @@ let apiKey = '';
 const modules: Record<string, Partial<Record<(typeof METHODS)[number], Handler>>> = {};
 
 async function counts(): Promise<Record<string, number>> {
-  const tables = rowsOf<{ t: string }>(await tdb.db.execute(sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`)).map((r) => r.t);
+  const tables = rowsOf<{ t: string }>(
+    await tdb.db.execute(sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`),
+  ).map((r) => r.t);
   const out: Record<string, number> = {};
   for (const t of tables) {
     // api_keys' last-used time and rate windows change on reads; counts must not.
@@ -194,7 +229,19 @@ describe('every public and API route', () => {
 
   it('refuses hostile path parameters and query strings, and answers plain GETs normally', { timeout: 120_000 }, async () => {
     const before = await counts();
-    const queries = ['limit=-1', 'limit=1e309', 'limit=9999999999999999999', 'cursor=%00', `cursor=${encodeURIComponent(SQL)}`, 'index=-5', 'index=abc', `topics=${encodeURIComponent(HTML)}`, 'topics=%00', `token=${encodeURIComponent(SQL)}`, 'topics=a,'.repeat(60)];
+    const queries = [
+      'limit=-1',
+      'limit=1e309',
+      'limit=9999999999999999999',
+      'cursor=%00',
+      `cursor=${encodeURIComponent(SQL)}`,
+      'index=-5',
+      'index=abc',
+      `topics=${encodeURIComponent(HTML)}`,
+      'topics=%00',
+      `token=${encodeURIComponent(SQL)}`,
+      'topics=a,'.repeat(60),
+    ];
     for (const [route, mod] of Object.entries(modules)) {
       const handler = mod.GET;
       if (!handler) continue;
@@ -221,8 +268,19 @@ describe('every public and API route', () => {
       for (const method of METHODS) {
         const handler = mod[method];
         if (!handler) continue;
-        for (const auth of [undefined, 'Bearer', `Bearer ${apiKey}x`, `Bearer ${apiKey.slice(0, -1)}`, 'Basic YWRtaW46YWRtaW4=', `Bearer ${SQL}`, 'Bearer eyJhbGciOiJub25lIn0.eyJzY29wZSI6WyJicm9hZGNhc3QiXX0.']) {
-          const res = await handler(request(route.replace(/\[[^\]]+\]/g, 'x'), method, { body: '{}', headers: auth ? { authorization: auth } : {} }), params(route, 'x'));
+        for (const auth of [
+          undefined,
+          'Bearer',
+          `Bearer ${apiKey}x`,
+          `Bearer ${apiKey.slice(0, -1)}`,
+          'Basic YWRtaW46YWRtaW4=',
+          `Bearer ${SQL}`,
+          'Bearer eyJhbGciOiJub25lIn0.eyJzY29wZSI6WyJicm9hZGNhc3QiXX0.',
+        ]) {
+          const res = await handler(
+            request(route.replace(/\[[^\]]+\]/g, 'x'), method, { body: '{}', headers: auth ? { authorization: auth } : {} }),
+            params(route, 'x'),
+          );
           expect(res.status, `${method} /${route} with ${auth}`).toBe(401);
         }
       }
@@ -231,7 +289,8 @@ describe('every public and API route', () => {
 });
 
 describe('property-based', () => {
-  const bodyRoutes = () => Object.entries(modules).flatMap(([route, mod]) => (['POST', 'DELETE'] as const).filter((m) => mod[m]).map((m) => ({ route, method: m, handler: mod[m]! })));
+  const bodyRoutes = () =>
+    Object.entries(modules).flatMap(([route, mod]) => (['POST', 'DELETE'] as const).filter((m) => mod[m]).map((m) => ({ route, method: m, handler: mod[m]! })));
 
   it('any JSON value or string as a body is refused with a 4xx, never a 5xx, and stores nothing', { timeout: 120_000 }, async () => {
     const before = await counts();
@@ -242,7 +301,19 @@ describe('property-based', () => {
         fc.oneof(
           fc.jsonValue().map((v) => JSON.stringify(v)),
           fc.string({ unit: 'binary', maxLength: 200 }),
-          fc.string({ unit: 'binary', maxLength: 200 }).map((s) => JSON.stringify({ title: s, topics: [s], subscription: { endpoint: s, keys: { p256dh: s, auth: s } }, endpoint: s, ref: s, kind: s, topic: s, message: s, token: s })),
+          fc.string({ unit: 'binary', maxLength: 200 }).map((s) =>
+            JSON.stringify({
+              title: s,
+              topics: [s],
+              subscription: { endpoint: s, keys: { p256dh: s, auth: s } },
+              endpoint: s,
+              ref: s,
+              kind: s,
+              topic: s,
+              message: s,
+              token: s,
+            }),
+          ),
         ),
         async ({ route, method, handler }, body) => {
           const res = await handler(request(route.replace(/\[[^\]]+\]/g, 'x'), method, { body, auth: ROUTES[route] === 'api' }), params(route, 'x'));
@@ -285,12 +356,20 @@ describe('property-based', () => {
         'file:///etc/passwd',
         'https://localhost/x',
       ),
-      fc.webUrl({ validSchemes: ['http', 'https', 'ftp'] }).filter((u) => !/^https:\/\/(fcm|android)\.googleapis\.com\/|push\.services\.mozilla\.com|push\.apple\.com|notify\.windows\.com/.test(u)),
+      fc
+        .webUrl({ validSchemes: ['http', 'https', 'ftp'] })
+        .filter((u) => !/^https:\/\/(fcm|android)\.googleapis\.com\/|push\.services\.mozilla\.com|push\.apple\.com|notify\.windows\.com/.test(u)),
     );
     const hostileKeys = fc.oneof(
       fc.constant({ p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]).toString('base64url'), auth: randomBytes(16).toString('base64url') }), // not on the curve
-      fc.integer({ min: 0, max: 130 }).filter((n) => n !== 65).map((n) => ({ p256dh: randomBytes(n).toString('base64url'), auth: randomBytes(16).toString('base64url') })),
-      fc.integer({ min: 0, max: 64 }).filter((n) => n !== 16).map((n) => ({ p256dh: good().p256dh, auth: randomBytes(n).toString('base64url') })),
+      fc
+        .integer({ min: 0, max: 130 })
+        .filter((n) => n !== 65)
+        .map((n) => ({ p256dh: randomBytes(n).toString('base64url'), auth: randomBytes(16).toString('base64url') })),
+      fc
+        .integer({ min: 0, max: 64 })
+        .filter((n) => n !== 16)
+        .map((n) => ({ p256dh: good().p256dh, auth: randomBytes(n).toString('base64url') })),
       fc.constant({ p256dh: `${good().p256dh.slice(0, -2)}!!`, auth: randomBytes(16).toString('base64url') }),
     );
     await fc.assert(
@@ -311,10 +390,16 @@ describe('property-based', () => {
 
   it('stores HTML, SQL and odd Unicode in a valid notification verbatim, as data', { timeout: 120_000 }, async () => {
     const { POST } = modules['api/v1/notifications']!;
-    const text = fc.oneof(fc.constantFrom(HTML, SQL, '\u202eevil', 'zero\u200bwidth', '🎉 ✿ 𝕏', '${7*7}{{7*7}}', '</title><script>x</script>'), fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' }));
+    const text = fc.oneof(
+      fc.constantFrom(HTML, SQL, '\u202eevil', 'zero\u200bwidth', '🎉 ✿ 𝕏', '${7*7}{{7*7}}', '</title><script>x</script>'),
+      fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' }),
+    );
     await fc.assert(
       fc.asyncProperty(text, text, async (title, body) => {
-        const res = await POST!(request('api/v1/notifications', 'POST', { auth: true, body: JSON.stringify({ topics: ['news'], title, body }) }), params('', ''));
+        const res = await POST!(
+          request('api/v1/notifications', 'POST', { auth: true, body: JSON.stringify({ topics: ['news'], title, body }) }),
+          params('', ''),
+        );
         if (title.trim() === '') return void (await expectRefused(res, 'a blank title'));
         expect(res.status).toBe(202);
         const { campaignId } = (await res.json()) as { campaignId: string };

@@ -43,7 +43,11 @@ const nextIp = () => `198.51.100.${(ip++ % 250) + 1}`;
 function request(path: string, method: string, opts: { body?: unknown; key?: string; ip?: string } = {}) {
   const headers: Record<string, string> = { 'x-pushdeck-client-ip': opts.ip ?? nextIp(), 'content-type': 'application/json' };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
-  return new Request(`http://localhost/${path}`, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) });
+  return new Request(`http://localhost/${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+  });
 }
 const sub = (subscriptionId: string) => ({ params: Promise.resolve({ subscriptionId }) });
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; fieldErrors?: Record<string, string[]> } }).error;
@@ -83,7 +87,8 @@ beforeAll(async () => {
   signing = pair.privateKey;
   await addTokenKey(root, { name: 'notiflux', publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
   const vapid = generateKeyPair();
-  vapidKeyId = (await importVapidKey(root, { name: 'Imported', subject: 'mailto:ops@example.com', publicKey: vapid.publicKey, privateKey: vapid.privateKey })).id;
+  vapidKeyId = (await importVapidKey(root, { name: 'Imported', subject: 'mailto:ops@example.com', publicKey: vapid.publicKey, privateKey: vapid.privateKey }))
+    .id;
 }, 60_000);
 
 afterAll(async () => {
@@ -115,16 +120,25 @@ describe('1. one device, one subscription', () => {
     const before = await subscriptionCount();
     const ids = new Set<string>();
     for (const [i, endpoint] of spellings.entries()) {
-      const res = await subscribeRoute(request('api/push/subscriptions', 'POST', { body: { subscription: { endpoint, keys: browserKeys() }, topics: ['news'] } }));
+      const res = await subscribeRoute(
+        request('api/push/subscriptions', 'POST', { body: { subscription: { endpoint, keys: browserKeys() }, topics: ['news'] } }),
+      );
       expect(res.status, endpoint).toBe(i === 0 ? 201 : 200);
       ids.add(((await res.json()) as { id: string }).id);
     }
     expect(ids.size).toBe(1);
     expect(await subscriptionCount()).toBe(before + 1);
-    const [row] = await tdb.db.select().from(subscriptions).where(eq(subscriptions.id, [...ids][0]!));
+    const [row] = await tdb.db
+      .select()
+      .from(subscriptions)
+      .where(eq(subscriptions.id, [...ids][0]!));
     expect(row!.endpoint).toBe(canonical);
     // A real push service's endpoint never needs credentials: they are refused, not dropped.
-    const creds = await subscribeRoute(request('api/push/subscriptions', 'POST', { body: { subscription: { endpoint: `https://user:pw@fcm.googleapis.com/fcm/send/${id}`, keys: browserKeys() }, topics: ['news'] } }));
+    const creds = await subscribeRoute(
+      request('api/push/subscriptions', 'POST', {
+        body: { subscription: { endpoint: `https://user:pw@fcm.googleapis.com/fcm/send/${id}`, keys: browserKeys() }, topics: ['news'] },
+      }),
+    );
     expect([400, 422]).toContain(creds.status);
 
     const look = await lookupRoute(request('api/push/subscriptions/lookup', 'POST', { body: { endpoint: spellings[6] } }));
@@ -137,7 +151,11 @@ describe('1. one device, one subscription', () => {
   it('the import sees the same spellings as one row', async () => {
     const id = randomBytes(12).toString('base64url');
     const keys = browserKeys();
-    const rows = [`https://fcm.googleapis.com/fcm/send/${id}`, `https://fcm.googleapis.com:443/fcm/send/${id}#x`, `https://fcm.googleapis.com/./fcm/send/${id}?`].map((endpoint) => ({ endpoint, keys }));
+    const rows = [
+      `https://fcm.googleapis.com/fcm/send/${id}`,
+      `https://fcm.googleapis.com:443/fcm/send/${id}#x`,
+      `https://fcm.googleapis.com/./fcm/send/${id}?`,
+    ].map((endpoint) => ({ endpoint, keys }));
     const before = await subscriptionCount();
     const report = await importSubscribers(ctxFor(tdb), { vapidKeyId, content: JSON.stringify(rows), filename: 'spellings.json' });
     expect(report.rows.filter((r) => r.status === 'accepted')).toHaveLength(1);
@@ -147,7 +165,14 @@ describe('1. one device, one subscription', () => {
 
 describe('2. the programs’ store belongs to its writer', () => {
   it('another key, a limited key and a token read none of the records they did not write, and delete none', async () => {
-    const s = await subscribeRoute(request('api/push/subscriptions', 'POST', { body: { subscription: { endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(12).toString('base64url')}`, keys: browserKeys() }, topics: ['news'] } }));
+    const s = await subscribeRoute(
+      request('api/push/subscriptions', 'POST', {
+        body: {
+          subscription: { endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(12).toString('base64url')}`, keys: browserKeys() },
+          topics: ['news'],
+        },
+      }),
+    );
     expect(s.status).toBe(201);
     const { id } = (await s.json()) as { id: string };
     expect((await storePost(request(`api/v1/store/${id}`, 'POST', { key: keyA, body: { ttl: 600, data: 'for a only' } }), sub(id))).status).toBe(201);
@@ -173,7 +198,14 @@ describe('4, 6, 13. bounds and strict numbers', () => {
   it('expirationTime at or past year 10000 is a 400 naming the field, on subscribe and in the import dry run alike', async () => {
     const far = Date.UTC(10000, 0, 1);
     for (const expirationTime of [far, 1e300, -1, 2 ** 64]) {
-      const res = await subscribeRoute(request('api/push/subscriptions', 'POST', { body: { subscription: { endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(8).toString('hex')}`, expirationTime, keys: browserKeys() }, topics: ['news'] } }));
+      const res = await subscribeRoute(
+        request('api/push/subscriptions', 'POST', {
+          body: {
+            subscription: { endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(8).toString('hex')}`, expirationTime, keys: browserKeys() },
+            topics: ['news'],
+          },
+        }),
+      );
       expect(res.status, String(expirationTime)).toBe(400);
       expect(JSON.stringify(await errorOf(res))).toMatch(/expirationTime/);
     }
@@ -194,7 +226,8 @@ describe('4, 6, 13. bounds and strict numbers', () => {
       const res = await listCampaigns(request(`api/v1/campaigns?cursor=${cursor}`, 'GET', { key: keyA }));
       expect(res.status, at).toBe(400);
     }
-    for (const limit of ['0x10', '1e2', ' 5']) expect((await listCampaigns(request(`api/v1/campaigns?limit=${encodeURIComponent(limit)}`, 'GET', { key: keyA }))).status, limit).toBe(400);
+    for (const limit of ['0x10', '1e2', ' 5'])
+      expect((await listCampaigns(request(`api/v1/campaigns?limit=${encodeURIComponent(limit)}`, 'GET', { key: keyA }))).status, limit).toBe(400);
   });
 
   it('JSON numbers are numbers: ttl null, true, "0x10" or [60] is a 400; the store index is plain digits', async () => {
@@ -233,7 +266,9 @@ describe('12, 15. titles and paths', () => {
         expect(res.status, `${field} ${JSON.stringify(path)}`).toBe(400);
       }
     }
-    expect((await notify(request('api/v1/notifications', 'POST', { key: keyA, body: { topics: ['news'], title: 'Paths', url: '/orders/42?x=1#y' } }))).status).toBe(202);
+    expect(
+      (await notify(request('api/v1/notifications', 'POST', { key: keyA, body: { topics: ['news'], title: 'Paths', url: '/orders/42?x=1#y' } }))).status,
+    ).toBe(202);
   });
 });
 
@@ -272,7 +307,8 @@ describe('14. token claims', () => {
     expect(Number(rowsOf<{ n: number }>(await tdb.db.execute(sql`select count(*)::int as n from campaigns`))[0]!.n)).toBe(before);
     // Without a jti a token may send until it expires (notiflux's tokens carry none).
     const plain = token({ sub: 'notiflux', exp: now() + 60, topics: ['news'], scope: 'broadcast' });
-    for (let i = 0; i < 2; i++) expect((await notify(request('api/v1/notifications', 'POST', { key: plain, body: { topics: ['news'], title: 'Many' } }))).status).toBe(202);
+    for (let i = 0; i < 2; i++)
+      expect((await notify(request('api/v1/notifications', 'POST', { key: plain, body: { topics: ['news'], title: 'Many' } }))).status).toBe(202);
   });
 });
 
@@ -286,7 +322,9 @@ describe('16, 19. API authentication', () => {
     expect(statuses[30]).toBe(429);
     // Now even the right key from that address waits; from another it works.
     expect((await notify(request('api/v1/notifications', 'POST', { ip: from, key: keyA, body: { topics: ['news'], title: 'x' } }))).status).toBe(429);
-    expect((await notify(request('api/v1/notifications', 'POST', { ip: '203.0.113.100', key: keyA, body: { topics: ['news'], title: 'x' } }))).status).toBe(202);
+    expect((await notify(request('api/v1/notifications', 'POST', { ip: '203.0.113.100', key: keyA, body: { topics: ['news'], title: 'x' } }))).status).toBe(
+      202,
+    );
   });
 
   it('a key limited to some topics cannot tell other topics from topics that do not exist', async () => {

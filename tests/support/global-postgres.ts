@@ -18,7 +18,9 @@ export default async function setup(project: TestProject) {
     await admin`select 1`;
   } catch (e) {
     await admin.end();
-    throw new Error(`PostgreSQL is not reachable at ${url.replace(/:[^:@/]*@/, ':***@')}: ${(e as Error).message}. Set TEST_DATABASE_URL, or run only the unit and pglite projects.`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${url.replace(/:[^:@/]*@/, ':***@')}: ${(e as Error).message}. Set TEST_DATABASE_URL, or run only the unit and pglite projects.`,
+    );
   }
   const tpl = `pushdeck_tpl_${process.pid}_${Date.now().toString(36)}`;
   await admin.unsafe(`create database ${tpl}`);

@@ -72,10 +72,16 @@ describe('the front server', () => {
 
   it('counts the body as it is read: a declared or a chunked body over the limit is a 413', async () => {
     // The client gets to read the answer: the rest of the body is read and discarded.
-    const declared = await send(direct, 'POST', '/admin/subscribers', { headers: { 'content-length': String(200 * 1024) }, chunks: [Buffer.alloc(200 * 1024)] });
+    const declared = await send(direct, 'POST', '/admin/subscribers', {
+      headers: { 'content-length': String(200 * 1024) },
+      chunks: [Buffer.alloc(200 * 1024)],
+    });
     expect(declared.status).toBe(413);
     expect(declared.body).toMatch(/at most/);
-    const chunked = await send(direct, 'POST', '/admin/subscribers', { headers: { 'next-action': 'x' }, chunks: Array.from({ length: 20 }, () => Buffer.alloc(8 * 1024)) }).catch(() => null);
+    const chunked = await send(direct, 'POST', '/admin/subscribers', {
+      headers: { 'next-action': 'x' },
+      chunks: Array.from({ length: 20 }, () => Buffer.alloc(8 * 1024)),
+    }).catch(() => null);
     expect(chunked).not.toBeNull();
     expect(chunked!.status).toBe(413);
     expect(chunked!.body).toMatch(/at most/);
@@ -85,7 +91,13 @@ describe('the front server', () => {
   });
 
   it('drops forwarded headers unless a proxy is trusted, and sends HSTS only over https', async () => {
-    const spoof = { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', 'x-forwarded-port': '443', forwarded: 'host=evil.example', 'x-forwarded-for': '203.0.113.7' };
+    const spoof = {
+      'x-forwarded-host': 'evil.example',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-port': '443',
+      forwarded: 'host=evil.example',
+      'x-forwarded-for': '203.0.113.7',
+    };
     const a = await send(direct, 'GET', '/', { headers: spoof });
     const seen = JSON.parse(a.body).headers as Record<string, string>;
     for (const h of Object.keys(spoof)) expect(seen[h], h).toBeUndefined();

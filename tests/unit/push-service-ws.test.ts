@@ -217,14 +217,28 @@ describe('PushServiceServer: the browser side (WebPush over WebSocket)', () => {
     expect(decrypt(note.data)).toBe('Grüße 🎉');
     expect(String(res.headers.location)).toBe(`${origin}/m/${String(note.version)}`);
     expect(server.browserMessages(channelID)).toEqual([
-      expect.objectContaining({ version: note.version, state: 'sent', deliveries: 1, ack: null, ttl: 60, urgency: 'high', topic: 'greeting', vapid: expect.objectContaining({ aud: origin, k: vapid.publicKey }) }),
+      expect.objectContaining({
+        version: note.version,
+        state: 'sent',
+        deliveries: 1,
+        ack: null,
+        ttl: 60,
+        urgency: 'high',
+        topic: 'greeting',
+        vapid: expect.objectContaining({ aud: origin, k: vapid.publicKey }),
+      }),
     ]);
 
     browser.send({ messageType: 'ack', updates: [{ channelID, version: note.version, code: 100 }] });
     await expect.poll(() => server.browserMessages(channelID)[0]?.state).toBe('acked');
     expect(server.browserMessages(channelID)[0]?.ack).toEqual({ code: 100, at: expect.any(Number) });
     expect(server.requests({ endpoint: subscription.endpoint })).toEqual([
-      expect.objectContaining({ subscriberId: channelID, endpoint: subscription.endpoint, status: 201, vapid: expect.objectContaining({ k: vapid.publicKey }) }),
+      expect.objectContaining({
+        subscriberId: channelID,
+        endpoint: subscription.endpoint,
+        status: 201,
+        vapid: expect.objectContaining({ k: vapid.publicKey }),
+      }),
     ]);
   });
 
@@ -277,11 +291,13 @@ describe('PushServiceServer: the browser side (WebPush over WebSocket)', () => {
     expect([decrypt(first.data), decrypt(second.data)]).toEqual(['unacked', 'while away']);
     await back.nothingFor();
     back.send({ messageType: 'ack', updates: [first, second].map((n) => ({ channelID, version: n.version, code: 100 })) });
-    await expect.poll(() => server.browserMessages(channelID).map((m) => [m.state, m.deliveries])).toEqual([
-      ['acked', 2],
-      ['acked', 1],
-      ['expired', 0],
-    ]);
+    await expect
+      .poll(() => server.browserMessages(channelID).map((m) => [m.state, m.deliveries]))
+      .toEqual([
+        ['acked', 2],
+        ['acked', 1],
+        ['expired', 0],
+      ]);
   });
 
   it('lets a newer message with the same Topic replace one still waiting', async () => {

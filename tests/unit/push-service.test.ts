@@ -170,7 +170,11 @@ describe('PushServiceServer in process', () => {
 
     it('accepts but flags a body that does not decrypt, as a real service would', async () => {
       const { id } = subscribe();
-      const res = await post(`${origin}/push/${id}`, { Authorization: vapidHeader({ aud: origin }), TTL: '0', 'Content-Encoding': 'aes128gcm' }, randomBytes(200));
+      const res = await post(
+        `${origin}/push/${id}`,
+        { Authorization: vapidHeader({ aud: origin }), TTL: '0', 'Content-Encoding': 'aes128gcm' },
+        randomBytes(200),
+      );
       expect(res.status).toBe(201);
       expect(server.messages(id)).toEqual([expect.objectContaining({ plaintext: null, decryptError: expect.any(String), ttl: 0 })]);
     });

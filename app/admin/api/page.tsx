@@ -48,7 +48,12 @@ function Code({ children }: { children: React.ReactNode }) {
 
 /** What each error code means to an API caller; the status comes from the code (lib/errors.ts). */
 const ERROR_MEANINGS: [codes: ErrorCode[], meaning: React.ReactNode][] = [
-  [['bad_request', 'validation_failed'], <>Malformed JSON, or fields that do not validate; <Code>error.fields</Code> names each field.</>],
+  [
+    ['bad_request', 'validation_failed'],
+    <>
+      Malformed JSON, or fields that do not validate; <Code>error.fields</Code> names each field.
+    </>,
+  ],
   [['unauthorized'], 'No credentials, or an unknown, revoked or expired key; a token with a bad signature or past its exp.'],
   [['forbidden'], 'The key or token lacks the scope, or a topic is outside the topics it is limited to.'],
   [['not_found'], 'No such campaign, or it was not created with this key.'],
@@ -57,12 +62,26 @@ const ERROR_MEANINGS: [codes: ErrorCode[], meaning: React.ReactNode][] = [
     ['payload_too_large'],
     `The body is over its limit: ${kb(API_BODY_LIMITS.notifications)} for notifications, ${kb(API_BODY_LIMITS.topics)} for topics, ${kb(API_BODY_LIMITS.store)} for the store.`,
   ],
-  [['unsupported_media_type'], <>The body is not sent as <Code>application/json</Code>.</>],
+  [
+    ['unsupported_media_type'],
+    <>
+      The body is not sent as <Code>application/json</Code>.
+    </>,
+  ],
   [['unprocessable'], 'The request is well-formed but refers to an unknown topic.'],
-  [['rate_limited'], <>Too many requests for this key; wait the seconds in <Code>Retry-After</Code>, then retry.</>],
+  [
+    ['rate_limited'],
+    <>
+      Too many requests for this key; wait the seconds in <Code>Retry-After</Code>, then retry.
+    </>,
+  ],
   [['unavailable'], 'The database is briefly unreachable; retry with backoff.'],
 ];
-const ERRORS: [status: string, codes: string, meaning: React.ReactNode][] = ERROR_MEANINGS.map(([codes, meaning]) => [String(statusOf[codes[0]!]), codes.join(', '), meaning]);
+const ERRORS: [status: string, codes: string, meaning: React.ReactNode][] = ERROR_MEANINGS.map(([codes, meaning]) => [
+  String(statusOf[codes[0]!]),
+  codes.join(', '),
+  meaning,
+]);
 
 export default async function ApiPage() {
   const ctx = await requirePageCtx('api-keys.manage', '/admin/api');
@@ -106,7 +125,10 @@ export default async function ApiPage() {
     `  body: JSON.stringify({ subscription, topics: ['${privateSlug}'], token }),`,
     `});`,
   ].join('\n');
-  const keygenExample = ['openssl ecparam -genkey -name prime256v1 -out es256_private.pem', 'openssl ec -in es256_private.pem -pubout -out es256_public.pem'].join('\n');
+  const keygenExample = [
+    'openssl ecparam -genkey -name prime256v1 -out es256_private.pem',
+    'openssl ec -in es256_private.pem -pubout -out es256_public.pem',
+  ].join('\n');
   const signExample = [
     `import { createPrivateKey, sign } from 'node:crypto';`,
     `import { readFileSync } from 'node:fs';`,
@@ -124,8 +146,8 @@ export default async function ApiPage() {
         title="API"
         description={
           <>
-            Programs send notifications through Pushdeck’s HTTP API. Give each program its own API key, or let a service you run sign short-lived tokens
-            (the notiflux format) with a key pair whose public half you add here.
+            Programs send notifications through Pushdeck’s HTTP API. Give each program its own API key, or let a service you run sign short-lived tokens (the
+            notiflux format) with a key pair whose public half you add here.
           </>
         }
       />
@@ -206,13 +228,7 @@ export default async function ApiPage() {
                         {status === 'revoked' ? (
                           <span className="text-xs text-slate-400">—</span>
                         ) : (
-                          <RevokeButton
-                            id={k.id}
-                            label={k.name}
-                            what="key"
-                            consequence="Programs using it get 401 at once."
-                            action={revokeApiKeyAction}
-                          />
+                          <RevokeButton id={k.id} label={k.name} what="key" consequence="Programs using it get 401 at once." action={revokeApiKeyAction} />
                         )}
                       </Td>
                     </tr>
@@ -364,8 +380,8 @@ export default async function ApiPage() {
               <Code>DELETE /api/v1/subscribers/{'{id}'}</Code>. A key limited to some topics manages only those, and no subscribers.
             </CodeBlock>
             <CodeBlock title="Broadcast with a signed token (notiflux-compatible)" code={broadcastExample}>
-              The token (scope <Code>broadcast</Code>, its <Code>topics</Code> including this one) travels in the body. The message becomes the
-              notification’s text under the topic’s name; a JSON message <Code>{'{"title","body","url"}'}</Code> is used as it is.
+              The token (scope <Code>broadcast</Code>, its <Code>topics</Code> including this one) travels in the body. The message becomes the notification’s
+              text under the topic’s name; a JSON message <Code>{'{"title","body","url"}'}</Code> is used as it is.
             </CodeBlock>
             <CodeBlock title="Subscribe a visitor to private topics" code={subscribeExample}>
               Private topics are not on the subscribe page. Send a <Code>token</Code> with scope <Code>subscribe</Code> along with the subscription to{' '}

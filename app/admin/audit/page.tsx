@@ -60,7 +60,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
   return (
     <>
-      <PageHeader title="Audit log" description="Every change made in the dashboard, from the command line or through the API: who, what, when, and the values before and after." />
+      <PageHeader
+        title="Audit log"
+        description="Every change made in the dashboard, from the command line or through the API: who, what, when, and the values before and after."
+      />
       <Card className="mb-6 p-4">
         <form method="get" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6 lg:items-end">
           <div className="space-y-1 lg:col-span-2">
@@ -96,12 +99,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </Link>
             )}
           </div>
-          {filters.targetId && (
-            <input type="hidden" name="targetId" value={filters.targetId} />
-          )}
+          {filters.targetId && <input type="hidden" name="targetId" value={filters.targetId} />}
         </form>
       </Card>
-      {!parsed.success && <Notice tone="error" className="mb-4">Those filters are not valid: check the dates.</Notice>}
+      {!parsed.success && (
+        <Notice tone="error" className="mb-4">
+          Those filters are not valid: check the dates.
+        </Notice>
+      )}
       <Card>
         {page.items.length === 0 ? (
           <EmptyState title={filtered ? 'No entries match these filters' : 'Nothing recorded yet'}>

@@ -63,7 +63,11 @@ export async function saveAndSendCampaignAction(input: {
   return res;
 }
 
-function lifecycle(name: string, fn: (ctx: Parameters<typeof sendCampaignNow>[0], input: unknown) => Promise<Campaign>, permission: 'campaigns.send' | 'campaigns.write' = 'campaigns.send') {
+function lifecycle(
+  name: string,
+  fn: (ctx: Parameters<typeof sendCampaignNow>[0], input: unknown) => Promise<Campaign>,
+  permission: 'campaigns.send' | 'campaigns.write' = 'campaigns.send',
+) {
   return async (id: string): Promise<ActionResult<Saved>> => {
     const res = await runAction(name, permission, async (ctx) => saved(await fn(ctx, { id })));
     if (res.ok) refresh(res.data.id);

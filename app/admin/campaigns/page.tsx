@@ -105,16 +105,9 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
               {before ? 'There are no older campaigns.' : 'Try another name or status, or clear the filters to see every campaign.'}
             </EmptyState>
           ) : (
-            <EmptyState
-              title="No campaigns yet"
-              action={
-                mayWrite && (
-                  <ButtonLink href="/admin/campaigns/new">Create your first campaign</ButtonLink>
-                )
-              }
-            >
-              A campaign is one notification — a title, a short text and a link — sent to all your subscribers or to the topics they chose, now or at a
-              time you pick. You can follow each message as it is delivered.
+            <EmptyState title="No campaigns yet" action={mayWrite && <ButtonLink href="/admin/campaigns/new">Create your first campaign</ButtonLink>}>
+              A campaign is one notification — a title, a short text and a link — sent to all your subscribers or to the topics they chose, now or at a time you
+              pick. You can follow each message as it is delivered.
             </EmptyState>
           )
         ) : (

@@ -18,7 +18,10 @@ export default async function SettingsPage() {
   const facts: [string, React.ReactNode][] = [
     ['Database', cfg.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `Embedded PGlite in ${cfg.PGLITE_DIR}`],
     ['Delivery worker', cfg.WORKER === 'in-process' ? 'Runs inside this app process' : 'Off here: separate `npm run worker` processes send'],
-    ['Worker lease', `${cfg.WORKER_LEASE_SECONDS} s (WORKER_LEASE_SECONDS): a live worker renews its claims every ${cfg.WORKER_LEASE_SECONDS / 5} s; a crashed one's deliveries move to another worker after this long`],
+    [
+      'Worker lease',
+      `${cfg.WORKER_LEASE_SECONDS} s (WORKER_LEASE_SECONDS): a live worker renews its claims every ${cfg.WORKER_LEASE_SECONDS / 5} s; a crashed one's deliveries move to another worker after this long`,
+    ],
     ['Push services allowed', configuredAllowlist().describe().join(', ')],
     ['Public API rate', `${cfg.PUBLIC_API_RATE_PER_MINUTE} requests per minute per address`],
     ['Admin sessions', `${cfg.SESSION_MAX_AGE_HOURS} h`],

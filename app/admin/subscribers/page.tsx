@@ -153,7 +153,12 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
           <p className="text-xs text-slate-500">Dates are UTC days and include both ends. Newest subscribers first.</p>
           {parsed.success && (
             <div className="flex flex-col gap-2 sm:flex-row-reverse sm:items-center sm:gap-3">
-              <a href={`/admin/subscribers/export${exportQs ? `?${exportQs}` : ''}`} className={buttonClass('secondary', 'md', 'self-start sm:self-auto')} download data-testid="export">
+              <a
+                href={`/admin/subscribers/export${exportQs ? `?${exportQs}` : ''}`}
+                className={buttonClass('secondary', 'md', 'self-start sm:self-auto')}
+                download
+                data-testid="export"
+              >
                 <svg viewBox="0 0 20 20" className="size-4" fill="currentColor" aria-hidden>
                   <path d="M10.75 2.75a.75.75 0 0 0-1.5 0v8.614L6.295 8.235a.75.75 0 1 0-1.09 1.03l4.25 4.5a.75.75 0 0 0 1.09 0l4.25-4.5a.75.75 0 0 0-1.09-1.03l-2.955 3.129V2.75Z" />
                   <path d="M3.5 12.75a.75.75 0 0 0-1.5 0v2.5A2.75 2.75 0 0 0 4.75 18h10.5A2.75 2.75 0 0 0 18 15.25v-2.5a.75.75 0 0 0-1.5 0v2.5c0 .69-.56 1.25-1.25 1.25H4.75c-.69 0-1.25-.56-1.25-1.25v-2.5Z" />
@@ -183,11 +188,25 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
       <Card className="overflow-hidden">
         {page.items.length === 0 ? (
           filtered || !parsed.success ? (
-            <EmptyState title="No subscribers match" action={<Link href="/admin/subscribers" className={buttonClass('secondary', 'sm')}>Clear the filters</Link>}>
+            <EmptyState
+              title="No subscribers match"
+              action={
+                <Link href="/admin/subscribers" className={buttonClass('secondary', 'sm')}>
+                  Clear the filters
+                </Link>
+              }
+            >
               Try another topic or status, or widen the dates.
             </EmptyState>
           ) : paging.before ? (
-            <EmptyState title="No older subscribers" action={<Link href={`/admin/subscribers${qs()}`} className={buttonClass('secondary', 'sm')}>Back to the newest</Link>} />
+            <EmptyState
+              title="No older subscribers"
+              action={
+                <Link href={`/admin/subscribers${qs()}`} className={buttonClass('secondary', 'sm')}>
+                  Back to the newest
+                </Link>
+              }
+            />
           ) : (
             <EmptyState
               title="No subscribers yet"
@@ -218,7 +237,11 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
               {page.items.map((s) => (
                 <tr key={s.id} data-testid={`subscriber-row-${s.id}`} className="hover:bg-slate-50">
                   <Td>
-                    <Link href={`/admin/subscribers/${s.id}`} className="font-mono text-xs font-medium whitespace-nowrap text-brand-700 hover:underline" title={s.id}>
+                    <Link
+                      href={`/admin/subscribers/${s.id}`}
+                      className="font-mono text-xs font-medium whitespace-nowrap text-brand-700 hover:underline"
+                      title={s.id}
+                    >
                       {shortId(s.id)}
                     </Link>
                     <span className="mt-0.5 block text-xs whitespace-nowrap text-slate-500" title={s.userAgent ?? undefined}>

@@ -54,8 +54,8 @@ export default async function VapidKeysPage() {
         {placeholders.length > 0 && (
           <Notice tone="warning" title="Set a real contact">
             {placeholders.map((k) => k.name || k.publicKey.slice(0, 12)).join(', ')} {placeholders.length === 1 ? 'uses' : 'use'} the placeholder contact{' '}
-            <code className="font-mono">{placeholders[0]!.subject}</code>. Push services use the contact to reach you about problems, and some (Apple) may refuse
-            placeholder contacts. Edit the key and enter an address you read.
+            <code className="font-mono">{placeholders[0]!.subject}</code>. Push services use the contact to reach you about problems, and some (Apple) may
+            refuse placeholder contacts. Edit the key and enter an address you read.
           </Notice>
         )}
         <Card>
@@ -69,8 +69,8 @@ export default async function VapidKeysPage() {
           />
           {keys.length === 0 ? (
             <EmptyState title="No keys yet">
-              Pushdeck creates one when it first starts. Generate a key below, or import the key your previous push setup used so its subscribers keep
-              receiving notifications.
+              Pushdeck creates one when it first starts. Generate a key below, or import the key your previous push setup used so its subscribers keep receiving
+              notifications.
             </EmptyState>
           ) : (
             <Table>
@@ -93,13 +93,19 @@ export default async function VapidKeysPage() {
         </Card>
         <div className="grid gap-6 lg:grid-cols-2">
           <Card>
-            <CardHeader title="Generate a key" description="A new key starts on standby unless you make it active now. Activate it when you are ready to rotate." />
+            <CardHeader
+              title="Generate a key"
+              description="A new key starts on standby unless you make it active now. Activate it when you are ready to rotate."
+            />
             <CardBody>
               <GenerateKeyForm defaultSubject={defaultSubject} />
             </CardBody>
           </Card>
           <Card>
-            <CardHeader title="Import a key" description="Moving from another push setup? Import its key so the browsers subscribed with it keep receiving notifications." />
+            <CardHeader
+              title="Import a key"
+              description="Moving from another push setup? Import its key so the browsers subscribed with it keep receiving notifications."
+            />
             <CardBody>
               <ImportKeyForm defaultSubject={defaultSubject} />
             </CardBody>

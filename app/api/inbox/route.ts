@@ -21,7 +21,14 @@ export const GET = route(
     limitPublic(req);
     const url = new URL(req.url);
     const raw = url.searchParams.get('topics') ?? '';
-    const slugs = [...new Set(raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))];
+    const slugs = [
+      ...new Set(
+        raw
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ];
     if (slugs.length > 50 || slugs.some((s) => !/^[a-z0-9-]{1,64}$/.test(s))) {
       throw new AppError('bad_request', 'topics is a comma-separated list of at most 50 topic slugs (lowercase letters, digits and hyphens).');
     }
@@ -47,5 +54,8 @@ export const GET = route(
 );
 
 export function OPTIONS() {
-  return new Response(null, { status: 204, headers: { ...PUBLIC_CORS, 'access-control-allow-headers': 'content-type, if-none-match', 'access-control-expose-headers': 'etag' } });
+  return new Response(null, {
+    status: 204,
+    headers: { ...PUBLIC_CORS, 'access-control-allow-headers': 'content-type, if-none-match', 'access-control-expose-headers': 'etag' },
+  });
 }

@@ -35,8 +35,8 @@ export function AddTokenKeyForm() {
         htmlFor="token-key-public"
         hint={
           <>
-            A P-256 public key in PEM (<code className="font-mono">-----BEGIN PUBLIC KEY-----</code>), or the base64 of that PEM. Never paste the private
-            key: it stays with the program that signs.
+            A P-256 public key in PEM (<code className="font-mono">-----BEGIN PUBLIC KEY-----</code>), or the base64 of that PEM. Never paste the private key:
+            it stays with the program that signs.
           </>
         }
         errors={fe?.publicKey}

@@ -106,7 +106,12 @@ export function CreateApiKeyForm({ topics, minDate }: { topics: TopicOption[]; m
           <div className="grid gap-2 @lg:grid-cols-2">
             {SCOPES.map((s) => (
               <div key={s.value} className="rounded-md px-3 py-2 ring-1 ring-slate-200 ring-inset">
-                <Checkbox name="scopes" value={s.value} label={<span className="font-medium">{s.label}</span>} defaultChecked={checkedScopes.includes(s.value)} />
+                <Checkbox
+                  name="scopes"
+                  value={s.value}
+                  label={<span className="font-medium">{s.label}</span>}
+                  defaultChecked={checkedScopes.includes(s.value)}
+                />
                 <p className="mt-0.5 pl-6 text-xs text-slate-500">{s.hint}</p>
               </div>
             ))}

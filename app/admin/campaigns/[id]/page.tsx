@@ -112,9 +112,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
             </span>
           </span>
         }
-        actions={
-          <CampaignActions id={c.id} name={c.name} status={c.status} canSend={can(role, 'campaigns.send')} canWrite={can(role, 'campaigns.write')} />
-        }
+        actions={<CampaignActions id={c.id} name={c.name} status={c.status} canSend={can(role, 'campaigns.send')} canWrite={can(role, 'campaigns.write')} />}
       />
 
       <div className="space-y-6">
@@ -122,7 +120,14 @@ export default async function CampaignPage({ params, searchParams }: { params: P
           <div className="min-w-0 space-y-6">
             {/* Keyed by status: a status change re-renders the page and restarts (or ends) polling. */}
             <LiveProgress key={progress.status} initial={progress} scheduledFor={scheduledFor} />
-            <DeliveryOptionsCard ttl={c.ttl} urgency={c.urgency} pushTopic={c.pushTopic} audience={c.audience} topics={c.topics} excludedTopics={c.excludedTopics} />
+            <DeliveryOptionsCard
+              ttl={c.ttl}
+              urgency={c.urgency}
+              pushTopic={c.pushTopic}
+              audience={c.audience}
+              topics={c.topics}
+              excludedTopics={c.excludedTopics}
+            />
           </div>
           <NotificationCard content={c.content as Partial<NotificationContent> & { title: string }} siteHost={siteHost} />
         </div>

@@ -17,13 +17,7 @@ import { MAX_PAYLOAD_BYTES, URGENCIES, type Urgency } from '@/lib/push/constants
 import { MAX_STORED_CONTENT_BYTES } from '@/lib/push/payload';
 import { measurePayload } from '@/lib/push/payload';
 import { UNIT_SECONDS, type DraftState } from './draft';
-import {
-  countAudienceAction,
-  findTestSubscribersAction,
-  saveAndSendCampaignAction,
-  saveCampaignAction,
-  sendTestAction,
-} from '../actions';
+import { countAudienceAction, findTestSubscribersAction, saveAndSendCampaignAction, saveCampaignAction, sendTestAction } from '../actions';
 
 export interface ComposerTopic {
   id: string;
@@ -69,7 +63,15 @@ const urgencyLabel: Record<Urgency, string> = {
 
 function localNowPlus(minutes: number, timeZone: string): string {
   const d = new Date(Date.now() + minutes * 60_000);
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
 }
@@ -155,13 +157,19 @@ export function ComposerForm({
   const err = (path: string) => errors[path];
   const scheduledOk = s.when === 'schedule' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(s.localTime);
 
-  function handle(res: { ok: true; data: { id: string; status: string } } | { ok: false; error: { message: string; fieldErrors?: Record<string, string[]> } }, after: (id: string) => void) {
+  function handle(
+    res: { ok: true; data: { id: string; status: string } } | { ok: false; error: { message: string; fieldErrors?: Record<string, string[]> } },
+    after: (id: string) => void,
+  ) {
     if (res.ok) {
       setErrors({});
       after(res.data.id);
     } else {
       setErrors(res.error.fieldErrors ?? {});
-      setMessage({ tone: 'error', text: res.error.fieldErrors && Object.keys(res.error.fieldErrors).length ? 'Some fields need attention (marked below).' : res.error.message });
+      setMessage({
+        tone: 'error',
+        text: res.error.fieldErrors && Object.keys(res.error.fieldErrors).length ? 'Some fields need attention (marked below).' : res.error.message,
+      });
     }
   }
 
@@ -184,7 +192,9 @@ export function ComposerForm({
     if (data.error) return setErrors({ 'content.data': [data.error] });
     const who = input.audience === 'all' ? 'all active subscribers' : `${count ?? 'the matching'} subscriber${count === 1 ? '' : 's'}`;
     const question =
-      s.when === 'schedule' ? `Schedule “${s.title || 'this campaign'}” for ${s.localTime.replace('T', ' ')} (${s.timeZone})?` : `Send “${s.title || 'this campaign'}” to ${who} now?`;
+      s.when === 'schedule'
+        ? `Schedule “${s.title || 'this campaign'}” for ${s.localTime.replace('T', ' ')} (${s.timeZone})?`
+        : `Send “${s.title || 'this campaign'}” to ${who} now?`;
     if (!window.confirm(question)) return;
     setMessage(null);
     start(async () => {
@@ -224,13 +234,38 @@ export function ComposerForm({
           <CardHeader title="Content" description="What people see. Keep the title short: most systems cut it after about 50 characters." />
           <CardBody className="space-y-4">
             <Field label="Title" htmlFor="c-title" errors={err('content.title')}>
-              <Input id="c-title" value={s.title} maxLength={200} onChange={(e) => set('title', e.target.value)} aria-invalid={!!err('content.title')} placeholder="Spring sale starts today" />
+              <Input
+                id="c-title"
+                value={s.title}
+                maxLength={200}
+                onChange={(e) => set('title', e.target.value)}
+                aria-invalid={!!err('content.title')}
+                placeholder="Spring sale starts today"
+              />
             </Field>
             <Field label="Text" htmlFor="c-body" hint="Optional. Line breaks are kept." errors={err('content.body')}>
-              <Textarea id="c-body" value={s.body} maxLength={1000} rows={3} onChange={(e) => set('body', e.target.value)} aria-invalid={!!err('content.body')} />
+              <Textarea
+                id="c-body"
+                value={s.body}
+                maxLength={1000}
+                rows={3}
+                onChange={(e) => set('body', e.target.value)}
+                aria-invalid={!!err('content.body')}
+              />
             </Field>
-            <Field label="Link" htmlFor="c-url" hint="Opened when the notification is clicked. A full https:// URL or a path on this site." errors={err('content.url')}>
-              <Input id="c-url" value={s.url} onChange={(e) => set('url', e.target.value)} aria-invalid={!!err('content.url')} placeholder="https://example.com/sale" />
+            <Field
+              label="Link"
+              htmlFor="c-url"
+              hint="Opened when the notification is clicked. A full https:// URL or a path on this site."
+              errors={err('content.url')}
+            >
+              <Input
+                id="c-url"
+                value={s.url}
+                onChange={(e) => set('url', e.target.value)}
+                aria-invalid={!!err('content.url')}
+                placeholder="https://example.com/sale"
+              />
             </Field>
             <div className="grid gap-4 sm:grid-cols-3">
               <Field label="Icon URL" htmlFor="c-icon" hint="Square, at least 192 px." errors={err('content.icon')}>
@@ -252,12 +287,41 @@ export function ComposerForm({
             {s.actions.map((a, i) => (
               <div key={i} className="grid items-start gap-3 sm:grid-cols-[1fr_2fr_auto]">
                 <Field label={`Button ${i + 1} label`} htmlFor={`c-a${i}-title`} errors={err(`content.actions.${i}.title`)}>
-                  <Input id={`c-a${i}-title`} value={a.title} maxLength={60} onChange={(e) => set('actions', s.actions.map((x, j) => (j === i ? { ...x, title: e.target.value } : x)))} />
+                  <Input
+                    id={`c-a${i}-title`}
+                    value={a.title}
+                    maxLength={60}
+                    onChange={(e) =>
+                      set(
+                        'actions',
+                        s.actions.map((x, j) => (j === i ? { ...x, title: e.target.value } : x)),
+                      )
+                    }
+                  />
                 </Field>
                 <Field label={`Button ${i + 1} link`} htmlFor={`c-a${i}-url`} errors={err(`content.actions.${i}.url`)}>
-                  <Input id={`c-a${i}-url`} value={a.url} onChange={(e) => set('actions', s.actions.map((x, j) => (j === i ? { ...x, url: e.target.value } : x)))} />
+                  <Input
+                    id={`c-a${i}-url`}
+                    value={a.url}
+                    onChange={(e) =>
+                      set(
+                        'actions',
+                        s.actions.map((x, j) => (j === i ? { ...x, url: e.target.value } : x)),
+                      )
+                    }
+                  />
                 </Field>
-                <button type="button" className={buttonClass('ghost', 'sm', 'mt-7')} onClick={() => set('actions', s.actions.filter((_, j) => j !== i))} aria-label={`Remove button ${i + 1}`}>
+                <button
+                  type="button"
+                  className={buttonClass('ghost', 'sm', 'mt-7')}
+                  onClick={() =>
+                    set(
+                      'actions',
+                      s.actions.filter((_, j) => j !== i),
+                    )
+                  }
+                  aria-label={`Remove button ${i + 1}`}
+                >
                   Remove
                 </button>
               </div>
@@ -278,12 +342,28 @@ export function ComposerForm({
               <Field label="Tag" htmlFor="c-tag" hint="Notifications with the same tag replace each other on the device." errors={err('content.tag')}>
                 <Input id="c-tag" value={s.tag} maxLength={64} onChange={(e) => set('tag', e.target.value)} />
               </Field>
-              <Field label="Replacement topic (RFC 8030)" htmlFor="c-topic" hint="A newer campaign with the same topic replaces this one if it has not been delivered yet. Up to 32 letters, digits, - or _." errors={err('options.topic')}>
-                <Input id="c-topic" value={s.pushTopic} maxLength={32} onChange={(e) => set('pushTopic', e.target.value)} aria-invalid={!!err('options.topic')} />
+              <Field
+                label="Replacement topic (RFC 8030)"
+                htmlFor="c-topic"
+                hint="A newer campaign with the same topic replaces this one if it has not been delivered yet. Up to 32 letters, digits, - or _."
+                errors={err('options.topic')}
+              >
+                <Input
+                  id="c-topic"
+                  value={s.pushTopic}
+                  maxLength={32}
+                  onChange={(e) => set('pushTopic', e.target.value)}
+                  aria-invalid={!!err('options.topic')}
+                />
               </Field>
             </div>
             <div className="flex flex-wrap gap-x-6 gap-y-2">
-              <Checkbox label="Alert again when replacing (renotify)" checked={s.renotify} disabled={!s.tag.trim()} onChange={(e) => set('renotify', e.target.checked)} />
+              <Checkbox
+                label="Alert again when replacing (renotify)"
+                checked={s.renotify}
+                disabled={!s.tag.trim()}
+                onChange={(e) => set('renotify', e.target.checked)}
+              />
               <Checkbox label="Stay until dismissed" checked={s.requireInteraction} onChange={(e) => set('requireInteraction', e.target.checked)} />
               <Checkbox label="Silent" checked={s.silent} onChange={(e) => set('silent', e.target.checked)} />
             </div>
@@ -291,7 +371,15 @@ export function ComposerForm({
               <div className="space-y-1.5">
                 <Label htmlFor="c-ttl">Keep trying for (TTL)</Label>
                 <div className="flex gap-2">
-                  <Input id="c-ttl" type="number" min={0} className="w-28" value={s.ttlValue} onChange={(e) => set('ttlValue', Number(e.target.value))} aria-invalid={!!err('options.ttl')} />
+                  <Input
+                    id="c-ttl"
+                    type="number"
+                    min={0}
+                    className="w-28"
+                    value={s.ttlValue}
+                    onChange={(e) => set('ttlValue', Number(e.target.value))}
+                    aria-invalid={!!err('options.ttl')}
+                  />
                   <Select aria-label="TTL unit" className="w-32" value={s.ttlUnit} onChange={(e) => set('ttlUnit', e.target.value as DraftState['ttlUnit'])}>
                     <option value="minutes">minutes</option>
                     <option value="hours">hours</option>
@@ -314,8 +402,21 @@ export function ComposerForm({
                 </Select>
               </Field>
             </div>
-            <Field label="Custom data (JSON)" htmlFor="c-data" hint="Optional. Handed to the service worker as notification.data." errors={err('content.data') ?? (data.error ? [data.error] : undefined)}>
-              <Textarea id="c-data" value={s.dataText} rows={2} spellCheck={false} className="font-mono text-xs" onChange={(e) => set('dataText', e.target.value)} placeholder='{"orderId": 42}' />
+            <Field
+              label="Custom data (JSON)"
+              htmlFor="c-data"
+              hint="Optional. Handed to the service worker as notification.data."
+              errors={err('content.data') ?? (data.error ? [data.error] : undefined)}
+            >
+              <Textarea
+                id="c-data"
+                value={s.dataText}
+                rows={2}
+                spellCheck={false}
+                className="font-mono text-xs"
+                onChange={(e) => set('dataText', e.target.value)}
+                placeholder='{"orderId": 42}'
+              />
             </Field>
           </CardBody>
         </Card>
@@ -333,7 +434,14 @@ export function ComposerForm({
                 ] as const
               ).map(([value, label]) => (
                 <label key={value} className="flex items-center gap-2 text-sm text-slate-700">
-                  <input type="radio" name="audience" value={value} checked={s.audience === value} onChange={() => set('audience', value)} className="size-4 text-brand-600" />
+                  <input
+                    type="radio"
+                    name="audience"
+                    value={value}
+                    checked={s.audience === value}
+                    onChange={() => set('audience', value)}
+                    className="size-4 text-brand-600"
+                  />
                   {label}
                 </label>
               ))}
@@ -399,7 +507,13 @@ export function ComposerForm({
             {s.when === 'schedule' && (
               <div className="grid gap-4 sm:grid-cols-2">
                 <Field label="Date and time" htmlFor="c-at" errors={err('localTime')}>
-                  <Input id="c-at" type="datetime-local" value={s.localTime} onChange={(e) => set('localTime', e.target.value)} aria-invalid={!!err('localTime')} />
+                  <Input
+                    id="c-at"
+                    type="datetime-local"
+                    value={s.localTime}
+                    onChange={(e) => set('localTime', e.target.value)}
+                    aria-invalid={!!err('localTime')}
+                  />
                 </Field>
                 <Field label="Time zone" htmlFor="c-tz" errors={err('timeZone')}>
                   <Select id="c-tz" value={s.timeZone} onChange={(e) => set('timeZone', e.target.value)}>
@@ -420,7 +534,12 @@ export function ComposerForm({
             Save draft
           </button>
           {canSend && (
-            <button type="button" onClick={send} disabled={pending || !deliverable || (s.when === 'schedule' && !scheduledOk)} className={buttonClass('primary')}>
+            <button
+              type="button"
+              onClick={send}
+              disabled={pending || !deliverable || (s.when === 'schedule' && !scheduledOk)}
+              className={buttonClass('primary')}
+            >
               {s.when === 'schedule' ? 'Schedule' : 'Send now'}
             </button>
           )}
@@ -435,18 +554,22 @@ export function ComposerForm({
           <CardBody>
             <NotificationPreview
               siteHost={siteHost}
-              content={{ title: s.title, body: s.body, icon: s.icon, image: s.image, url: s.url, actions: s.actions, requireInteraction: s.requireInteraction, silent: s.silent }}
+              content={{
+                title: s.title,
+                body: s.body,
+                icon: s.icon,
+                image: s.image,
+                url: s.url,
+                actions: s.actions,
+                requireInteraction: s.requireInteraction,
+                silent: s.silent,
+              }}
             />
           </CardBody>
         </Card>
         <Card>
           <CardBody>
-            <SizeMeter
-              bytes={size.bytes}
-              limit={MAX_PAYLOAD_BYTES}
-              stored={s.storeOnServer ? storedBytes : null}
-              onStore={(on) => set('storeOnServer', on)}
-            />
+            <SizeMeter bytes={size.bytes} limit={MAX_PAYLOAD_BYTES} stored={s.storeOnServer ? storedBytes : null} onStore={(on) => set('storeOnServer', on)} />
             {err('content') && <p className="mt-2 text-xs font-medium text-red-600">{err('content')![0]}</p>}
           </CardBody>
         </Card>
@@ -464,7 +587,11 @@ function TopicChip({ topic, on, onClick, tone = 'include' }: { topic: ComposerTo
       onClick={onClick}
       className={cn(
         'inline-flex items-center gap-1.5 rounded-full px-3 py-1 text-sm ring-1 ring-inset',
-        on ? (tone === 'include' ? 'bg-brand-600 text-white ring-brand-600' : 'bg-red-600 text-white ring-red-600') : 'bg-white text-slate-700 ring-slate-300 hover:bg-slate-50',
+        on
+          ? tone === 'include'
+            ? 'bg-brand-600 text-white ring-brand-600'
+            : 'bg-red-600 text-white ring-red-600'
+          : 'bg-white text-slate-700 ring-slate-300 hover:bg-slate-50',
       )}
     >
       {topic.name}
@@ -508,7 +635,14 @@ function SizeMeter({ bytes, limit, stored, onStore }: { bytes: number; limit: nu
           {bytes.toLocaleString('en')} / {limit.toLocaleString('en')} bytes
         </span>
       </div>
-      <div className="mt-2 h-2 overflow-hidden rounded-full bg-slate-100" role="meter" aria-label="Payload size" aria-valuemin={0} aria-valuemax={limit} aria-valuenow={bytes}>
+      <div
+        className="mt-2 h-2 overflow-hidden rounded-full bg-slate-100"
+        role="meter"
+        aria-label="Payload size"
+        aria-valuemin={0}
+        aria-valuemax={limit}
+        aria-valuenow={bytes}
+      >
         <div className={cn('h-full rounded-full', over ? 'bg-red-500' : pct > 80 ? 'bg-amber-500' : 'bg-emerald-500')} style={{ width: `${pct}%` }} />
       </div>
       <p className={cn('mt-2 text-xs', over ? 'font-medium text-red-600' : 'text-slate-500')}>

@@ -7,7 +7,17 @@ import { ComposerForm } from './composer-form';
 import type { DraftState } from './draft';
 
 /** Server wrapper shared by "new" and "edit": loads topics and the site's host for the preview. */
-export async function ComposerPage({ ctx, campaignId, initial, notice }: { ctx: Ctx & { actor: UserActor }; campaignId?: string; initial: DraftState; notice?: string }) {
+export async function ComposerPage({
+  ctx,
+  campaignId,
+  initial,
+  notice,
+}: {
+  ctx: Ctx & { actor: UserActor };
+  campaignId?: string;
+  initial: DraftState;
+  notice?: string;
+}) {
   const topics = await listTopics(ctx);
   const h = await headers();
   const siteHost = h.get('x-forwarded-host') ?? h.get('host') ?? 'your-site';

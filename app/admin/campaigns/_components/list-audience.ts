@@ -4,6 +4,7 @@ import type { AudienceMode } from '@/db/schema';
 export const DELETED_TOPIC = '(deleted topic)';
 
 export function audienceSummary(audience: AudienceMode, topicNames: string[], excludedNames: string[]): string {
-  const head = audience === 'all' ? 'All subscribers' : `${audience === 'any' ? 'Any of' : 'All of'}: ${topicNames.length ? topicNames.join(', ') : '(no topics)'}`;
+  const head =
+    audience === 'all' ? 'All subscribers' : `${audience === 'any' ? 'Any of' : 'All of'}: ${topicNames.length ? topicNames.join(', ') : '(no topics)'}`;
   return excludedNames.length ? `${head}, excluding ${excludedNames.join(', ')}` : head;
 }

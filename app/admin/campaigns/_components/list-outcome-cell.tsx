@@ -1,7 +1,21 @@
 import { ProgressBar } from '@/components/charts/progress-bar';
 
 /** Sent / failed / expired for one row of the campaign list, with a bar over the audience. */
-export function OutcomeCell({ name, targeted, sent, failed, expired, skipped }: { name: string; targeted: number; sent: number; failed: number; expired: number; skipped: number }) {
+export function OutcomeCell({
+  name,
+  targeted,
+  sent,
+  failed,
+  expired,
+  skipped,
+}: {
+  name: string;
+  targeted: number;
+  sent: number;
+  failed: number;
+  expired: number;
+  skipped: number;
+}) {
   if (targeted === 0 && sent + failed + expired === 0) return <span className="text-slate-400">—</span>;
   const n = (v: number) => v.toLocaleString('en');
   return (

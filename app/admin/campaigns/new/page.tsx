@@ -15,7 +15,10 @@ export default async function NewCampaignPage() {
         title="New campaign"
         description={
           <>
-            Compose a notification, choose who gets it and when. <Link href="/admin/campaigns" className="text-brand-600 hover:underline">All campaigns</Link>
+            Compose a notification, choose who gets it and when.{' '}
+            <Link href="/admin/campaigns" className="text-brand-600 hover:underline">
+              All campaigns
+            </Link>
           </>
         }
       />

@@ -66,9 +66,7 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
               <Row label="Push service">
                 <span data-testid="push-service">{s.pushService}</span>
                 {s.endpointOrigin && (
-                  <span className="block text-xs text-slate-500">
-                    Endpoint at {s.endpointOrigin} (the full address is a secret and is not shown)
-                  </span>
+                  <span className="block text-xs text-slate-500">Endpoint at {s.endpointOrigin} (the full address is a secret and is not shown)</span>
                 )}
               </Row>
               <Row label="Browser">
@@ -94,9 +92,7 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
               <Row label={s.status === 'expired' ? 'Expired' : s.status === 'unsubscribed' ? 'Unsubscribed' : 'Ended'}>
                 {s.endedAt ? <Time value={s.endedAt} withSeconds /> : <span className="text-slate-400">Still subscribed</span>}
               </Row>
-              <Row label="Browser expiry">
-                {s.expiresAt ? <Time value={s.expiresAt} /> : <span className="text-slate-400">None given</span>}
-              </Row>
+              <Row label="Browser expiry">{s.expiresAt ? <Time value={s.expiresAt} /> : <span className="text-slate-400">None given</span>}</Row>
             </dl>
           </CardBody>
         </Card>
@@ -157,7 +153,11 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
                     <Link href={`/admin/campaigns/${d.campaignId}/deliveries/${s.id}`} className="font-medium text-brand-700 hover:underline">
                       {d.campaignName || 'Untitled campaign'}
                     </Link>
-                    {d.reason && d.status !== 'sent' && <span className="mt-0.5 block truncate text-xs text-slate-500" title={d.reason}>{d.reason}</span>}
+                    {d.reason && d.status !== 'sent' && (
+                      <span className="mt-0.5 block truncate text-xs text-slate-500" title={d.reason}>
+                        {d.reason}
+                      </span>
+                    )}
                   </Td>
                   <Td>
                     <DeliveryStatusBadge status={d.status} />

@@ -20,8 +20,8 @@ export function DeleteSubscriber({ id, label }: { id: string; label: string }) {
         <form action={action} className="space-y-3 rounded-lg bg-red-50 p-4 ring-1 ring-red-200 ring-inset" aria-label={`Delete subscriber ${label}`}>
           <input type="hidden" name="id" value={id} />
           <p className="text-sm text-red-900">
-            This removes the subscription for good, with its topics and its delivery history. The browser gets no more notifications unless its owner
-            subscribes again on the public page.
+            This removes the subscription for good, with its topics and its delivery history. The browser gets no more notifications unless its owner subscribes
+            again on the public page.
           </p>
           <div className="flex flex-wrap gap-2">
             <SubmitButton variant="danger" pendingText="Deleting…">

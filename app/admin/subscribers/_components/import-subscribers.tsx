@@ -126,26 +126,39 @@ export function ImportSubscribers({ keys, defaultOpen }: { keys: KeyOption[]; de
       <summary className="flex cursor-pointer list-none items-center justify-between gap-3 px-5 py-4 [&::-webkit-details-marker]:hidden">
         <span>
           <span className="block text-base font-semibold text-slate-900">Import subscribers</span>
-          <span className="mt-0.5 block text-sm text-slate-500">Bring the subscriptions collected by an earlier setup: a JSON or CSV file, checked row by row.</span>
+          <span className="mt-0.5 block text-sm text-slate-500">
+            Bring the subscriptions collected by an earlier setup: a JSON or CSV file, checked row by row.
+          </span>
         </span>
         <svg viewBox="0 0 20 20" className="size-5 shrink-0 text-slate-400 transition group-open:rotate-180" fill="currentColor" aria-hidden>
-          <path fillRule="evenodd" d="M5.22 8.22a.75.75 0 0 1 1.06 0L10 11.94l3.72-3.72a.75.75 0 1 1 1.06 1.06l-4.25 4.25a.75.75 0 0 1-1.06 0L5.22 9.28a.75.75 0 0 1 0-1.06Z" clipRule="evenodd" />
+          <path
+            fillRule="evenodd"
+            d="M5.22 8.22a.75.75 0 0 1 1.06 0L10 11.94l3.72-3.72a.75.75 0 1 1 1.06 1.06l-4.25 4.25a.75.75 0 0 1-1.06 0L5.22 9.28a.75.75 0 0 1 0-1.06Z"
+            clipRule="evenodd"
+          />
         </svg>
       </summary>
       <div className="space-y-5 border-t border-slate-100 px-5 py-4">
         {keys.length === 0 ? (
           <Notice tone="warning" title="No VAPID key yet">
-            Subscriptions are bound to the key they were made with. <Link href="/admin/vapid" className="font-medium underline">Import that key</Link> first.
+            Subscriptions are bound to the key they were made with.{' '}
+            <Link href="/admin/vapid" className="font-medium underline">
+              Import that key
+            </Link>{' '}
+            first.
           </Notice>
         ) : (
           <form onSubmit={submit} className="grid gap-4 lg:grid-cols-3" noValidate aria-label="Import subscribers" aria-busy={pending}>
-            <Field
-              label="File"
-              htmlFor="import-file"
-              errors={fileErrors}
-              hint="JSON or CSV, up to 10 MB. Larger files: npm run cli -- import-subscribers."
-            >
-              <Input id="import-file" name="file" type="file" accept=".json,.csv,application/json,text/csv" required aria-invalid={!!fileErrors} className="py-1.5" />
+            <Field label="File" htmlFor="import-file" errors={fileErrors} hint="JSON or CSV, up to 10 MB. Larger files: npm run cli -- import-subscribers.">
+              <Input
+                id="import-file"
+                name="file"
+                type="file"
+                accept=".json,.csv,application/json,text/csv"
+                required
+                aria-invalid={!!fileErrors}
+                className="py-1.5"
+              />
             </Field>
             <Field
               label="VAPID key they were made with"
@@ -153,7 +166,11 @@ export function ImportSubscribers({ keys, defaultOpen }: { keys: KeyOption[]; de
               errors={fe?.vapidKeyId}
               hint={
                 <>
-                  Push services refuse any other key. Not listed? <Link href="/admin/vapid" className="underline">Import it</Link> first.
+                  Push services refuse any other key. Not listed?{' '}
+                  <Link href="/admin/vapid" className="underline">
+                    Import it
+                  </Link>{' '}
+                  first.
                 </>
               }
             >
@@ -198,8 +215,8 @@ export function ImportSubscribers({ keys, defaultOpen }: { keys: KeyOption[]; de
           <summary className="cursor-pointer font-medium text-slate-700">File formats</summary>
           <div className="mt-2 space-y-2">
             <p>
-              <strong>JSON</strong>: an array of PushSubscription objects (what <code className="font-mono">subscription.toJSON()</code> gives), each
-              optionally with topic slugs:
+              <strong>JSON</strong>: an array of PushSubscription objects (what <code className="font-mono">subscription.toJSON()</code> gives), each optionally
+              with topic slugs:
             </p>
             <pre className="overflow-x-auto rounded-lg bg-slate-900 p-3 font-mono text-xs text-slate-100">{`[{"endpoint": "https://fcm.googleapis.com/fcm/send/…",
   "keys": {"p256dh": "BN…", "auth": "k2…"},

@@ -53,7 +53,12 @@ export function CreateTopicForm() {
             aria-describedby={fe?.name ? 'topic-name-error' : 'topic-name-hint'}
           />
         </Field>
-        <Field label="Slug" htmlFor="topic-slug" hint="Used by the API and by programs that assign topics. Lowercase letters, digits and hyphens." errors={fe?.slug}>
+        <Field
+          label="Slug"
+          htmlFor="topic-slug"
+          hint="Used by the API and by programs that assign topics. Lowercase letters, digits and hyphens."
+          errors={fe?.slug}
+        >
           <Input
             id="topic-slug"
             name="slug"

@@ -32,7 +32,11 @@ export function TopicRow({ t, manage, columns }: { t: TopicView; manage: boolean
   const last = lastForm === 'delete' ? deleteState : lastForm === 'edit' ? editState : null;
   // Edit errors show in the edit form; a delete error or a save confirmation shows under the row.
   const feedback =
-    last && !last.ok && lastForm === 'delete' ? { error: true, text: last.error.message } : last?.ok && last.message ? { error: false, text: last.message } : null;
+    last && !last.ok && lastForm === 'delete'
+      ? { error: true, text: last.error.message }
+      : last?.ok && last.message
+        ? { error: false, text: last.message }
+        : null;
   const fe = editState && !editState.ok ? editState.error.fieldErrors : undefined;
   const values = editState && !editState.ok ? editState.error.values : undefined;
   const editId = `${uid}-edit`;
@@ -65,11 +69,7 @@ export function TopicRow({ t, manage, columns }: { t: TopicView; manage: boolean
         {manage && (
           <Td className="text-right">
             {confirming ? (
-              <form
-                action={deleteAction}
-                onSubmit={() => setLastForm('delete')}
-                className="ml-auto flex max-w-xs flex-col items-end gap-1.5"
-              >
+              <form action={deleteAction} onSubmit={() => setLastForm('delete')} className="ml-auto flex max-w-xs flex-col items-end gap-1.5">
                 <input type="hidden" name="id" value={t.id} />
                 <p className="text-right text-xs text-slate-600">
                   Delete “{t.name}”?{' '}
@@ -89,7 +89,14 @@ export function TopicRow({ t, manage, columns }: { t: TopicView; manage: boolean
               </form>
             ) : (
               <div className="flex items-center justify-end gap-1.5">
-                <Button variant="ghost" size="sm" aria-label={`Edit topic ${t.name}`} aria-expanded={editing} aria-controls={editId} onClick={() => setEditing((v) => !v)}>
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  aria-label={`Edit topic ${t.name}`}
+                  aria-expanded={editing}
+                  aria-controls={editId}
+                  onClick={() => setEditing((v) => !v)}
+                >
                   Edit
                 </Button>
                 <Button

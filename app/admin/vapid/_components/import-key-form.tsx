@@ -18,7 +18,13 @@ export function ImportKeyForm({ defaultSubject }: { defaultSubject: string }) {
     <form action={action} className="space-y-4" noValidate aria-label="Import a key">
       {state?.ok && <Notice tone="success">{state.message}</Notice>}
       {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
-      <KeyIdentityFields idPrefix="imp" nameHint="Only shown here, e.g. “Key from the old site”." defaultSubject={defaultSubject} fieldErrors={fe} values={values} />
+      <KeyIdentityFields
+        idPrefix="imp"
+        nameHint="Only shown here, e.g. “Key from the old site”."
+        defaultSubject={defaultSubject}
+        fieldErrors={fe}
+        values={values}
+      />
       <Field label="Public key (optional)" htmlFor="imp-public" hint="When given, it is checked against the private key." errors={fe?.publicKey}>
         <Input
           id="imp-public"

@@ -4,8 +4,8 @@ import { Field, Input } from '@/components/ui/form';
 export function ContactHint() {
   return (
     <>
-      <code className="font-mono">mailto:</code> an address you read, or an <code className="font-mono">https:</code> URL. Push services use it to reach you about
-      problems; Apple refuses placeholder and localhost addresses.
+      <code className="font-mono">mailto:</code> an address you read, or an <code className="font-mono">https:</code> URL. Push services use it to reach you
+      about problems; Apple refuses placeholder and localhost addresses.
     </>
   );
 }

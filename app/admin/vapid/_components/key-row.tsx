@@ -66,7 +66,15 @@ export function KeyRow({ k }: { k: KeyView }) {
   }, null);
 
   const last =
-    lastForm === 'activate' ? activateState : lastForm === 'retire' ? retireState : lastForm === 'delete' ? deleteState : lastForm === 'edit' ? editState : null;
+    lastForm === 'activate'
+      ? activateState
+      : lastForm === 'retire'
+        ? retireState
+        : lastForm === 'delete'
+          ? deleteState
+          : lastForm === 'edit'
+            ? editState
+            : null;
   const rowError = last && !last.ok && lastForm !== 'edit' ? last.error : null;
   // A success message holds only while the key is still in the state it reports.
   const feedback = rowError
@@ -159,7 +167,14 @@ export function KeyRow({ k }: { k: KeyView }) {
                 </div>
               )}
               <div className="flex items-center gap-1.5">
-                <Button variant="ghost" size="sm" aria-label={`Edit key ${label}`} aria-expanded={editing} aria-controls={editId} onClick={() => setEditing((v) => !v)}>
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  aria-label={`Edit key ${label}`}
+                  aria-expanded={editing}
+                  aria-controls={editId}
+                  onClick={() => setEditing((v) => !v)}
+                >
                   Edit
                 </Button>
                 <Button

@@ -51,13 +51,29 @@ function question(op: Op, name: string, status: CampaignStatus): { text: string;
     case 'cancel':
       return status === 'scheduled'
         ? { text: `Cancel “${name}”? It will not be sent. (“Back to draft” keeps it editable instead.)`, confirm: 'Yes, cancel it', keep: 'Keep it scheduled' }
-        : { text: `Stop “${name}”? Messages already delivered stay delivered; the rest are not sent. This cannot be undone.`, confirm: 'Yes, cancel it', keep: 'Keep sending' };
+        : {
+            text: `Stop “${name}”? Messages already delivered stay delivered; the rest are not sent. This cannot be undone.`,
+            confirm: 'Yes, cancel it',
+            keep: 'Keep sending',
+          };
     default:
       return null;
   }
 }
 
-export function CampaignActions({ id, name, status, canSend, canWrite }: { id: string; name: string; status: CampaignStatus; canSend: boolean; canWrite: boolean }) {
+export function CampaignActions({
+  id,
+  name,
+  status,
+  canSend,
+  canWrite,
+}: {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  canSend: boolean;
+  canWrite: boolean;
+}) {
   const router = useRouter();
   const uid = useId();
   const [pending, startTransition] = useTransition();
@@ -95,7 +111,12 @@ export function CampaignActions({ id, name, status, canSend, canWrite }: { id: s
     } else go(op);
   }
 
-  const btn = (op: Op, label: string, variant: 'primary' | 'secondary' | 'danger' | 'ghost', extra: { ariaLabel?: string; disabled?: boolean; describedBy?: string } = {}) => (
+  const btn = (
+    op: Op,
+    label: string,
+    variant: 'primary' | 'secondary' | 'danger' | 'ghost',
+    extra: { ariaLabel?: string; disabled?: boolean; describedBy?: string } = {},
+  ) => (
     <Button
       key={op}
       variant={variant}
@@ -150,7 +171,11 @@ export function CampaignActions({ id, name, status, canSend, canWrite }: { id: s
   return (
     <div className="flex flex-col items-stretch gap-2 sm:items-end" data-testid="campaign-actions">
       {ask && asking ? (
-        <div role="group" aria-labelledby={`${uid}-ask`} className="flex max-w-md flex-col gap-2 rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200 sm:items-end">
+        <div
+          role="group"
+          aria-labelledby={`${uid}-ask`}
+          className="flex max-w-md flex-col gap-2 rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200 sm:items-end"
+        >
           <p id={`${uid}-ask`} className="text-sm text-slate-700 sm:text-right">
             {ask.text}
           </p>

@@ -54,7 +54,11 @@ export function CampaignCharts({ timeline, byService, until }: { timeline: Timel
       <Card className="min-w-0">
         <CardHeader
           title="Deliveries over time"
-          description={t ? `Attempts per ${t.step === 1 ? 'minute' : t.step < 60 ? `${t.step} minutes` : t.step < 1440 ? `${t.step / 60} h` : 'day'}, in UTC.` : 'Attempts per minute, in UTC.'}
+          description={
+            t
+              ? `Attempts per ${t.step === 1 ? 'minute' : t.step < 60 ? `${t.step} minutes` : t.step < 1440 ? `${t.step / 60} h` : 'day'}, in UTC.`
+              : 'Attempts per minute, in UTC.'
+          }
         />
         <CardBody>
           {t ? (
@@ -74,7 +78,10 @@ export function CampaignCharts({ timeline, byService, until }: { timeline: Timel
         </CardBody>
       </Card>
       <Card className="min-w-0">
-        <CardHeader title="Outcome by push service" description="Each browser vendor runs its own push service. The figure after the total is the average response time." />
+        <CardHeader
+          title="Outcome by push service"
+          description="Each browser vendor runs its own push service. The figure after the total is the average response time."
+        />
         <CardBody>
           {byService.length ? (
             <>
@@ -123,7 +130,10 @@ function Legend() {
 
 function ChartEmpty() {
   return (
-    <div className="flex h-40 flex-col items-center justify-center gap-2 rounded-lg border border-dashed border-slate-200 text-center text-sm text-slate-400" data-testid="charts-empty">
+    <div
+      className="flex h-40 flex-col items-center justify-center gap-2 rounded-lg border border-dashed border-slate-200 text-center text-sm text-slate-400"
+      data-testid="charts-empty"
+    >
       <svg viewBox="0 0 24 24" className="size-6 text-slate-300" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden>
         <path d="M4 19h16M7 15l3-4 3 2 4-6" strokeLinecap="round" strokeLinejoin="round" />
       </svg>

@@ -15,7 +15,8 @@ import type { DeliveryStatus } from '@/db/schema';
 import { deliveryStatusLabel, DeliveryStatusBadge } from '../../_components/list-status-badge';
 
 // Eight columns in the width left beside the sidebar: cells a little tighter than the default.
-const head = (align: 'left' | 'right' = 'left') => cn('px-3 py-2.5 text-xs font-semibold tracking-wide text-slate-500 uppercase', align === 'right' ? 'text-right' : 'text-left');
+const head = (align: 'left' | 'right' = 'left') =>
+  cn('px-3 py-2.5 text-xs font-semibold tracking-wide text-slate-500 uppercase', align === 'right' ? 'text-right' : 'text-left');
 // Padding, alignment and colour otherwise come from TBody's pd-cells rule (components/ui/table.tsx).
 const cell = (extra?: string) => cn('px-3', extra);
 
@@ -62,7 +63,9 @@ export function DeliveriesSection({
   // A value from the URL that the facets do not list (yet) stays selectable.
   const services = filters.service && !facets.services.includes(filters.service) ? [...facets.services, filters.service] : facets.services;
   const httpStatuses =
-    filters.http && /^\d+$/.test(filters.http) && !facets.httpStatuses.includes(Number(filters.http)) ? [...facets.httpStatuses, Number(filters.http)].sort((a, b) => a - b) : facets.httpStatuses;
+    filters.http && /^\d+$/.test(filters.http) && !facets.httpStatuses.includes(Number(filters.http))
+      ? [...facets.httpStatuses, Number(filters.http)].sort((a, b) => a - b)
+      : facets.httpStatuses;
   const notStarted = campaignStatus === 'draft' || campaignStatus === 'scheduled';
   // Once a campaign has stopped, a retrying row will not be tried again.
   const live = campaignStatus === 'queued' || campaignStatus === 'sending' || campaignStatus === 'paused';
@@ -70,7 +73,12 @@ export function DeliveriesSection({
   return (
     <Card id="deliveries" className="min-w-0 scroll-mt-6">
       <CardHeader title="Deliveries" description="One row per subscriber, ordered by subscription. Open a row for its VAPID claim and full timeline." />
-      <form method="get" action={`${base}#deliveries`} aria-label="Filter deliveries" className="grid gap-3 border-b border-slate-100 px-5 py-4 sm:grid-cols-3 lg:grid-cols-[repeat(3,minmax(0,14rem))_auto] lg:items-end">
+      <form
+        method="get"
+        action={`${base}#deliveries`}
+        aria-label="Filter deliveries"
+        className="grid gap-3 border-b border-slate-100 px-5 py-4 sm:grid-cols-3 lg:grid-cols-[repeat(3,minmax(0,14rem))_auto] lg:items-end"
+      >
         <div className="space-y-1">
           <Label htmlFor="d-status">Delivery status</Label>
           <Select id="d-status" name="status" defaultValue={filters.status ?? ''}>
@@ -147,14 +155,30 @@ export function DeliveriesSection({
         <Table>
           <THead>
             <tr>
-              <th scope="col" className={head()}>Subscriber</th>
-              <th scope="col" className={head()}>Status</th>
-              <th scope="col" className={head('right')}>Attempts</th>
-              <th scope="col" className={head('right')}>HTTP</th>
-              <th scope="col" className={head()}>Push service</th>
-              <th scope="col" className={head('right')}>Latency</th>
-              <th scope="col" className={head()}>Reason</th>
-              <th scope="col" className={head()}>Updated</th>
+              <th scope="col" className={head()}>
+                Subscriber
+              </th>
+              <th scope="col" className={head()}>
+                Status
+              </th>
+              <th scope="col" className={head('right')}>
+                Attempts
+              </th>
+              <th scope="col" className={head('right')}>
+                HTTP
+              </th>
+              <th scope="col" className={head()}>
+                Push service
+              </th>
+              <th scope="col" className={head('right')}>
+                Latency
+              </th>
+              <th scope="col" className={head()}>
+                Reason
+              </th>
+              <th scope="col" className={head()}>
+                Updated
+              </th>
             </tr>
           </THead>
           <TBody>
@@ -180,7 +204,9 @@ export function DeliveriesSection({
                   <td className={cell('max-w-40 truncate text-xs')} title={d.pushService}>
                     {d.pushService}
                   </td>
-                  <td className={cell('text-right text-xs whitespace-nowrap tabular-nums')}>{d.latencyMs === null ? <span className="text-slate-400">—</span> : `${d.latencyMs.toLocaleString('en')} ms`}</td>
+                  <td className={cell('text-right text-xs whitespace-nowrap tabular-nums')}>
+                    {d.latencyMs === null ? <span className="text-slate-400">—</span> : `${d.latencyMs.toLocaleString('en')} ms`}
+                  </td>
                   <td className={cell('max-w-44 text-xs')}>
                     {d.reason ? (
                       <span className="block truncate" title={d.reason}>

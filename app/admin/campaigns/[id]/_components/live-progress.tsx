@@ -100,14 +100,23 @@ export function LiveProgress({ initial, scheduledFor }: { initial: CampaignProgr
               ? 'Paused: nothing more is sent until you resume.'
               : p.status === 'cancelled'
                 ? 'Cancelled: messages still pending were not sent.'
-              : live
-                ? 'Updates live while the campaign sends.'
-                : 'Final numbers.'
+                : live
+                  ? 'Updates live while the campaign sends.'
+                  : 'Final numbers.'
         }
         actions={
           live && (
-            <span className={cn('inline-flex items-center gap-1.5 text-xs font-medium', stale ? 'text-amber-700' : 'text-slate-500')} data-testid="live-indicator">
-              <span className={cn('size-1.5 rounded-full', stale ? 'bg-amber-500' : p.status === 'paused' ? 'bg-amber-400' : 'animate-pulse bg-emerald-500 motion-reduce:animate-none')} aria-hidden />
+            <span
+              className={cn('inline-flex items-center gap-1.5 text-xs font-medium', stale ? 'text-amber-700' : 'text-slate-500')}
+              data-testid="live-indicator"
+            >
+              <span
+                className={cn(
+                  'size-1.5 rounded-full',
+                  stale ? 'bg-amber-500' : p.status === 'paused' ? 'bg-amber-400' : 'animate-pulse bg-emerald-500 motion-reduce:animate-none',
+                )}
+                aria-hidden
+              />
               {stale ? 'Reconnecting…' : p.status === 'paused' ? 'Paused' : 'Live'}
             </span>
           )
@@ -136,7 +145,10 @@ export function LiveProgress({ initial, scheduledFor }: { initial: CampaignProgr
                 </p>
               </div>
               {preparing && (
-                <p className="inline-flex items-center gap-2 rounded-md bg-sky-50 px-2.5 py-1.5 text-sm text-sky-800 ring-1 ring-sky-200 ring-inset" data-testid="preparing">
+                <p
+                  className="inline-flex items-center gap-2 rounded-md bg-sky-50 px-2.5 py-1.5 text-sm text-sky-800 ring-1 ring-sky-200 ring-inset"
+                  data-testid="preparing"
+                >
                   <svg className="size-3.5 animate-spin motion-reduce:animate-none" viewBox="0 0 24 24" fill="none" aria-hidden>
                     <circle cx="12" cy="12" r="10" stroke="currentColor" strokeOpacity=".25" strokeWidth="4" />
                     <path d="M22 12a10 10 0 0 0-10-10" stroke="currentColor" strokeWidth="4" />
@@ -145,11 +157,7 @@ export function LiveProgress({ initial, scheduledFor }: { initial: CampaignProgr
                 </p>
               )}
             </div>
-            <ProgressBar
-              total={total}
-              label="Campaign progress"
-              segments={OUTCOMES.map((o) => ({ name: o.label, value: p[o.key], className: o.bar }))}
-            />
+            <ProgressBar total={total} label="Campaign progress" segments={OUTCOMES.map((o) => ({ name: o.label, value: p[o.key], className: o.bar }))} />
             <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-3 lg:grid-cols-5">
               {OUTCOMES.map((o) => (
                 <div key={o.key} title={hints[o.key]}>

@@ -47,7 +47,9 @@ export function NotificationCard({ content, siteHost }: { content: Partial<Notif
           }}
         />
         <dl className="mt-4 divide-y divide-slate-100 border-t border-slate-100">
-          <Row stack term="Opens">{content.url ? <UrlText href={content.url} /> : <span className="text-slate-500">The site’s home page</span>}</Row>
+          <Row stack term="Opens">
+            {content.url ? <UrlText href={content.url} /> : <span className="text-slate-500">The site’s home page</span>}
+          </Row>
           {actions.length > 0 && (
             <Row stack term="Buttons">
               <ul className="space-y-1">
@@ -88,7 +90,11 @@ function TopicList({ topics }: { topics: Topic[] }) {
     <ul className="flex flex-wrap gap-1.5" data-testid="topic-list">
       {topics.map((t) =>
         t.name === null ? (
-          <li key={t.id} className="rounded-md bg-slate-50 px-2 py-0.5 text-xs text-slate-400 italic ring-1 ring-slate-200 ring-inset" title="This topic was deleted after the campaign was made.">
+          <li
+            key={t.id}
+            className="rounded-md bg-slate-50 px-2 py-0.5 text-xs text-slate-400 italic ring-1 ring-slate-200 ring-inset"
+            title="This topic was deleted after the campaign was made."
+          >
             {DELETED_TOPIC}
           </li>
         ) : (

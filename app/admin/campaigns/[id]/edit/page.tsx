@@ -12,7 +12,13 @@ import { ComposerPage } from '../../_components/composer-page';
 
 export const metadata: Metadata = { title: 'Edit campaign' };
 
-export default async function EditCampaignPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function EditCampaignPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id } = await params;
   const sp = await searchParams;
   const ctx = await requirePageCtx('campaigns.write', `/admin/campaigns/${id}/edit`);
@@ -53,7 +59,10 @@ export default async function EditCampaignPage({ params, searchParams }: { param
         title={`Edit “${c.name}”`}
         description={
           <>
-            A draft: nothing has been sent. <Link href="/admin/campaigns" className="text-brand-600 hover:underline">All campaigns</Link>
+            A draft: nothing has been sent.{' '}
+            <Link href="/admin/campaigns" className="text-brand-600 hover:underline">
+              All campaigns
+            </Link>
           </>
         }
       />

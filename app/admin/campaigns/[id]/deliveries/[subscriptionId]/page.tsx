@@ -93,7 +93,9 @@ export default async function DeliveryPage({ params }: { params: Params }) {
               <Row term="Attempts" testId="attempts">
                 {d.attempts}
               </Row>
-              <Row term="HTTP status">{d.httpStatus === null ? <span className="text-slate-500">No answer</span> : <code className="font-mono">{d.httpStatus}</code>}</Row>
+              <Row term="HTTP status">
+                {d.httpStatus === null ? <span className="text-slate-500">No answer</span> : <code className="font-mono">{d.httpStatus}</code>}
+              </Row>
               <Row term="Push service">{d.pushService}</Row>
               <Row term="Latency">{d.latencyMs === null ? dash : `${d.latencyMs.toLocaleString('en')} ms`}</Row>
               <Row term="Reason">{d.reason ? <span className="break-words">{d.reason}</span> : dash}</Row>
