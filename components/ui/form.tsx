@@ -1,4 +1,5 @@
 import { cn } from './cn';
+import { FieldError } from './field-error';
 
 const control =
   'block rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-brand-500 disabled:bg-slate-50 disabled:text-slate-500 aria-[invalid=true]:ring-red-400';
@@ -47,11 +48,7 @@ export function Field({
           {hint}
         </p>
       )}
-      {errors?.map((e) => (
-        <p key={e} id={`${htmlFor}-error`} className="text-xs font-medium text-red-600" data-field-error={htmlFor}>
-          {e}
-        </p>
-      ))}
+      <FieldError id={htmlFor} errors={errors} />
     </div>
   );
 }

@@ -1,19 +1,18 @@
 'use client';
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { Field, Input } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { createOwnerAction } from './actions';
 
 export function SetupForm() {
   const router = useRouter();
-  const [state, action] = useActionState(createOwnerAction, null);
+  const { state, formAction: action, fieldErrors: fe, values, formError } = useActionForm(createOwnerAction);
   // React resets the form after the action; keep the password long enough to sign in with it.
   const typed = useRef('');
-  const fe = state && !state.ok ? state.error.fieldErrors : undefined;
-  const values = state && !state.ok ? state.error.values : undefined;
 
   useEffect(() => {
     if (!state?.ok) return;
@@ -34,7 +33,7 @@ export function SetupForm() {
       className="mt-6 space-y-4"
       noValidate
     >
-      {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
+      {formError && <Notice tone="error">{formError}</Notice>}
       {state?.ok && <Notice tone="success">Owner account created. Signing you in…</Notice>}
       <Field label="Your name" htmlFor="name" errors={fe?.name}>
         <Input id="name" name="name" autoComplete="name" defaultValue={values?.name} />

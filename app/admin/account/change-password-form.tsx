@@ -1,20 +1,20 @@
 'use client';
 import { signOut } from 'next-auth/react';
-import { useActionState, useEffect } from 'react';
+import { useEffect } from 'react';
 import { Field, Input } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { changeOwnPasswordAction } from './actions';
 
 export function ChangePasswordForm() {
-  const [state, action] = useActionState(changeOwnPasswordAction, null);
-  const fe = state && !state.ok ? state.error.fieldErrors : undefined;
+  const { state, formAction: action, fieldErrors: fe, formError } = useActionForm(changeOwnPasswordAction);
   useEffect(() => {
     if (state?.ok) void signOut({ callbackUrl: '/login?reason=password-changed' });
   }, [state]);
   return (
     <form action={action} className="space-y-4" noValidate>
-      {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
+      {formError && <Notice tone="error">{formError}</Notice>}
       {state?.ok && <Notice tone="success">Password changed. Signing you out…</Notice>}
       <Field label="Current password" htmlFor="current" errors={fe?.current}>
         <Input id="current" name="current" type="password" autoComplete="current-password" aria-invalid={!!fe?.current} />

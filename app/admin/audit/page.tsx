@@ -4,7 +4,8 @@ import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Input, Label, Select } from '@/components/ui/form';
+import { asOptions, FilterActions, FilterSelect } from '@/components/ui/filter-select';
+import { Input, Label } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TBody, Td, Th, THead } from '@/components/ui/table';
@@ -66,17 +67,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       />
       <Card className="mb-6 p-4">
         <form method="get" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6 lg:items-end">
-          <div className="space-y-1 lg:col-span-2">
-            <Label htmlFor="f-action">Action</Label>
-            <Select id="f-action" name="action" defaultValue={filters.action ?? ''}>
-              <option value="">Any action</option>
-              {actions.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </Select>
-          </div>
+          <FilterSelect
+            id="f-action"
+            name="action"
+            label="Action"
+            value={filters.action}
+            any="Any action"
+            options={asOptions(actions)}
+            className="lg:col-span-2"
+          />
           <div className="space-y-1">
             <Label htmlFor="f-actor">Actor</Label>
             <Input id="f-actor" name="actor" placeholder="e-mail, cli, api-key…" defaultValue={filters.actor} />
@@ -89,16 +88,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <Label htmlFor="f-to">To</Label>
             <Input id="f-to" name="to" type="date" defaultValue={filters.to} />
           </div>
-          <div className="flex gap-2">
-            <button type="submit" className={buttonClass('primary')}>
-              Filter
-            </button>
-            {filtered && (
-              <Link href="/admin/audit" className={buttonClass('ghost')}>
-                Clear
-              </Link>
-            )}
-          </div>
+          <FilterActions filtered={filtered} clearHref="/admin/audit" />
           {filters.targetId && <input type="hidden" name="targetId" value={filters.targetId} />}
         </form>
       </Card>

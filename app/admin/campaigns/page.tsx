@@ -3,7 +3,8 @@ import Link from 'next/link';
 import { buttonClass, ButtonLink } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Input, Label, Select } from '@/components/ui/form';
+import { FilterActions, FilterSelect } from '@/components/ui/filter-select';
+import { Input, Label } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TBody, Td, Th, THead } from '@/components/ui/table';
@@ -63,27 +64,16 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
             <Label htmlFor="f-q">Search by name</Label>
             <Input id="f-q" name="q" type="search" placeholder="e.g. Black Friday" defaultValue={q} maxLength={100} className="h-9" />
           </div>
-          <div className="space-y-1">
-            <Label htmlFor="f-status">Status</Label>
-            <Select id="f-status" name="status" defaultValue={status ?? ''} className="h-9">
-              <option value="">Any status</option>
-              {(Object.keys(campaignStatusLabel) as CampaignStatus[]).map((s) => (
-                <option key={s} value={s}>
-                  {campaignStatusLabel[s]}
-                </option>
-              ))}
-            </Select>
-          </div>
-          <div className="flex gap-2">
-            <button type="submit" className={buttonClass('primary')}>
-              Filter
-            </button>
-            {filtered && (
-              <Link href="/admin/campaigns" className={buttonClass('ghost')}>
-                Clear
-              </Link>
-            )}
-          </div>
+          <FilterSelect
+            id="f-status"
+            name="status"
+            label="Status"
+            value={status}
+            any="Any status"
+            options={(Object.keys(campaignStatusLabel) as CampaignStatus[]).map((s) => ({ value: s, label: campaignStatusLabel[s] }))}
+            selectClassName="h-9"
+          />
+          <FilterActions filtered={filtered} clearHref="/admin/campaigns" />
         </form>
       </Card>
       {!parsed.success && (

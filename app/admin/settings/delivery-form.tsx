@@ -1,8 +1,8 @@
 'use client';
-import { useActionState } from 'react';
 import { Field, Input } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import type { DeliverySettings } from '@/server/delivery/settings';
 import { updateDeliverySettingsAction } from './actions';
 
@@ -38,13 +38,11 @@ const FIELDS: { key: keyof DeliverySettings; label: string; hint: string; unit?:
 ];
 
 export function DeliveryForm({ current, canManage }: { current: DeliverySettings; canManage: boolean }) {
-  const [state, action] = useActionState(updateDeliverySettingsAction, null);
-  const fe = state && !state.ok ? state.error.fieldErrors : undefined;
-  const values = state && !state.ok ? state.error.values : undefined;
+  const { state, formAction: action, fieldErrors: fe, values, formError } = useActionForm(updateDeliverySettingsAction);
   return (
     <form action={action} className="space-y-5" noValidate>
       {state?.ok && <Notice tone="success">{state.message}</Notice>}
-      {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
+      {formError && <Notice tone="error">{formError}</Notice>}
       <div className="grid gap-5 md:grid-cols-2">
         {FIELDS.map((f) => (
           <Field key={f.key} label={f.unit ? `${f.label} (${f.unit})` : f.label} htmlFor={`s-${f.key}`} hint={f.hint} errors={fe?.[f.key]}>

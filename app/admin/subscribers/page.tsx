@@ -4,7 +4,8 @@ import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Input, Label, Select } from '@/components/ui/form';
+import { asOptions, FilterActions, FilterSelect } from '@/components/ui/filter-select';
+import { Input, Label } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TBody, Td, Th, THead } from '@/components/ui/table';
@@ -85,50 +86,38 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
 
       <Card className="mb-6 p-4">
         <form method="get" className="grid grid-cols-2 gap-3 lg:grid-cols-4 lg:items-end" aria-label="Filter subscribers">
-          <div className="space-y-1">
-            <Label htmlFor="f-topic">Topic</Label>
-            <Select id="f-topic" name="topic" defaultValue={filters.topic ?? ''}>
-              <option value="">Any topic</option>
-              {facets.topics.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </Select>
-          </div>
-          <div className="space-y-1">
-            <Label htmlFor="f-status">Status</Label>
-            <Select id="f-status" name="status" defaultValue={filters.status ?? ''}>
-              <option value="">Any status</option>
-              {subscriptionStatuses.map((s) => (
-                <option key={s} value={s}>
-                  {statusLabel[s]}
-                </option>
-              ))}
-            </Select>
-          </div>
-          <div className="space-y-1">
-            <Label htmlFor="f-service">Push service</Label>
-            <Select id="f-service" name="pushService" defaultValue={filters.pushService ?? ''}>
-              <option value="">Any push service</option>
-              {facets.pushServices.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
-            </Select>
-          </div>
-          <div className="space-y-1">
-            <Label htmlFor="f-key">VAPID key</Label>
-            <Select id="f-key" name="vapidKeyId" defaultValue={filters.vapidKeyId ?? ''}>
-              <option value="">Any key</option>
-              {facets.vapidKeys.map((k) => (
-                <option key={k.id} value={k.id}>
-                  {k.label} ({k.status})
-                </option>
-              ))}
-            </Select>
-          </div>
+          <FilterSelect
+            id="f-topic"
+            name="topic"
+            label="Topic"
+            value={filters.topic}
+            any="Any topic"
+            options={facets.topics.map((t) => ({ value: t.id, label: t.name }))}
+          />
+          <FilterSelect
+            id="f-status"
+            name="status"
+            label="Status"
+            value={filters.status}
+            any="Any status"
+            options={subscriptionStatuses.map((s) => ({ value: s, label: statusLabel[s] }))}
+          />
+          <FilterSelect
+            id="f-service"
+            name="pushService"
+            label="Push service"
+            value={filters.pushService}
+            any="Any push service"
+            options={asOptions(facets.pushServices)}
+          />
+          <FilterSelect
+            id="f-key"
+            name="vapidKeyId"
+            label="VAPID key"
+            value={filters.vapidKeyId}
+            any="Any key"
+            options={facets.vapidKeys.map((k) => ({ value: k.id, label: `${k.label} (${k.status})` }))}
+          />
           <div className="space-y-1">
             <Label htmlFor="f-from">Created from</Label>
             <Input id="f-from" name="createdFrom" type="date" defaultValue={filters.createdFrom} />
@@ -138,16 +127,11 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
             <Input id="f-to" name="createdTo" type="date" defaultValue={filters.createdTo} />
           </div>
           {paging.limit && <input type="hidden" name="limit" value={paging.limit} />}
-          <div className="col-span-2 flex gap-2">
-            <button type="submit" className={buttonClass('primary')}>
-              Filter
-            </button>
-            {filtered && (
-              <Link href={`/admin/subscribers${paging.limit ? `?limit=${encodeURIComponent(paging.limit)}` : ''}`} className={buttonClass('ghost')}>
-                Clear
-              </Link>
-            )}
-          </div>
+          <FilterActions
+            className="col-span-2"
+            filtered={filtered}
+            clearHref={`/admin/subscribers${paging.limit ? `?limit=${encodeURIComponent(paging.limit)}` : ''}`}
+          />
         </form>
         <div className="mt-4 flex flex-col gap-3 border-t border-slate-100 pt-4 sm:flex-row sm:items-center sm:justify-between">
           <p className="text-xs text-slate-500">Dates are UTC days and include both ends. Newest subscribers first.</p>

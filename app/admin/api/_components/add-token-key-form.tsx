@@ -1,23 +1,18 @@
 'use client';
-import { useActionState } from 'react';
+import { describedBy } from '@/components/ui/field-error';
 import { Field, Input, Textarea } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { addTokenKeyAction } from '../actions';
-
-function describedBy(id: string, errors: string[] | undefined) {
-  return errors?.length ? `${id}-error` : `${id}-hint`;
-}
 
 /** Trusts a P-256 public key: tokens signed with its private half are accepted from then on. */
 export function AddTokenKeyForm() {
-  const [state, action] = useActionState(addTokenKeyAction, null);
-  const fe = state && !state.ok ? state.error.fieldErrors : undefined;
-  const values = state && !state.ok ? state.error.values : undefined;
+  const { state, formAction: action, fieldErrors: fe, values, formError } = useActionForm(addTokenKeyAction);
   return (
     <form action={action} className="space-y-4" noValidate aria-label="Add a verification key">
       {state?.ok && <Notice tone="success">{state.message}</Notice>}
-      {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
+      {formError && <Notice tone="error">{formError}</Notice>}
       <Field label="Name" htmlFor="token-key-name" hint="Who signs with it, e.g. “Accounts service”." errors={fe?.name}>
         <Input
           id="token-key-name"

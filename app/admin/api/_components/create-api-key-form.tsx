@@ -1,11 +1,13 @@
 'use client';
-import { useActionState, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { describedBy, FieldError } from '@/components/ui/field-error';
 import { Checkbox, Field, Input } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { CopyButton } from '@/components/ui/copy-button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { createApiKeyAction } from '../actions';
 
 export type TopicOption = { id: string; name: string; slug: string; isPublic: boolean };
@@ -15,22 +17,15 @@ const SCOPES = [
   { value: 'manage', label: 'manage (topics and subscribers)', hint: 'Administer topics and subscribers through the API.' },
 ] as const;
 
-function describedBy(id: string, errors: string[] | undefined, hasHint = true) {
-  if (errors?.length) return `${id}-error`;
-  return hasHint ? `${id}-hint` : undefined;
-}
-
 /**
  * Creates a key and shows it once. The plaintext exists only in this action's response and in
  * this component's state: a reload, or leaving the page, drops it for good.
  */
 export function CreateApiKeyForm({ topics, minDate }: { topics: TopicOption[]; minDate: string }) {
-  const [state, action] = useActionState(createApiKeyAction, null);
+  const { state, formAction: action, fieldErrors: fe, values, formError } = useActionForm(createApiKeyAction);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const boxRef = useRef<HTMLDivElement>(null);
   const created = state?.ok && state.data.key !== dismissed ? state.data : null;
-  const fe = state && !state.ok ? state.error.fieldErrors : undefined;
-  const values = state && !state.ok ? state.error.values : undefined;
   const checkedScopes = values ? (values.scopes ?? '').split(',') : ['send'];
   const checkedTopics = values ? (values.topicIds ?? '').split(',') : [];
 
@@ -75,7 +70,7 @@ export function CreateApiKeyForm({ topics, minDate }: { topics: TopicOption[]; m
         </div>
       )}
       <form action={action} className="@container space-y-4" noValidate aria-label="Create an API key">
-        {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
+        {formError && <Notice tone="error">{formError}</Notice>}
         <div className="grid gap-4 @lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
           <Field label="Name" htmlFor="api-key-name" hint="Which program uses it, e.g. “Shop backend”." errors={fe?.name}>
             <Input
@@ -116,11 +111,7 @@ export function CreateApiKeyForm({ topics, minDate }: { topics: TopicOption[]; m
               </div>
             ))}
           </div>
-          {fe?.scopes?.map((e) => (
-            <p key={e} id="api-key-scopes-error" className="text-xs font-medium text-red-600" data-field-error="api-key-scopes">
-              {e}
-            </p>
-          ))}
+          <FieldError id="api-key-scopes" errors={fe?.scopes} />
         </fieldset>
         <fieldset className="space-y-2" aria-describedby={fe?.topicIds ? 'api-key-topics-error' : 'api-key-topics-hint'}>
           <legend className="text-sm font-medium text-slate-700">Topics it may send to</legend>
@@ -149,11 +140,7 @@ export function CreateApiKeyForm({ topics, minDate }: { topics: TopicOption[]; m
               ))}
             </div>
           )}
-          {fe?.topicIds?.map((e) => (
-            <p key={e} id="api-key-topics-error" className="text-xs font-medium text-red-600" data-field-error="api-key-topics">
-              {e}
-            </p>
-          ))}
+          <FieldError id="api-key-topics" errors={fe?.topicIds} />
         </fieldset>
         <div>
           <SubmitButton pendingText="Creating…">Create key</SubmitButton>

@@ -1,7 +1,8 @@
 'use client';
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { SubmitButton } from '@/components/ui/submit-button';
+import { ConfirmAction, dangerGhostClass } from '@/components/ui/confirm-action';
+import { useActionForm } from '@/components/ui/use-action-form';
 import type { ActionState } from '@/server/actions';
 import type { KeyRef } from '../actions';
 
@@ -14,42 +15,29 @@ type RevokeAction = (prev: ActionState<KeyRef>, fd: FormData) => Promise<ActionS
 export function RevokeButton({ id, label, what, consequence, action }: { id: string; label: string; what: string; consequence: string; action: RevokeAction }) {
   const [confirming, setConfirming] = useState(false);
   // The confirmation stays (its button pending) until the server answers.
-  const [state, formAction] = useActionState(async (prev: ActionState<KeyRef>, fd: FormData) => {
-    const res = await action(prev, fd);
-    setConfirming(false);
-    return res;
-  }, null);
-  const error = state && !state.ok ? (Object.values(state.error.fieldErrors ?? {})[0]?.[0] ?? state.error.message) : null;
+  const { formAction, firstError: error } = useActionForm(action, { onSettled: () => setConfirming(false) });
 
   return (
     <div className="flex flex-col items-end gap-1">
-      {confirming ? (
-        <form action={formAction} className="flex max-w-xs flex-col items-end gap-1.5">
-          <input type="hidden" name="id" value={id} />
-          <p className="text-right text-xs whitespace-normal text-slate-600">
+      <ConfirmAction
+        open={confirming}
+        onCancel={() => setConfirming(false)}
+        action={formAction}
+        fields={{ id }}
+        question={
+          <>
             Revoke “{label}”? {consequence}
-          </p>
-          <div className="flex gap-1.5">
-            <SubmitButton variant="danger" size="sm" pendingText="Revoking…" aria-label={`Confirm revoking ${what} ${label}`}>
-              Revoke
-            </SubmitButton>
-            {/* Focus moves to the safe choice, so a second Enter does not revoke. */}
-            <Button variant="ghost" size="sm" autoFocus onClick={() => setConfirming(false)}>
-              Cancel
-            </Button>
-          </div>
-        </form>
-      ) : (
-        <Button
-          variant="ghost"
-          size="sm"
-          className="text-red-700 hover:bg-red-50 hover:text-red-800"
-          aria-label={`Revoke ${what} ${label}`}
-          onClick={() => setConfirming(true)}
-        >
+          </>
+        }
+        questionClassName="whitespace-normal"
+        confirm="Revoke"
+        confirmLabel={`Confirm revoking ${what} ${label}`}
+        pendingText="Revoking…"
+      >
+        <Button variant="ghost" size="sm" className={dangerGhostClass} aria-label={`Revoke ${what} ${label}`} onClick={() => setConfirming(true)}>
           Revoke
         </Button>
-      )}
+      </ConfirmAction>
       {error && (
         <p className="text-right text-xs font-medium text-red-600" role="alert">
           {error}

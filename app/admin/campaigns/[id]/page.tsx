@@ -21,6 +21,7 @@ import {
 } from '@/server/campaigns/queries';
 import { CampaignStatusBadge, SourceBadge } from '../_components/list-status-badge';
 import { CampaignActions } from './_components/campaign-actions';
+import { allowedCampaignActions } from './_components/lifecycle';
 import { CampaignCharts } from './_components/charts';
 import { DeliveriesSection, type DeliveryFilters } from './_components/deliveries';
 import { LiveProgress } from './_components/live-progress';
@@ -112,7 +113,14 @@ export default async function CampaignPage({ params, searchParams }: { params: P
             </span>
           </span>
         }
-        actions={<CampaignActions id={c.id} name={c.name} status={c.status} canSend={can(role, 'campaigns.send')} canWrite={can(role, 'campaigns.write')} />}
+        actions={
+          <CampaignActions
+            id={c.id}
+            name={c.name}
+            status={c.status}
+            allowed={allowedCampaignActions(c.status, { canSend: can(role, 'campaigns.send'), canWrite: can(role, 'campaigns.write') })}
+          />
+        }
       />
 
       <div className="space-y-6">

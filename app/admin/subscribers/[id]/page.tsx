@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { DetailList, DetailRow } from '@/components/ui/detail-list';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TBody, Td, Th, THead } from '@/components/ui/table';
@@ -16,15 +17,6 @@ import { DeleteSubscriber } from '../_components/delete-subscriber';
 import { DeliveryStatusBadge, shortId, SubscriberStatus } from '../_components/labels';
 
 export const metadata: Metadata = { title: 'Subscriber' };
-
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="grid gap-1 py-2.5 sm:grid-cols-[10rem_1fr] sm:gap-4">
-      <dt className="text-sm text-slate-500">{label}</dt>
-      <dd className="min-w-0 text-sm text-slate-900">{children}</dd>
-    </div>
-  );
-}
 
 export default async function SubscriberPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -56,24 +48,24 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
         <Card className="min-w-0">
           <CardHeader title="Details" />
           <CardBody className="py-2">
-            <dl className="divide-y divide-slate-100">
-              <Row label="Id">
+            <DetailList>
+              <DetailRow term="Id">
                 <span className="font-mono text-xs break-all">{s.id}</span>
-              </Row>
-              <Row label="Status">
+              </DetailRow>
+              <DetailRow term="Status">
                 <SubscriberStatus status={s.status} />
-              </Row>
-              <Row label="Push service">
+              </DetailRow>
+              <DetailRow term="Push service">
                 <span data-testid="push-service">{s.pushService}</span>
                 {s.endpointOrigin && (
                   <span className="block text-xs text-slate-500">Endpoint at {s.endpointOrigin} (the full address is a secret and is not shown)</span>
                 )}
-              </Row>
-              <Row label="Browser">
+              </DetailRow>
+              <DetailRow term="Browser">
                 {s.browser ?? <span className="text-slate-400">Unknown</span>}
                 {s.userAgent && <span className="mt-0.5 block text-xs break-words text-slate-500">{s.userAgent}</span>}
-              </Row>
-              <Row label="VAPID key">
+              </DetailRow>
+              <DetailRow term="VAPID key">
                 {s.vapidKey ? (
                   <span className="inline-flex flex-wrap items-center gap-2">
                     {s.vapidKey.label}
@@ -82,18 +74,18 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
                 ) : (
                   <span className="text-slate-400">The key was deleted</span>
                 )}
-              </Row>
-              <Row label="Subscribed">
+              </DetailRow>
+              <DetailRow term="Subscribed">
                 <Time value={s.createdAt} withSeconds />
-              </Row>
-              <Row label="Last changed">
+              </DetailRow>
+              <DetailRow term="Last changed">
                 <Time value={s.updatedAt} withSeconds />
-              </Row>
-              <Row label={s.status === 'expired' ? 'Expired' : s.status === 'unsubscribed' ? 'Unsubscribed' : 'Ended'}>
+              </DetailRow>
+              <DetailRow term={s.status === 'expired' ? 'Expired' : s.status === 'unsubscribed' ? 'Unsubscribed' : 'Ended'}>
                 {s.endedAt ? <Time value={s.endedAt} withSeconds /> : <span className="text-slate-400">Still subscribed</span>}
-              </Row>
-              <Row label="Browser expiry">{s.expiresAt ? <Time value={s.expiresAt} /> : <span className="text-slate-400">None given</span>}</Row>
-            </dl>
+              </DetailRow>
+              <DetailRow term="Browser expiry">{s.expiresAt ? <Time value={s.expiresAt} /> : <span className="text-slate-400">None given</span>}</DetailRow>
+            </DetailList>
           </CardBody>
         </Card>
 

@@ -1,11 +1,12 @@
 'use client';
 import Link from 'next/link';
-import { startTransition, useActionState, useState } from 'react';
+import { startTransition, useState } from 'react';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
 import { Field, Input, Select } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
-import { importSubscribersAction, type ImportState, type ImportSummary } from '../actions';
+import { useActionForm } from '@/components/ui/use-action-form';
+import { importSubscribersAction, type ImportSummary } from '../actions';
 
 export interface KeyOption {
   id: string;
@@ -105,11 +106,10 @@ function Report({ r }: { r: ImportSummary }) {
  * file and then import the very same one.
  */
 export function ImportSubscribers({ keys, defaultOpen }: { keys: KeyOption[]; defaultOpen: boolean }) {
-  const [state, dispatch, pending] = useActionState<ImportState, FormData>(importSubscribersAction, null);
+  const { state, formAction: dispatch, pending, fieldErrors: fe } = useActionForm(importSubscribersAction);
   const [mode, setMode] = useState<'check' | 'import'>('check');
   // Held here: after an import the page re-renders with fresh data, and must not fold the report away.
   const [open, setOpen] = useState(defaultOpen);
-  const fe = state && !state.ok ? state.error.fieldErrors : undefined;
   const fileErrors = fe ? [...(fe.file ?? []), ...(fe.content ?? [])] : undefined;
   const otherError = state && !state.ok && !fe?.file && !fe?.content && !fe?.vapidKeyId && !fe?.format ? state.error.message : null;
 

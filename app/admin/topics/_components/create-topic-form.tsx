@@ -1,8 +1,10 @@
 'use client';
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
+import { describedBy } from '@/components/ui/field-error';
 import { Field, Input, Textarea } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { createTopicAction } from '../actions';
 import { PublicCheckbox } from './public-checkbox';
 
@@ -21,22 +23,24 @@ export function CreateTopicForm() {
   const [slug, setSlug] = useState('');
   // The slug follows the name until someone edits it by hand (and again once they clear it).
   const [slugEdited, setSlugEdited] = useState(false);
-  const [state, action] = useActionState(async (prev: Awaited<ReturnType<typeof createTopicAction>>, fd: FormData) => {
-    const res = await createTopicAction(prev, fd);
-    if (res?.ok) {
+  const {
+    state,
+    formAction: action,
+    fieldErrors: fe,
+    values,
+    formError,
+  } = useActionForm(createTopicAction, {
+    onSuccess: () => {
       setSlug('');
       setSlugEdited(false);
-    }
-    return res;
-  }, null);
-  const fe = state && !state.ok ? state.error.fieldErrors : undefined;
-  const values = state && !state.ok ? state.error.values : undefined;
+    },
+  });
 
   return (
     // A container query: the form sits beside the table on very wide screens and under it otherwise.
     <form action={action} className="@container space-y-4" noValidate aria-label="Create a topic">
       {state?.ok && <Notice tone="success">{state.message}</Notice>}
-      {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
+      {formError && <Notice tone="error">{formError}</Notice>}
       <div className="grid gap-4 @lg:grid-cols-2">
         <Field label="Name" htmlFor="topic-name" hint="What visitors see, e.g. “Product news”." errors={fe?.name}>
           <Input
@@ -50,7 +54,7 @@ export function CreateTopicForm() {
               if (!slugEdited) setSlug(suggestSlug(e.target.value));
             }}
             aria-invalid={!!fe?.name}
-            aria-describedby={fe?.name ? 'topic-name-error' : 'topic-name-hint'}
+            aria-describedby={describedBy('topic-name', fe?.name)}
           />
         </Field>
         <Field
@@ -73,7 +77,7 @@ export function CreateTopicForm() {
               setSlugEdited(e.target.value !== '');
             }}
             aria-invalid={!!fe?.slug}
-            aria-describedby={fe?.slug ? 'topic-slug-error' : 'topic-slug-hint'}
+            aria-describedby={describedBy('topic-slug', fe?.slug)}
           />
         </Field>
         <Field
@@ -90,7 +94,7 @@ export function CreateTopicForm() {
             maxLength={500}
             defaultValue={values?.description}
             aria-invalid={!!fe?.description}
-            aria-describedby={fe?.description ? 'topic-description-error' : 'topic-description-hint'}
+            aria-describedby={describedBy('topic-description', fe?.description)}
           />
         </Field>
       </div>

@@ -1,12 +1,15 @@
 'use client';
-import { useActionState, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
+import { ConfirmAction, dangerGhostClass } from '@/components/ui/confirm-action';
+import { describedBy } from '@/components/ui/field-error';
 import { Field, Input, Textarea } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { Td } from '@/components/ui/table';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { deleteTopicAction, updateTopicAction } from '../actions';
 import { PublicCheckbox } from './public-checkbox';
 
@@ -18,16 +21,9 @@ export function TopicRow({ t, manage, columns }: { t: TopicView; manage: boolean
   const [confirming, setConfirming] = useState(false);
   const [lastForm, setLastForm] = useState<'edit' | 'delete' | null>(null);
   // The confirmation stays (its button pending) until the server answers.
-  const [deleteState, deleteAction] = useActionState(async (prev: Awaited<ReturnType<typeof deleteTopicAction>>, fd: FormData) => {
-    const res = await deleteTopicAction(prev, fd);
-    setConfirming(false);
-    return res;
-  }, null);
-  const [editState, editAction] = useActionState(async (prev: Awaited<ReturnType<typeof updateTopicAction>>, fd: FormData) => {
-    const res = await updateTopicAction(prev, fd);
-    if (res?.ok) setEditing(false);
-    return res;
-  }, null);
+  const { state: deleteState, formAction: deleteAction } = useActionForm(deleteTopicAction, { onSettled: () => setConfirming(false) });
+  const edit = useActionForm(updateTopicAction, { onSuccess: () => setEditing(false) });
+  const { state: editState, fieldErrors: fe, values } = edit;
 
   const last = lastForm === 'delete' ? deleteState : lastForm === 'edit' ? editState : null;
   // Edit errors show in the edit form; a delete error or a save confirmation shows under the row.
@@ -37,8 +33,6 @@ export function TopicRow({ t, manage, columns }: { t: TopicView; manage: boolean
       : last?.ok && last.message
         ? { error: false, text: last.message }
         : null;
-  const fe = editState && !editState.ok ? editState.error.fieldErrors : undefined;
-  const values = editState && !editState.ok ? editState.error.values : undefined;
   const editId = `${uid}-edit`;
   const n = t.activeSubscribers;
 
@@ -68,26 +62,25 @@ export function TopicRow({ t, manage, columns }: { t: TopicView; manage: boolean
         </Td>
         {manage && (
           <Td className="text-right">
-            {confirming ? (
-              <form action={deleteAction} onSubmit={() => setLastForm('delete')} className="ml-auto flex max-w-xs flex-col items-end gap-1.5">
-                <input type="hidden" name="id" value={t.id} />
-                <p className="text-right text-xs text-slate-600">
+            <ConfirmAction
+              open={confirming}
+              onCancel={() => setConfirming(false)}
+              action={deleteAction}
+              onSubmit={() => setLastForm('delete')}
+              fields={{ id: t.id }}
+              className="ml-auto"
+              question={
+                <>
                   Delete “{t.name}”?{' '}
                   {n > 0
                     ? `Its ${n.toLocaleString('en')} subscriber${n === 1 ? '' : 's'} keep${n === 1 ? 's' : ''} their other topics; only this one is removed.`
                     : 'Subscribers keep their other topics; only this one is removed.'}
-                </p>
-                <div className="flex gap-1.5">
-                  <SubmitButton variant="danger" size="sm" pendingText="Deleting…" aria-label={`Confirm deleting topic ${t.name}`}>
-                    Delete
-                  </SubmitButton>
-                  {/* Focus moves to the safe choice, so a second Enter does not delete. */}
-                  <Button variant="ghost" size="sm" autoFocus onClick={() => setConfirming(false)}>
-                    Cancel
-                  </Button>
-                </div>
-              </form>
-            ) : (
+                </>
+              }
+              confirm="Delete"
+              confirmLabel={`Confirm deleting topic ${t.name}`}
+              pendingText="Deleting…"
+            >
               <div className="flex items-center justify-end gap-1.5">
                 <Button
                   variant="ghost"
@@ -99,17 +92,11 @@ export function TopicRow({ t, manage, columns }: { t: TopicView; manage: boolean
                 >
                   Edit
                 </Button>
-                <Button
-                  variant="ghost"
-                  size="sm"
-                  className="text-red-700 hover:bg-red-50 hover:text-red-800"
-                  aria-label={`Delete topic ${t.name}`}
-                  onClick={() => setConfirming(true)}
-                >
+                <Button variant="ghost" size="sm" className={dangerGhostClass} aria-label={`Delete topic ${t.name}`} onClick={() => setConfirming(true)}>
                   Delete
                 </Button>
               </div>
-            )}
+            </ConfirmAction>
           </Td>
         )}
       </tr>
@@ -125,8 +112,8 @@ export function TopicRow({ t, manage, columns }: { t: TopicView; manage: boolean
       {manage && editing && (
         <tr id={editId} className="bg-slate-50/70">
           <td colSpan={columns} className="px-4 py-4">
-            <form action={editAction} onSubmit={() => setLastForm('edit')} noValidate aria-label={`Edit topic ${t.name}`} className="space-y-3">
-              {editState && !editState.ok && !fe && <Notice tone="error">{editState.error.message}</Notice>}
+            <form action={edit.formAction} onSubmit={() => setLastForm('edit')} noValidate aria-label={`Edit topic ${t.name}`} className="space-y-3">
+              {edit.formError && <Notice tone="error">{edit.formError}</Notice>}
               <input type="hidden" name="id" value={t.id} />
               <div className="grid gap-4 md:grid-cols-2">
                 <Field label="Name" htmlFor={`${uid}-name`} errors={fe?.name}>
@@ -142,7 +129,7 @@ export function TopicRow({ t, manage, columns }: { t: TopicView; manage: boolean
                     className="font-mono"
                     defaultValue={values?.slug ?? t.slug}
                     aria-invalid={!!fe?.slug}
-                    aria-describedby={fe?.slug ? `${uid}-slug-error` : `${uid}-slug-hint`}
+                    aria-describedby={describedBy(`${uid}-slug`, fe?.slug)}
                   />
                 </Field>
                 <Field label="Description (optional)" htmlFor={`${uid}-description`} errors={fe?.description} className="md:col-span-2">

@@ -1,19 +1,17 @@
 'use client';
-import { useActionState } from 'react';
 import { Field, Input, Select } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { roleLabel, type Role } from '@/lib/auth/roles';
 import { createUserAction } from '../actions';
 
 export function CreateUserForm({ grantable }: { grantable: Role[] }) {
-  const [state, action] = useActionState(createUserAction, null);
-  const fe = state && !state.ok ? state.error.fieldErrors : undefined;
-  const values = state && !state.ok ? state.error.values : undefined;
+  const { state, formAction: action, fieldErrors: fe, values, formError } = useActionForm(createUserAction);
   return (
     <form action={action} className="space-y-4" noValidate>
       {state?.ok && <Notice tone="success">{state.message}</Notice>}
-      {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
+      {formError && <Notice tone="error">{formError}</Notice>}
       <Field label="E-mail" htmlFor="new-email" errors={fe?.email}>
         <Input id="new-email" name="email" type="email" autoComplete="off" required defaultValue={values?.email} aria-invalid={!!fe?.email} />
       </Field>

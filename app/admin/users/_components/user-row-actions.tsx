@@ -1,27 +1,27 @@
 'use client';
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { buttonClass } from '@/components/ui/button';
 import { Input, Select } from '@/components/ui/form';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { roleLabel, type Role } from '@/lib/auth/roles';
 import { changeUserRoleAction, resetUserPasswordAction, setUserDisabledAction } from '../actions';
 
 type Props = { user: { id: string; email: string; role: Role; disabled: boolean }; grantable: Role[] };
 
 export function UserRowActions({ user, grantable }: Props) {
-  const [roleState, roleAction] = useActionState(changeUserRoleAction, null);
-  const [disState, disAction] = useActionState(setUserDisabledAction, null);
-  const [pwState, pwAction] = useActionState(resetUserPasswordAction, null);
+  const role = useActionForm(changeUserRoleAction);
+  const disable = useActionForm(setUserDisabledAction);
+  const password = useActionForm(resetUserPasswordAction);
   const [showReset, setShowReset] = useState(false);
   // Feedback belongs to the form submitted last.
   const [lastForm, setLastForm] = useState<'role' | 'disable' | 'password' | null>(null);
-  const last = lastForm === 'role' ? roleState : lastForm === 'disable' ? disState : lastForm === 'password' ? pwState : null;
-  const error = last && !last.ok ? last.error : null;
+  const last = lastForm === 'role' ? role : lastForm === 'disable' ? disable : lastForm === 'password' ? password : null;
 
   return (
     <div className="flex flex-col items-end gap-2">
       <div className="flex items-center justify-end gap-2">
-        <form action={roleAction} onSubmit={() => setLastForm('role')} className="flex items-center gap-1.5">
+        <form action={role.formAction} onSubmit={() => setLastForm('role')} className="flex items-center gap-1.5">
           <input type="hidden" name="userId" value={user.id} />
           <label className="sr-only" htmlFor={`role-${user.id}`}>
             Role for {user.email}
@@ -37,7 +37,7 @@ export function UserRowActions({ user, grantable }: Props) {
             Save role
           </SubmitButton>
         </form>
-        <form action={disAction} onSubmit={() => setLastForm('disable')}>
+        <form action={disable.formAction} onSubmit={() => setLastForm('disable')}>
           <input type="hidden" name="userId" value={user.id} />
           <input type="hidden" name="disabled" value={user.disabled ? 'false' : 'true'} />
           <SubmitButton variant={user.disabled ? 'secondary' : 'ghost'} size="sm">
@@ -49,7 +49,7 @@ export function UserRowActions({ user, grantable }: Props) {
         </button>
       </div>
       {showReset && (
-        <form action={pwAction} onSubmit={() => setLastForm('password')} className="flex items-center gap-1.5">
+        <form action={password.formAction} onSubmit={() => setLastForm('password')} className="flex items-center gap-1.5">
           <input type="hidden" name="userId" value={user.id} />
           <label className="sr-only" htmlFor={`pw-${user.id}`}>
             New password for {user.email}
@@ -58,13 +58,13 @@ export function UserRowActions({ user, grantable }: Props) {
           <SubmitButton size="sm">Set</SubmitButton>
         </form>
       )}
-      {error ? (
+      {last?.firstError ? (
         <p className="text-xs font-medium text-red-600" role="alert">
-          {Object.values(error.fieldErrors ?? {})[0]?.[0] ?? error.message}
+          {last.firstError}
         </p>
-      ) : last?.ok ? (
+      ) : last?.state?.ok ? (
         <p className="text-xs text-emerald-700" role="status">
-          {last.message}
+          {last.state.message}
         </p>
       ) : null}
     </div>

@@ -1,23 +1,22 @@
 'use client';
-import { useActionState } from 'react';
+import { describedBy } from '@/components/ui/field-error';
 import { Checkbox, Field, Input, Textarea } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { importVapidKeyAction } from '../actions';
-import { describedBy, KeyIdentityFields } from './key-fields';
+import { KeyIdentityFields } from './key-fields';
 
 /**
  * Bringing the key of a previous push setup keeps its subscriptions working. The private key is
  * sent once, stored encrypted, and never shown again: after an error it has to be pasted again.
  */
 export function ImportKeyForm({ defaultSubject }: { defaultSubject: string }) {
-  const [state, action] = useActionState(importVapidKeyAction, null);
-  const fe = state && !state.ok ? state.error.fieldErrors : undefined;
-  const values = state && !state.ok ? state.error.values : undefined;
+  const { state, formAction: action, fieldErrors: fe, values, formError } = useActionForm(importVapidKeyAction);
   return (
     <form action={action} className="space-y-4" noValidate aria-label="Import a key">
       {state?.ok && <Notice tone="success">{state.message}</Notice>}
-      {state && !state.ok && !fe && <Notice tone="error">{state.error.message}</Notice>}
+      {formError && <Notice tone="error">{formError}</Notice>}
       <KeyIdentityFields
         idPrefix="imp"
         nameHint="Only shown here, e.g. “Key from the old site”."

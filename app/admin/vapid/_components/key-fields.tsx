@@ -1,3 +1,4 @@
+import { describedBy } from '@/components/ui/field-error';
 import { Field, Input } from '@/components/ui/form';
 
 /** What the VAPID contact (the JWT `sub` claim) is for, shown under every contact field. */
@@ -8,12 +9,6 @@ export function ContactHint() {
       about problems; Apple refuses placeholder and localhost addresses.
     </>
   );
-}
-
-/** The id of what describes a Field's control: its errors when there are some, else its hint. */
-export function describedBy(id: string, errors: string[] | undefined, hasHint = true): string | undefined {
-  if (errors?.length) return `${id}-error`;
-  return hasHint ? `${id}-hint` : undefined;
 }
 
 /**

@@ -1,15 +1,18 @@
 'use client';
-import { useActionState, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
+import { ConfirmAction, dangerGhostClass } from '@/components/ui/confirm-action';
+import { describedBy } from '@/components/ui/field-error';
 import { Field, Input } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { Td } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { activateVapidKeyAction, deleteVapidKeyAction, retireVapidKeyAction, updateVapidKeyAction } from '../actions';
-import { ContactHint, describedBy } from './key-fields';
+import { ContactHint } from './key-fields';
 import { CopyButton } from '@/components/ui/copy-button';
 
 /** What the page hands to the browser about a key: public fields only, picked one by one. */
@@ -51,19 +54,12 @@ export function KeyRow({ k }: { k: KeyView }) {
   const [confirming, setConfirming] = useState(false);
   // Feedback belongs to the form submitted last.
   const [lastForm, setLastForm] = useState<'activate' | 'retire' | 'edit' | 'delete' | null>(null);
-  const [activateState, activateAction] = useActionState(activateVapidKeyAction, null);
-  const [retireState, retireAction] = useActionState(retireVapidKeyAction, null);
+  const { state: activateState, formAction: activateAction } = useActionForm(activateVapidKeyAction);
+  const { state: retireState, formAction: retireAction } = useActionForm(retireVapidKeyAction);
   // The confirmation stays (its button pending) until the server answers.
-  const [deleteState, deleteAction] = useActionState(async (prev: Awaited<ReturnType<typeof deleteVapidKeyAction>>, fd: FormData) => {
-    const res = await deleteVapidKeyAction(prev, fd);
-    setConfirming(false);
-    return res;
-  }, null);
-  const [editState, editAction] = useActionState(async (prev: Awaited<ReturnType<typeof updateVapidKeyAction>>, fd: FormData) => {
-    const res = await updateVapidKeyAction(prev, fd);
-    if (res?.ok) setEditing(false);
-    return res;
-  }, null);
+  const { state: deleteState, formAction: deleteAction } = useActionForm(deleteVapidKeyAction, { onSettled: () => setConfirming(false) });
+  const edit = useActionForm(updateVapidKeyAction, { onSuccess: () => setEditing(false) });
+  const { state: editState, fieldErrors: editFe, values: editValues } = edit;
 
   const last =
     lastForm === 'activate'
@@ -82,8 +78,6 @@ export function KeyRow({ k }: { k: KeyView }) {
     : last?.ok && last.message && last.data?.status === k.status
       ? { error: false, text: last.message }
       : null;
-  const editFe = editState && !editState.ok ? editState.error.fieldErrors : undefined;
-  const editValues = editState && !editState.ok ? editState.error.values : undefined;
   const blocker = deleteBlocker(k);
   const editId = `${uid}-edit`;
 
@@ -131,22 +125,19 @@ export function KeyRow({ k }: { k: KeyView }) {
           <span data-testid="subscriptions">{k.activeSubscriptions.toLocaleString('en')}</span>
         </Td>
         <Td className="text-right">
-          {confirming ? (
-            <form action={deleteAction} onSubmit={() => setLastForm('delete')} className="ml-auto flex max-w-xs flex-col items-end gap-1.5">
-              <input type="hidden" name="id" value={k.id} />
-              <p className="text-right text-xs text-slate-600">Delete “{label}” for good? Its private key cannot be recovered.</p>
-              <div className="flex gap-1.5">
-                <SubmitButton variant="danger" size="sm" pendingText="Deleting…" aria-label={`Confirm deleting key ${label}`}>
-                  Delete
-                </SubmitButton>
-                {/* Focus moves to the safe choice, so a second Enter does not delete. */}
-                <Button variant="ghost" size="sm" autoFocus onClick={() => setConfirming(false)}>
-                  Cancel
-                </Button>
-              </div>
-            </form>
-          ) : (
-            // Two short rows keep the column narrow: status changes above, upkeep below.
+          <ConfirmAction
+            open={confirming}
+            onCancel={() => setConfirming(false)}
+            action={deleteAction}
+            onSubmit={() => setLastForm('delete')}
+            fields={{ id: k.id }}
+            className="ml-auto"
+            question={<>Delete “{label}” for good? Its private key cannot be recovered.</>}
+            confirm="Delete"
+            confirmLabel={`Confirm deleting key ${label}`}
+            pendingText="Deleting…"
+          >
+            {/* Two short rows keep the column narrow: status changes above, upkeep below. */}
             <div className="relative flex flex-col items-end gap-1 whitespace-nowrap">
               {k.status !== 'active' && (
                 <div className="flex items-center gap-1.5">
@@ -180,7 +171,7 @@ export function KeyRow({ k }: { k: KeyView }) {
                 <Button
                   variant="ghost"
                   size="sm"
-                  className="text-red-700 hover:bg-red-50 hover:text-red-800"
+                  className={dangerGhostClass}
                   aria-label={`Delete key ${label}`}
                   disabled={!!blocker}
                   title={blocker ?? undefined}
@@ -196,7 +187,7 @@ export function KeyRow({ k }: { k: KeyView }) {
                 </span>
               )}
             </div>
-          )}
+          </ConfirmAction>
         </Td>
       </tr>
       {feedback && (
@@ -211,8 +202,8 @@ export function KeyRow({ k }: { k: KeyView }) {
       {editing && (
         <tr id={editId} className="bg-slate-50/70">
           <td colSpan={KEY_COLUMNS} className="px-4 py-4">
-            <form action={editAction} onSubmit={() => setLastForm('edit')} noValidate aria-label={`Edit key ${label}`} className="space-y-3">
-              {editState && !editState.ok && !editFe && <Notice tone="error">{editState.error.message}</Notice>}
+            <form action={edit.formAction} onSubmit={() => setLastForm('edit')} noValidate aria-label={`Edit key ${label}`} className="space-y-3">
+              {edit.formError && <Notice tone="error">{edit.formError}</Notice>}
               <input type="hidden" name="id" value={k.id} />
               <div className="grid gap-4 md:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
                 <Field label="Name" htmlFor={`${uid}-name`} errors={editFe?.name}>

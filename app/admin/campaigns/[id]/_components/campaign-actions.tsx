@@ -1,8 +1,9 @@
 'use client';
 /**
- * The buttons that move a campaign through its life cycle, chosen by status and role. The
- * server actions check the role and the status again (a conditional update), so a stale page can
- * only produce a clear error, shown here.
+ * The buttons that move a campaign through its life cycle. Which ones show is the page's answer
+ * (lifecycle.ts, from the status table and the role); this draws them and runs them. The server
+ * actions check the role and the status again (a conditional update), so a stale page can only
+ * produce a clear error, shown here.
  */
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -18,8 +19,9 @@ import {
   sendCampaignNowAction,
   unscheduleCampaignAction,
 } from '../../actions';
+import type { AllowedActions, CampaignOp } from './lifecycle';
 
-type Op = 'send' | 'cancel' | 'unschedule' | 'pause' | 'resume' | 'duplicate' | 'delete';
+type Op = Exclude<CampaignOp, 'edit'>;
 
 const run: Record<Op, (id: string) => Promise<{ ok: true; data: unknown } | { ok: false; error: { message: string } }>> = {
   send: sendCampaignNowAction,
@@ -65,14 +67,13 @@ export function CampaignActions({
   id,
   name,
   status,
-  canSend,
-  canWrite,
+  allowed,
 }: {
   id: string;
   name: string;
+  /** For the questions' wording only; `allowed` says what may happen. */
   status: CampaignStatus;
-  canSend: boolean;
-  canWrite: boolean;
+  allowed: AllowedActions;
 }) {
   const router = useRouter();
   const uid = useId();
@@ -130,41 +131,30 @@ export function CampaignActions({
     </Button>
   );
 
-  const buttons: React.ReactNode[] = [];
-  switch (status) {
-    case 'draft':
-      if (canWrite)
-        buttons.push(
+  const buttons = allowed.ops.map((op) => {
+    switch (op) {
+      case 'edit':
+        return (
           <Link key="edit" href={`/admin/campaigns/${id}/edit`} className={buttonClass('secondary')} aria-label={`Edit ${name}`}>
             Edit
-          </Link>,
+          </Link>
         );
-      if (canSend) buttons.push(btn('send', 'Send now', 'primary'));
-      if (canWrite) buttons.push(btn('delete', 'Delete', 'ghost', { ariaLabel: `Delete ${name}` }));
-      break;
-    case 'scheduled':
-      if (canSend) buttons.push(btn('unschedule', 'Back to draft', 'secondary'), btn('cancel', 'Cancel campaign', 'danger'));
-      break;
-    case 'queued':
-    case 'sending':
-      if (canSend)
-        buttons.push(
-          // A queued campaign has not started yet: there is nothing to pause until it does.
-          btn('pause', 'Pause', 'secondary', status === 'queued' ? { disabled: true, describedBy: `${uid}-queued` } : {}),
-          btn('cancel', 'Cancel campaign', 'danger'),
-        );
-      break;
-    case 'paused':
-      if (canSend) buttons.push(btn('resume', 'Resume', 'primary'), btn('cancel', 'Cancel campaign', 'danger'));
-      break;
-    case 'completed':
-    case 'failed':
-      if (canWrite) buttons.push(btn('duplicate', 'Duplicate', 'secondary'));
-      break;
-    case 'cancelled':
-      if (canWrite) buttons.push(btn('duplicate', 'Duplicate', 'secondary'), btn('delete', 'Delete', 'ghost', { ariaLabel: `Delete ${name}` }));
-      break;
-  }
+      case 'send':
+        return btn('send', 'Send now', 'primary');
+      case 'unschedule':
+        return btn('unschedule', 'Back to draft', 'secondary');
+      case 'pause':
+        return btn('pause', 'Pause', 'secondary', allowed.pauseSoon ? { disabled: true, describedBy: `${uid}-queued` } : {});
+      case 'resume':
+        return btn('resume', 'Resume', 'primary');
+      case 'duplicate':
+        return btn('duplicate', 'Duplicate', 'secondary');
+      case 'cancel':
+        return btn('cancel', 'Cancel campaign', 'danger');
+      case 'delete':
+        return btn('delete', 'Delete', 'ghost', { ariaLabel: `Delete ${name}` });
+    }
+  });
   if (!buttons.length) return null;
 
   const ask = asking ? question(asking, name, status) : null;
@@ -192,7 +182,8 @@ export function CampaignActions({
       ) : (
         <div className="flex flex-wrap gap-2 sm:justify-end">{buttons}</div>
       )}
-      {status === 'queued' && canSend && !ask && (
+      {/* A queued campaign has not started yet: there is nothing to pause until it does. */}
+      {allowed.pauseSoon && !ask && (
         <p id={`${uid}-queued`} className="text-xs text-slate-500 sm:text-right">
           Pausing is possible once sending starts.
         </p>

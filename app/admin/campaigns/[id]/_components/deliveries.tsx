@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { buttonClass } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Label, Select } from '@/components/ui/form';
+import { asOptions, FilterActions, FilterSelect } from '@/components/ui/filter-select';
 import { Notice } from '@/components/ui/notice';
 import { cn } from '@/components/ui/cn';
 import { Table, TBody, THead } from '@/components/ui/table';
@@ -79,49 +79,17 @@ export function DeliveriesSection({
         aria-label="Filter deliveries"
         className="grid gap-3 border-b border-slate-100 px-5 py-4 sm:grid-cols-3 lg:grid-cols-[repeat(3,minmax(0,14rem))_auto] lg:items-end"
       >
-        <div className="space-y-1">
-          <Label htmlFor="d-status">Delivery status</Label>
-          <Select id="d-status" name="status" defaultValue={filters.status ?? ''}>
-            <option value="">Any status</option>
-            {(Object.keys(deliveryStatusLabel) as DeliveryStatus[]).map((s) => (
-              <option key={s} value={s}>
-                {deliveryStatusLabel[s]}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="d-service">Push service</Label>
-          <Select id="d-service" name="service" defaultValue={filters.service ?? ''}>
-            <option value="">Any push service</option>
-            {services.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="d-http">HTTP status</Label>
-          <Select id="d-http" name="http" defaultValue={filters.http ?? ''}>
-            <option value="">Any HTTP status</option>
-            {httpStatuses.map((s) => (
-              <option key={s} value={String(s)}>
-                {s}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className="flex gap-2 sm:col-span-3 lg:col-span-1">
-          <button type="submit" className={buttonClass('primary')}>
-            Filter
-          </button>
-          {filtered && (
-            <Link href={`${base}#deliveries`} className={buttonClass('ghost')}>
-              Clear
-            </Link>
-          )}
-        </div>
+        <FilterSelect
+          id="d-status"
+          name="status"
+          label="Delivery status"
+          value={filters.status}
+          any="Any status"
+          options={(Object.keys(deliveryStatusLabel) as DeliveryStatus[]).map((s) => ({ value: s, label: deliveryStatusLabel[s] }))}
+        />
+        <FilterSelect id="d-service" name="service" label="Push service" value={filters.service} any="Any push service" options={asOptions(services)} />
+        <FilterSelect id="d-http" name="http" label="HTTP status" value={filters.http} any="Any HTTP status" options={asOptions(httpStatuses)} />
+        <FilterActions className="sm:col-span-3 lg:col-span-1" filtered={filtered} clearHref={`${base}#deliveries`} />
       </form>
       {invalid && (
         <Notice tone="error" className="m-4">

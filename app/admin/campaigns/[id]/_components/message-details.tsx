@@ -1,22 +1,13 @@
 /** What the campaign sends, how, and to whom. */
 import { NotificationPreview } from '@/components/campaigns/notification-preview';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { DetailList, DetailRow } from '@/components/ui/detail-list';
 import type { AudienceMode } from '@/db/schema';
 import type { NotificationContent } from '@/lib/push/payload';
 import { DELETED_TOPIC } from '../../_components/list-audience';
 import { humanTtl, urgencyLabel } from './format';
 
 type Topic = { id: string; name: string | null };
-
-/** A term and its value: side by side, or stacked (`stack`) in a narrow column. */
-function Row({ term, children, stack = false }: { term: string; children: React.ReactNode; stack?: boolean }) {
-  return (
-    <div className={stack ? 'space-y-0.5 py-2.5' : 'grid gap-0.5 py-2.5 sm:grid-cols-[9rem_minmax(0,1fr)] sm:gap-4'}>
-      <dt className={stack ? 'text-xs font-medium text-slate-500' : 'text-sm text-slate-500'}>{term}</dt>
-      <dd className="min-w-0 text-sm text-slate-800">{children}</dd>
-    </div>
-  );
-}
 
 function UrlText({ href }: { href: string }) {
   return (
@@ -46,12 +37,12 @@ export function NotificationCard({ content, siteHost }: { content: Partial<Notif
             silent: content.silent,
           }}
         />
-        <dl className="mt-4 divide-y divide-slate-100 border-t border-slate-100">
-          <Row stack term="Opens">
+        <DetailList className="mt-4 border-t border-slate-100">
+          <DetailRow stack term="Opens">
             {content.url ? <UrlText href={content.url} /> : <span className="text-slate-500">The site’s home page</span>}
-          </Row>
+          </DetailRow>
           {actions.length > 0 && (
-            <Row stack term="Buttons">
+            <DetailRow stack term="Buttons">
               <ul className="space-y-1">
                 {actions.map((a, i) => (
                   <li key={i} className="min-w-0">
@@ -60,25 +51,25 @@ export function NotificationCard({ content, siteHost }: { content: Partial<Notif
                   </li>
                 ))}
               </ul>
-            </Row>
+            </DetailRow>
           )}
           {content.icon && (
-            <Row stack term="Icon">
+            <DetailRow stack term="Icon">
               <UrlText href={content.icon} />
-            </Row>
+            </DetailRow>
           )}
           {content.image && (
-            <Row stack term="Image">
+            <DetailRow stack term="Image">
               <UrlText href={content.image} />
-            </Row>
+            </DetailRow>
           )}
           {content.tag && (
-            <Row stack term="Tag">
+            <DetailRow stack term="Tag">
               <code className="font-mono text-xs">{content.tag}</code>
               {content.renotify && <span className="text-slate-500"> · alerts again when it replaces one</span>}
-            </Row>
+            </DetailRow>
           )}
-        </dl>
+        </DetailList>
       </CardBody>
     </Card>
   );
@@ -126,8 +117,8 @@ export function DeliveryOptionsCard({
     <Card className="min-w-0">
       <CardHeader title="Audience and delivery" />
       <CardBody className="py-1">
-        <dl className="divide-y divide-slate-100">
-          <Row term="Audience">
+        <DetailList>
+          <DetailRow narrow term="Audience">
             <span data-testid="audience">
               {audience === 'all' ? 'All subscribers' : audience === 'any' ? 'Subscribers of any of these topics' : 'Subscribers of all of these topics'}
             </span>
@@ -136,21 +127,23 @@ export function DeliveryOptionsCard({
                 <TopicList topics={topics} />
               </div>
             )}
-          </Row>
+          </DetailRow>
           {excludedTopics.length > 0 && (
-            <Row term="Excluding">
+            <DetailRow narrow term="Excluding">
               <TopicList topics={excludedTopics} />
-            </Row>
+            </DetailRow>
           )}
-          <Row term="Time to live">
+          <DetailRow narrow term="Time to live">
             {humanTtl(ttl)}
             <span className="text-slate-500">
               {' '}
               {ttl === 0 ? '— delivered only if the device is reachable right away' : '— the push service keeps it this long for offline devices'}
             </span>
-          </Row>
-          <Row term="Urgency">{urgencyLabel[urgency] ?? urgency}</Row>
-          <Row term="Replaces">
+          </DetailRow>
+          <DetailRow narrow term="Urgency">
+            {urgencyLabel[urgency] ?? urgency}
+          </DetailRow>
+          <DetailRow narrow term="Replaces">
             {pushTopic ? (
               <>
                 <code className="font-mono text-xs">{pushTopic}</code>
@@ -159,8 +152,8 @@ export function DeliveryOptionsCard({
             ) : (
               <span className="text-slate-500">Nothing (no replacement topic)</span>
             )}
-          </Row>
-        </dl>
+          </DetailRow>
+        </DetailList>
       </CardBody>
     </Card>
   );

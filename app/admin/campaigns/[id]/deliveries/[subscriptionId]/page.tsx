@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { DetailList, DetailRow } from '@/components/ui/detail-list';
 import { Notice } from '@/components/ui/notice';
 import { PageHeader } from '@/components/ui/page-header';
 import { Time } from '@/components/ui/time';
@@ -17,17 +18,6 @@ type Params = Promise<{ id: string; subscriptionId: string }>;
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { subscriptionId } = await params;
   return { title: `Delivery …${subscriptionId.slice(-8)}` };
-}
-
-function Row({ term, children, testId }: { term: string; children: React.ReactNode; testId?: string }) {
-  return (
-    <div className="grid gap-0.5 py-2.5 sm:grid-cols-[10rem_minmax(0,1fr)] sm:gap-4">
-      <dt className="text-sm text-slate-500">{term}</dt>
-      <dd className="min-w-0 text-sm text-slate-800" data-testid={testId}>
-        {children}
-      </dd>
-    </div>
-  );
 }
 
 const dash = <span className="text-slate-400">—</span>;
@@ -86,34 +76,34 @@ export default async function DeliveryPage({ params }: { params: Params }) {
         <Card className="min-w-0">
           <CardHeader title="Delivery" description="The latest attempt: what the push service answered, and when." />
           <CardBody className="py-1">
-            <dl className="divide-y divide-slate-100">
-              <Row term="Status">
+            <DetailList>
+              <DetailRow term="Status">
                 <DeliveryStatusBadge status={d.status} />
-              </Row>
-              <Row term="Attempts" testId="attempts">
+              </DetailRow>
+              <DetailRow term="Attempts" testId="attempts">
                 {d.attempts}
-              </Row>
-              <Row term="HTTP status">
+              </DetailRow>
+              <DetailRow term="HTTP status">
                 {d.httpStatus === null ? <span className="text-slate-500">No answer</span> : <code className="font-mono">{d.httpStatus}</code>}
-              </Row>
-              <Row term="Push service">{d.pushService}</Row>
-              <Row term="Latency">{d.latencyMs === null ? dash : `${d.latencyMs.toLocaleString('en')} ms`}</Row>
-              <Row term="Reason">{d.reason ? <span className="break-words">{d.reason}</span> : dash}</Row>
-              <Row term="Queued">
+              </DetailRow>
+              <DetailRow term="Push service">{d.pushService}</DetailRow>
+              <DetailRow term="Latency">{d.latencyMs === null ? dash : `${d.latencyMs.toLocaleString('en')} ms`}</DetailRow>
+              <DetailRow term="Reason">{d.reason ? <span className="break-words">{d.reason}</span> : dash}</DetailRow>
+              <DetailRow term="Queued">
                 <Time value={d.createdAt} withSeconds />
-              </Row>
-              <Row term="Last update">
+              </DetailRow>
+              <DetailRow term="Last update">
                 <Time value={d.updatedAt} withSeconds />
-              </Row>
-              <Row term="Sent">
+              </DetailRow>
+              <DetailRow term="Sent">
                 <Time value={d.sentAt} withSeconds />
-              </Row>
+              </DetailRow>
               {d.status === 'retrying' && ['queued', 'sending', 'paused'].includes(campaign.status) && (
-                <Row term="Next attempt">
+                <DetailRow term="Next attempt">
                   <Time value={d.nextAttemptAt} withSeconds />
-                </Row>
+                </DetailRow>
               )}
-            </dl>
+            </DetailList>
           </CardBody>
         </Card>
 
@@ -122,21 +112,21 @@ export default async function DeliveryPage({ params }: { params: Params }) {
             <CardHeader title="VAPID claim" description="The signed claim that identified this server to the push service on the latest attempt." />
             <CardBody className="py-1">
               {claim ? (
-                <dl className="divide-y divide-slate-100" data-testid="vapid-claim">
-                  <Row term="sub (contact)">
+                <DetailList data-testid="vapid-claim">
+                  <DetailRow term="sub (contact)">
                     <span className="break-all">{claim.sub}</span>
-                  </Row>
-                  <Row term="aud (audience)">
+                  </DetailRow>
+                  <DetailRow term="aud (audience)">
                     <code className="font-mono text-xs break-all">{claim.aud}</code>
-                  </Row>
-                  <Row term="exp (expires)">
+                  </DetailRow>
+                  <DetailRow term="exp (expires)">
                     <code className="font-mono text-xs">{expSeconds}</code>
                     <span className="block font-mono text-xs text-slate-500">{claim.exp.toISOString()}</span>
-                  </Row>
-                  <Row term="Issued at">
+                  </DetailRow>
+                  <DetailRow term="Issued at">
                     <Time value={claim.issuedAt} withSeconds />
-                  </Row>
-                  <Row term="Public key (k)">
+                  </DetailRow>
+                  <DetailRow term="Public key (k)">
                     <div className="flex min-w-0 items-center gap-2">
                       <code className="min-w-0 truncate font-mono text-xs text-slate-600" title={claim.publicKey} data-testid="claim-public-key">
                         {claim.publicKey}
@@ -150,8 +140,8 @@ export default async function DeliveryPage({ params }: { params: Params }) {
                     ) : (
                       <p className="mt-1 text-xs text-slate-500">This key has since been deleted.</p>
                     )}
-                  </Row>
-                </dl>
+                  </DetailRow>
+                </DetailList>
               ) : (
                 <Notice tone="info" className="my-3" data-testid="no-claim">
                   {d.attempts === 0
@@ -165,23 +155,23 @@ export default async function DeliveryPage({ params }: { params: Params }) {
           <Card>
             <CardHeader title="Subscription" description="Where the message goes. The full endpoint is a secret address and is not shown." />
             <CardBody className="py-1">
-              <dl className="divide-y divide-slate-100">
-                <Row term="Status">
+              <DetailList>
+                <DetailRow term="Status">
                   <Badge tone={subTone[d.subscription.status]}>{subLabel[d.subscription.status]}</Badge>
-                </Row>
-                <Row term="Push service">{d.subscription.pushService}</Row>
-                <Row term="Endpoint origin">
+                </DetailRow>
+                <DetailRow term="Push service">{d.subscription.pushService}</DetailRow>
+                <DetailRow term="Endpoint origin">
                   <code className="font-mono text-xs break-all" data-testid="endpoint-origin">
                     {d.subscription.endpointOrigin}
                   </code>
-                </Row>
-                <Row term="Subscribed">
+                </DetailRow>
+                <DetailRow term="Subscribed">
                   <Time value={d.subscription.createdAt} withSeconds />
-                </Row>
-                <Row term="Subscription id">
+                </DetailRow>
+                <DetailRow term="Subscription id">
                   <code className="font-mono text-xs break-all">{d.subscription.id}</code>
-                </Row>
-              </dl>
+                </DetailRow>
+              </DetailList>
             </CardBody>
           </Card>
         </div>
