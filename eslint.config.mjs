@@ -29,6 +29,17 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Promises: an un-awaited one loses its error (an unhandled rejection takes the process down),
+  // and a promise where a callback's void is expected runs unobserved. Type-aware, so these two
+  // rules read the TypeScript program (tsconfig.json).
+  {
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+    },
+  },
   // Layers (ARCHITECTURE.md): lib is the bottom and knows nothing of the app; components are
   // presentational and reach data only through the props and server actions a page gives them.
   {
@@ -40,6 +51,25 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/server/**', '@/server/*', '**/app/**', '@/app/*'], message: 'lib/ is the bottom layer: it must not import server/ or app/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Edges resolve the caller through server/ (sessions, the route wrappers in server/http.ts)
+    // and reach data only through services; the schema's types and enums are fine.
+    files: ['app/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@/|(\\.\\./)+)db(/index)?$',
+              allowTypeImports: true,
+              message: 'app/ reaches the database through services (server/), which take a Ctx.',
+            },
           ],
         },
       ],

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { Logo } from '@/components/brand/logo';
 import { SubscribePanel } from '@/components/public/subscribe-panel';
-import { getDb } from '@/db';
+import { visitorCtx } from '@/server/auth/session';
 import { listPublicTopics } from '@/server/topics/queries';
 import { setupOpen } from '@/server/users/queries';
 import { activePublicKey } from '@/server/vapid/keys';
@@ -12,9 +12,9 @@ export const metadata: Metadata = { title: 'Get notified' };
 
 /** The public subscribe page: what visitors get, which topics, one button. Never prompts on load. */
 export default async function PublicPage() {
-  const db = await getDb();
-  if (await setupOpen(db)) redirect('/setup');
-  const [topics, key] = await Promise.all([listPublicTopics(db), activePublicKey(db)]);
+  const ctx = await visitorCtx();
+  if (await setupOpen(ctx)) redirect('/setup');
+  const [topics, key] = await Promise.all([listPublicTopics(ctx), activePublicKey(ctx)]);
   return (
     <div className="min-h-screen bg-gradient-to-b from-brand-50 to-slate-50">
       <header className="mx-auto flex max-w-3xl items-center gap-2.5 px-5 pt-8">

@@ -5,6 +5,7 @@
  * (`0x10`, `1e3`, ` 7`). Safe for the browser bundle.
  */
 import { z } from 'zod';
+import { AppError } from './errors';
 
 /** The instants Pushdeck accepts from outside: 1970-01-01 to the end of 9999, in UTC. */
 export const MIN_INSTANT_MS = 0;
@@ -61,3 +62,12 @@ export function cursorInstant(v: string | undefined): Date | null {
 
 /** A record id (UUID) from a path, form or argument; anything else is simply not found. */
 export const isId = (v: unknown): v is string => typeof v === 'string' && z.uuid().safeParse(v).success;
+
+/**
+ * The shared id parser for services: a path segment, argument or form field that is not a UUID
+ * names nothing, so it answers `not_found` (with the caller's wording), never a 400 or a 500.
+ */
+export function requireId(v: unknown, notFound: string): string {
+  if (!isId(v)) throw new AppError('not_found', notFound);
+  return v;
+}

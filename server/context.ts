@@ -1,8 +1,10 @@
 /**
- * The context every service function receives: who is acting, on which database, with which
- * logger. Services check permissions themselves (`assertCan`) so no caller can skip it.
+ * The context every service function receives: who is acting (and from which address), on which
+ * database, with which logger and job queue. Services check permissions themselves (`assertCan`)
+ * so no caller can skip it. The projects issue adds `ctx.project` here, in one place.
  */
 import type { Db } from '../db';
+import type { Boss } from '../lib/queue/boss';
 import { AppError } from '../lib/errors';
 import { API_SCOPE_FOR, can, PERMISSIONS, type Permission, type Role } from '../lib/auth/roles';
 import { logger as rootLogger, type Logger } from '../lib/logger';
@@ -14,17 +16,35 @@ export type Actor =
   /** An API key: `topicIds` restricts the topics it may target (null = any). */
   | { kind: 'api-key'; id: string; name: string; topicIds: string[] | null; scopes: string[] }
   /** A notiflux-style signed token: its `topics` claim (slugs) bounds what it may do. */
-  | { kind: 'token'; fingerprint: string; subject: string | null; topics: string[]; scopes: string[]; jti?: string | null; expiresAt?: number };
+  | { kind: 'token'; fingerprint: string; subject: string | null; topics: string[]; scopes: string[]; jti?: string | null; expiresAt?: number }
+  /** A visitor on the public routes (subscribe, receipts, inbox): no permissions, known by address. */
+  | { kind: 'public'; ip: string | null };
+
+/** The job queue a service enqueues on; opened on first use, so a read never starts the runtime. */
+export type QueueHandle = () => Promise<Boss>;
+
+/** The process's pg-boss, from the runtime (imported when first used: runtime imports the services). */
+export const runtimeQueue: QueueHandle = async () => (await import('./runtime')).getRuntime().then((rt) => rt.boss);
 
 export interface Ctx {
   db: Db;
   actor: Actor;
   ip?: string | null;
   log: Logger;
+  queue: QueueHandle;
 }
 
-export function makeCtx(db: Db, actor: Actor, extra: { ip?: string | null; log?: Logger } = {}): Ctx {
-  return { db, actor, ip: extra.ip ?? null, log: extra.log ?? rootLogger.child({ actor: actorLabel(actor) }) };
+/** What a service needs when it only reads or writes rows (no actor, no queue): a `Ctx` will do. */
+export type DbCtx = Pick<Ctx, 'db'>;
+
+export function makeCtx(db: Db, actor: Actor, extra: { ip?: string | null; log?: Logger; queue?: QueueHandle } = {}): Ctx {
+  const ip = extra.ip ?? (actor.kind === 'public' ? actor.ip : null);
+  return { db, actor, ip, log: extra.log ?? rootLogger.child({ actor: actorLabel(actor) }), queue: extra.queue ?? runtimeQueue };
+}
+
+/** A public route's caller. */
+export function publicCtx(db: Db, ip: string | null = null): Ctx {
+  return makeCtx(db, { kind: 'public', ip });
 }
 
 export function actorLabel(actor: Actor): string {
@@ -37,6 +57,8 @@ export function actorLabel(actor: Actor): string {
       return `api-key:${actor.name}`;
     case 'token':
       return `token:${actor.subject ?? actor.fingerprint.slice(0, 12)}`;
+    case 'public':
+      return `public:${actor.ip ?? 'unknown'}`;
   }
 }
 

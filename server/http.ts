@@ -1,9 +1,17 @@
 /**
  * Route-handler plumbing: every error leaves as `{"error":{"code","message"}}` with the status
  * its code maps to. Unexpected errors are logged once with a reference and answered generically.
+ *
+ * Three wrappers, one per kind of edge, so a route file only parses its transport and calls a
+ * service: `route()` (errors only), `publicRoute()` (a visitor: per-address rate limit, CORS on
+ * every answer, a public Ctx) and `apiRoute()` (a program: bearer credential, per-key limit, its
+ * Ctx). Both read a JSON body with a size cap when given `body`.
  */
 import 'server-only';
 import { randomUUID } from 'node:crypto';
+import { getDb } from '../db';
+import { apiCtx, bearerOf } from './api/auth';
+import { publicCtx, type Ctx } from './context';
 import { AppError, isAppError, isDatabaseUnavailable } from '../lib/errors';
 import { config } from '../lib/env';
 import { clientIp } from '../lib/http/client-ip';
@@ -112,4 +120,71 @@ export function limitPublic(req: Request): void {
   publicBuckets ??= new TokenBuckets(perMinute);
   const t = publicBuckets.take(clientIp(req.headers) ?? 'unknown');
   if (!t.ok) throw new AppError('rate_limited', 'Too many requests from this address. Slow down.', { retryAfter: t.retryAfter });
+}
+
+/** What a wrapped handler receives: its context, the request, the path parameters and the body (when read). */
+export interface Call<P> {
+  ctx: Ctx;
+  req: Request;
+  params: P;
+  body: unknown;
+}
+
+type RouteContext<P> = { params: Promise<P> };
+
+async function paramsOf<P>(rc: RouteContext<P> | undefined): Promise<P> {
+  return (rc ? await rc.params : {}) as P;
+}
+
+export interface PublicRouteOptions {
+  /** Read a JSON body of at most this many bytes. */
+  body?: number;
+  /** The per-address limit (PUBLIC_API_RATE_PER_MINUTE); off for cacheable reads. Default on. */
+  limit?: boolean;
+  /** CORS headers on every answer, errors included. Default PUBLIC_CORS. */
+  cors?: Record<string, string>;
+}
+
+/** A route visitors' browsers call from any site: rate-limited per address, CORS on every answer. */
+export function publicRoute<P = Record<string, never>>(where: string, fn: (call: Call<P>) => Promise<Response>, opts: PublicRouteOptions = {}) {
+  const cors = opts.cors ?? PUBLIC_CORS;
+  return route(
+    where,
+    async (req: Request, rc?: RouteContext<P>) => {
+      if (opts.limit !== false) limitPublic(req);
+      const body = opts.body === undefined ? undefined : await readJson(req, opts.body);
+      const ctx = publicCtx(await getDb(), clientIp(req.headers));
+      return withHeaders(await fn({ ctx, req, params: await paramsOf(rc), body }), cors);
+    },
+    { headers: cors },
+  );
+}
+
+/** The preflight answer for a public route. */
+export function publicOptions(cors: Record<string, string> = PUBLIC_CORS) {
+  return () => new Response(null, { status: 204, headers: cors });
+}
+
+export interface ApiRouteOptions {
+  /** Read a JSON body of at most this many bytes (after authenticating, unless `credential` needs it). */
+  body?: number;
+  /** Where the credential is when not in `Authorization: Bearer` (notiflux's /broadcast: the body). */
+  credential?: (body: unknown) => string | null;
+}
+
+/** A route programs call: authenticated by API key or signed token, rate-limited per key. */
+export function apiRoute<P = Record<string, never>>(where: string, fn: (call: Call<P>) => Promise<Response>, opts: ApiRouteOptions = {}) {
+  return route(where, async (req: Request, rc?: RouteContext<P>) => {
+    const read = () => (opts.body === undefined ? undefined : readJson(req, opts.body));
+    let body: unknown;
+    let ctx: Ctx;
+    if (opts.credential) {
+      body = await read();
+      ctx = await apiCtx(await getDb(), req, opts.credential(body));
+    } else {
+      ctx = await apiCtx(await getDb(), req, bearerOf(req));
+      body = await read();
+    }
+    return fn({ ctx, req, params: await paramsOf(rc), body });
+  });
 }

@@ -3,6 +3,7 @@
  * to the one process that opened it). Run the web processes with WORKER=off, or keep their
  * in-process worker too; any number of workers share the queue without double sends.
  */
+import 'server-only';
 import { DatabaseLockedError } from '../db';
 import { config, ConfigError } from '../lib/env';
 import { logger } from '../lib/logger';

@@ -41,7 +41,7 @@ export function InboxPanel({ topics }: { topics: string[] }) {
   useEffect(() => {
     const abort = new AbortController();
     let etag: string | null = null;
-    (async () => {
+    void (async () => {
       while (!abort.signal.aborted) {
         try {
           const res = await fetch(`/api/inbox?topics=${encodeURIComponent(key)}`, {

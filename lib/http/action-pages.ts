@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { logger } from '../logger';
 
 interface Manifest {
   node?: Record<string, { workers?: Record<string, unknown> }>;
@@ -34,8 +35,11 @@ function load(): Map<string, Set<string>> | null {
   try {
     const file = path.join(process.cwd(), '.next', 'server', 'server-reference-manifest.json');
     cached = parseActionPages(JSON.parse(readFileSync(file, 'utf8')) as Manifest);
-  } catch {
-    cached = null; // no build to read: every action counts as unknown, and Next decides
+  } catch (err) {
+    // No build to read: every action counts as unknown and Next decides (a stray call gets Next's
+    // `200 {}` instead of our typed error). Worth saying once in production, where a build exists.
+    if (cached === undefined && process.env.NODE_ENV === 'production') logger.warn('action-pages.manifest-unreadable', { err });
+    cached = null;
   }
   return cached;
 }

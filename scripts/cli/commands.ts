@@ -31,7 +31,7 @@ const createAdmin: Command = {
     let password = typeof v.password === 'string' ? v.password : process.env.PUSHDECK_ADMIN_PASSWORD;
     if (v['password-stdin']) password = await io.readStdin();
     if (!password) usage('Give the password with --password-stdin, --password or PUSHDECK_ADMIN_PASSWORD.');
-    const role = str(v.role) ?? ((await setupOpen(io.ctx.db)) ? 'owner' : 'admin');
+    const role = str(v.role) ?? ((await setupOpen(io.ctx)) ? 'owner' : 'admin');
     if (!(ROLES as readonly string[]).includes(role)) usage(`--role must be one of ${ROLES.join(', ')}.`);
     const user = await createUser(io.ctx, { email, password, role, name: str(v.name) ?? '' });
     io.result({ id: user.id, email: user.email, role: user.role }, () => io.out(`Created ${user.role} ${user.email} (${user.id}).`));

@@ -2,6 +2,7 @@
  * API keys (shown once, stored as an HMAC under a server-derived key) and the public keys that
  * verify notiflux-style signed tokens. Every change is audited.
  */
+import 'server-only';
 import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { apiKeys, tokenKeys, topics, type ApiKey, type TokenKey } from '../../db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { desc } from 'drizzle-orm';
 import { apiKeys, tokenKeys } from '../../db/schema';
 import { parseVerifyKey } from '../../lib/auth/jwt';

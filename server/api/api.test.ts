@@ -3,10 +3,11 @@
  * to the push-service test server (which decrypts): API keys, notiflux tokens and /broadcast,
  * idempotency, topic limits, every auth failure mode, receipts, and the OpenAPI document.
  */
-import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
+import { es256Token } from '../../tests/support/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as getCampaignRoute } from '../../app/api/v1/campaigns/[id]/route';
 import { GET as listCampaignsRoute } from '../../app/api/v1/campaigns/route';
@@ -61,12 +62,7 @@ afterAll(async () => {
 });
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-function token(payload: Record<string, unknown>, opts: { key?: KeyObject; alg?: string } = {}): string {
-  const head = b64({ alg: opts.alg ?? 'ES256', typ: 'JWT' });
-  const body = b64(payload);
-  const sig = sign('sha256', Buffer.from(`${head}.${body}`), { key: opts.key ?? signing.privateKey, dsaEncoding: 'ieee-p1363' });
-  return `${head}.${body}.${sig.toString('base64url')}`;
-}
+const token = (payload: Record<string, unknown>, opts: { key?: KeyObject; alg?: string } = {}) => es256Token(payload, opts.key ?? signing.privateKey, opts);
 const exp = () => Math.floor(Date.now() / 1000) + 60;
 
 function req(pathname: string, init: { method?: string; body?: unknown; auth?: string; headers?: Record<string, string> } = {}) {
@@ -392,7 +388,7 @@ describe('receipts', () => {
     const flipped = Buffer.from(raw);
     flipped[40] = flipped[40]! ^ 1;
     await errorOf(await send({ ref: flipped.toString('base64url'), kind: 'shown' }), 403, 'forbidden');
-    await errorOf(await send({ ref: refA, kind: 'liked' }), 400, 'bad_request');
+    await errorOf(await send({ ref: refA, kind: 'liked' }), 400, 'validation_failed');
 
     const [c] = await tdb.db.select().from(campaigns).where(eq(campaigns.id, campaignId));
     expect(c).toMatchObject({ shown: 1, clicked: 1, closed: 0 });

@@ -5,7 +5,7 @@ import 'server-only';
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { campaigns, type Campaign } from '../../db/schema';
-import { cursorInstant, intParam, isId } from '../../lib/params';
+import { cursorInstant, intParam, isId, requireId } from '../../lib/params';
 import { AppError } from '../../lib/errors';
 import { apiPrincipal, assertCan, type Ctx } from '../context';
 
@@ -35,7 +35,7 @@ function principalOf(ctx: Ctx): string {
 
 export async function getApiCampaign(ctx: Ctx, id: string): Promise<ApiCampaign> {
   const principal = principalOf(ctx);
-  if (!z.uuid().safeParse(id).success) throw new AppError('not_found', 'No such campaign.');
+  requireId(id, 'No such campaign.');
   const [c] = await ctx.db
     .select()
     .from(campaigns)

@@ -11,6 +11,8 @@ export const API_BODY_LIMITS = {
   /** The stored data (at most MAX_STORE_DATA characters) plus the JSON around it. */
   store: MAX_STORE_DATA * 2 + 1024,
   subscriptions: MAX_BODY_BYTES,
+  /** notiflux's POST /broadcast: a message of up to 4,000 characters and a token. */
+  broadcast: 16 * 1024,
 } as const;
 
 export const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;

@@ -67,7 +67,7 @@ async function seedSubscriber(topicSlugs: string[]) {
     endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(12).toString('base64url')}`,
     keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
   };
-  return (await subscribe(tdb.db, { subscription, topics: topicSlugs })).id;
+  return (await subscribe(tdb, { subscription, topics: topicSlugs })).id;
 }
 
 describe('a send key', () => {

@@ -9,6 +9,7 @@
  * a subscriber belongs to many topics, so no topic limit can bound what deleting one affects.
  */
 import 'server-only';
+import { requireId } from '../../lib/params';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { topics, type Topic } from '../../db/schema';
@@ -140,6 +141,6 @@ export async function listApiSubscribers(ctx: Ctx, query: Record<string, string>
 export async function deleteApiSubscriber(ctx: Ctx, id: string): Promise<void> {
   assertCan(ctx, 'subscribers.manage');
   unlimitedOnly(ctx, 'delete subscribers');
-  if (!z.uuid().safeParse(id).success) throw new AppError('not_found', 'That subscriber does not exist.');
+  requireId(id, 'That subscriber does not exist.');
   await deleteSubscriber(ctx, { id });
 }

@@ -2,6 +2,7 @@
  * Reading the audit log: filters and keyset paging (newest first, `before` = the last id seen),
  * so deep pages cost what the first one does.
  */
+import 'server-only';
 import { and, desc, eq, gte, ilike, lt, lte, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditLogs } from '../../db/schema';

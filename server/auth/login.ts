@@ -7,6 +7,7 @@
  * the e-mail's counter and gives the address its attempt back. The limit applies to any e-mail, existing or
  * not, so "too many attempts" reveals nothing either.
  */
+import 'server-only';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db';

@@ -6,6 +6,7 @@
  * enabled state are read from the database on every request (server/auth/session.ts), so a role
  * change or a disabled account takes effect at once, not when the token expires.
  */
+import 'server-only';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getDb } from '../../db';

@@ -4,6 +4,7 @@
  * cookie would have expired anyway. Session resolution refuses a recorded id in the same query
  * that reads the user (server/users/queries.ts), so a copied cookie stops working at once.
  */
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db';

@@ -16,7 +16,7 @@ import { can, type Permission } from '../../lib/auth/roles';
 import { config } from '../../lib/env';
 import { AppError } from '../../lib/errors';
 import { clientIp } from '../../lib/http/client-ip';
-import { makeCtx, type Actor, type Ctx } from '../context';
+import { makeCtx, publicCtx, type Actor, type Ctx } from '../context';
 import { findUserForSession } from '../users/queries';
 import { authOptions } from './options';
 
@@ -64,4 +64,14 @@ export async function requirePageCtx(permission: Permission, path: string): Prom
   if (!actor) redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
   if (!can(actor.role, permission)) forbidden();
   return makeCtx(await getDb(), actor, { ip: await requestIp() }) as Ctx & { actor: UserActor };
+}
+
+/** For public pages (the subscribe page, sign-in, first-run setup): a visitor, known by address. */
+export async function visitorCtx(): Promise<Ctx> {
+  return publicCtx(await getDb(), await requestIp());
+}
+
+/** First-run setup: public while no user exists; the service refuses atomically once one does. */
+export async function setupCtx(): Promise<Ctx> {
+  return makeCtx(await getDb(), { kind: 'system', label: 'setup' }, { ip: await requestIp() });
 }

@@ -9,18 +9,13 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { campaigns, deliveries, topics, type Campaign } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
-import { isId } from '../../lib/params';
+import { requireId } from '../../lib/params';
 import { formatInZone, isTimeZone, zonedToUtc } from '../../lib/time';
 import { recordAudit } from '../audit/record';
 import { actorLabel, assertCan, inTx, type Ctx } from '../context';
 import { enqueueFanout, enqueueStart } from '../jobs';
-import { getRuntime } from '../runtime';
 import { CAMPAIGN_EVENTS, CANCELLED_REASON, DELETABLE, EDITABLE, targetOf, type CampaignEvent } from './status';
 import { campaignIdSchema, campaignInputSchema, scheduleSchema, type ParsedCampaignInput } from './schemas';
-
-async function queue() {
-  return (await getRuntime()).boss;
-}
 
 function parseInput(input: unknown): ParsedCampaignInput {
   const parsed = campaignInputSchema.safeParse(input);
@@ -85,7 +80,7 @@ export async function createCampaign(ctx: Ctx, input: unknown, extra: CampaignOr
 
 export async function updateCampaign(ctx: Ctx, id: string, input: unknown): Promise<Campaign> {
   assertCan(ctx, 'campaigns.write');
-  if (!isId(id)) throw new AppError('not_found', 'That campaign does not exist.');
+  requireId(id, 'That campaign does not exist.');
   const v = parseInput(input);
   await assertTopicsExist(ctx.db, [...v.topicIds, ...v.excludeTopicIds]);
   return inTx(ctx, async (tx) => {
@@ -126,7 +121,7 @@ function parseId(input: unknown): string {
 export async function sendCampaignNow(ctx: Ctx, input: unknown): Promise<Campaign> {
   assertCan(ctx, 'campaigns.send');
   const id = parseId(input);
-  const boss = await queue();
+  const boss = await ctx.queue();
   return inTx(ctx, async (tx) => {
     await revalidateForSending(tx.db, id);
     const row = await transition(tx, id, 'send', { scheduledAt: null, timeZone: null }, 'Only a draft can be sent.');
@@ -190,7 +185,7 @@ export async function scheduleCampaign(ctx: Ctx, input: unknown, now = new Date(
 export async function scheduleCampaignAt(ctx: Ctx, id: string, at: Date, timeZone = 'UTC', now = new Date()): Promise<Campaign> {
   assertCan(ctx, 'campaigns.send');
   assertScheduleWindow(at, now);
-  const boss = await queue();
+  const boss = await ctx.queue();
   return inTx(ctx, async (tx) => {
     await revalidateForSending(tx.db, id);
     const row = await transition(tx, id, 'schedule', { scheduledAt: at, timeZone }, 'Only a draft can be scheduled.');
@@ -237,58 +232,54 @@ export async function cancelCampaign(ctx: Ctx, input: unknown): Promise<Campaign
   });
 }
 
+/**
+ * A status change that moves one campaign along one event (draft ← scheduled, sending ⇄ paused),
+ * audited in the same transaction; `then` runs inside it (a resumed campaign's fan-out job).
+ */
+async function changeStatus(
+  ctx: Ctx,
+  input: unknown,
+  event: 'unschedule' | 'pause' | 'resume',
+  o: { set?: Partial<typeof campaigns.$inferInsert>; refused: string; from: string; then?: (tx: Ctx, row: Campaign) => Promise<void> },
+): Promise<Campaign> {
+  assertCan(ctx, 'campaigns.send');
+  const id = parseId(input);
+  return inTx(ctx, async (tx) => {
+    const row = await transition(tx, id, event, o.set ?? {}, o.refused);
+    await o.then?.(tx, row);
+    await recordAudit(tx, {
+      action: `campaign.${event}`,
+      targetType: 'campaign',
+      targetId: id,
+      targetLabel: row.name,
+      before: { status: o.from },
+      after: { status: targetOf(event) },
+    });
+    return row;
+  });
+}
+
 /** Back to draft (a scheduled campaign the marketer wants to change). */
-export async function unscheduleCampaign(ctx: Ctx, input: unknown): Promise<Campaign> {
-  assertCan(ctx, 'campaigns.send');
-  const id = parseId(input);
-  return inTx(ctx, async (tx) => {
-    const row = await transition(tx, id, 'unschedule', { scheduledAt: null, timeZone: null }, 'Only a scheduled campaign can go back to draft.');
-    await recordAudit(tx, {
-      action: 'campaign.unschedule',
-      targetType: 'campaign',
-      targetId: id,
-      targetLabel: row.name,
-      before: { status: 'scheduled' },
-      after: { status: 'draft' },
-    });
-    return row;
+export const unscheduleCampaign = (ctx: Ctx, input: unknown) =>
+  changeStatus(ctx, input, 'unschedule', {
+    set: { scheduledAt: null, timeZone: null },
+    refused: 'Only a scheduled campaign can go back to draft.',
+    from: 'scheduled',
   });
-}
 
-export async function pauseCampaign(ctx: Ctx, input: unknown): Promise<Campaign> {
-  assertCan(ctx, 'campaigns.send');
-  const id = parseId(input);
-  return inTx(ctx, async (tx) => {
-    const row = await transition(tx, id, 'pause', {}, 'Only a sending campaign can be paused.');
-    await recordAudit(tx, {
-      action: 'campaign.pause',
-      targetType: 'campaign',
-      targetId: id,
-      targetLabel: row.name,
-      before: { status: 'sending' },
-      after: { status: 'paused' },
-    });
-    return row;
-  });
-}
+export const pauseCampaign = (ctx: Ctx, input: unknown) =>
+  changeStatus(ctx, input, 'pause', { refused: 'Only a sending campaign can be paused.', from: 'sending' });
 
+/** Workers find the unfinished deliveries by themselves once the campaign is sending again; an unfinished fan-out is re-enqueued. */
 export async function resumeCampaign(ctx: Ctx, input: unknown): Promise<Campaign> {
-  assertCan(ctx, 'campaigns.send');
-  const id = parseId(input);
-  const boss = await queue();
-  // Workers find the unfinished deliveries by themselves once the campaign is sending again.
-  return inTx(ctx, async (tx) => {
-    const r = await transition(tx, id, 'resume', {}, 'Only a paused campaign can be resumed.');
-    if (!r.fanoutDone) await enqueueFanout(boss, id, { db: tx.db });
-    await recordAudit(tx, {
-      action: 'campaign.resume',
-      targetType: 'campaign',
-      targetId: id,
-      targetLabel: r.name,
-      before: { status: 'paused' },
-      after: { status: 'sending' },
-    });
-    return r;
+  assertCan(ctx, 'campaigns.send'); // before the queue is opened
+  const boss = await ctx.queue();
+  return changeStatus(ctx, input, 'resume', {
+    refused: 'Only a paused campaign can be resumed.',
+    from: 'paused',
+    then: async (tx, row) => {
+      if (!row.fanoutDone) await enqueueFanout(boss, row.id, { db: tx.db });
+    },
   });
 }
 

@@ -11,6 +11,7 @@
  * Every change is a conditional update on the current status (`status in (from)`), so two clicks,
  * or a click and the worker, cannot both win.
  */
+import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import type { CampaignStatus } from '../../db/schema';
 

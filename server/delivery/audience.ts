@@ -3,6 +3,7 @@
  * (any of / all of), minus excluded topics. Used by the live count in the composer and by the
  * fan-out, so what the marketer sees counted is exactly what gets targeted.
  */
+import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { rowsOf } from '../../db';

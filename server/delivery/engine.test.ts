@@ -61,7 +61,7 @@ async function browser(topics: string[]) {
   forgetActiveKeyCache();
   const key = await activeKey();
   const s = server.createSubscriber({ applicationServerKey: key.publicKey });
-  const { id } = await subscribe(tdb.db, { subscription: s.subscription, topics });
+  const { id } = await subscribe(tdb, { subscription: s.subscription, topics });
   return { testId: s.id, id };
 }
 

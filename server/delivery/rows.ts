@@ -3,6 +3,7 @@
  * a campaign carries, and who holds a claim. DeliveryStore (store.ts) reads and writes them; the
  * pipeline and its in-memory test store only need these.
  */
+import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { NotificationContent } from '../../lib/push/payload';
 import type { Urgency } from '../../lib/push/sender';

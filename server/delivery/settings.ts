@@ -2,6 +2,7 @@
  * Delivery engine tuning, stored in the database (settings.delivery) so every worker process
  * reads the same values; workers pick up changes at their next batch.
  */
+import 'server-only';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db';

@@ -58,7 +58,7 @@ export async function startDeliveryWorker(rt: Runtime): Promise<DeliveryWorker> 
 
   // Re-drive anything a previous run left behind, then keep doing so periodically.
   const tick = () =>
-    enqueue(rt.boss, 'reconcile', {}, { singletonKey: 'reconcile' }).catch((err: unknown) =>
+    void enqueue(rt.boss, 'reconcile', {}, { singletonKey: 'reconcile' }).catch((err: unknown) =>
       (isDatabaseUnavailable(err) ? log.warn : log.error).call(log, 'reconcile.enqueue-failed', { err }),
     );
   const first = setTimeout(tick, 1000);

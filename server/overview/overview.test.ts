@@ -31,7 +31,7 @@ const endpoint = () => `https://fcm.googleapis.com/fcm/send/${randomBytes(12).to
 
 async function sub(topics: string[]) {
   const e = endpoint();
-  const r = await subscribe(tdb.db, { subscription: { endpoint: e, keys: keys() }, topics });
+  const r = await subscribe(tdb, { subscription: { endpoint: e, keys: keys() }, topics });
   return { id: r.id, endpoint: e };
 }
 
@@ -119,7 +119,7 @@ describe('getOverview', () => {
     await sub(['offers']);
     const leaving = await sub(['news']);
     const expiring = await sub(['offers']);
-    await unsubscribe(tdb.db, { endpoint: leaving.endpoint });
+    await unsubscribe(tdb, { endpoint: leaving.endpoint });
     await tdb.db.update(subscriptions).set({ status: 'expired', endedAt: new Date() }).where(eq(subscriptions.id, expiring.id));
     await pastSub(10, ['news']);
     await pastSub(40, ['offers']);

@@ -42,7 +42,7 @@ async function browserSubscribes() {
   forgetActiveKeyCache();
   const key = await activeKey();
   const s = server.createSubscriber({ applicationServerKey: key.publicKey });
-  const res = await subscribe(tdb.db, { subscription: s.subscription, topics: [], vapidPublicKey: key.publicKey });
+  const res = await subscribe(tdb, { subscription: s.subscription, topics: [], vapidPublicKey: key.publicKey });
   return { testId: s.id, subscriptionId: res.id, keyId: key.id };
 }
 
@@ -91,7 +91,7 @@ describe('delivery across a key rotation', () => {
 
     // Once its last subscription is gone it can be deleted; its claims stay on record.
     const [old] = await tdb.db.select().from(subscriptions).where(eq(subscriptions.id, before.subscriptionId));
-    await unsubscribe(tdb.db, { endpoint: old!.endpoint });
+    await unsubscribe(tdb, { endpoint: old!.endpoint });
     await deleteVapidKey(ctxFor(tdb), { id: oldKey.id });
     const orphaned = await tdb.db.select().from(vapidClaims).where(isNull(vapidClaims.vapidKeyId));
     expect(orphaned.map((c) => c.publicKey)).toEqual([oldKey.publicKey]);

@@ -8,6 +8,7 @@
  * reservation on shared ones (an address): successes do not count as failures, but a valid
  * account cannot be used to wipe an address's failures.
  */
+import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { rateLimits } from '../../db/schema';

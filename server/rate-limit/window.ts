@@ -2,6 +2,7 @@
  * Fixed-window counters in the database, shared by every app process (login throttling must
  * hold across processes, or N processes would allow N times the attempts). One upsert per hit.
  */
+import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { rowsOf } from '../../db';

@@ -5,10 +5,14 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { rowsOf, type Db } from '../../db';
+import { rowsOf } from '../../db';
 import { receiptKinds } from '../../db/schema';
-import { AppError } from '../../lib/errors';
+import { AppError, validationError } from '../../lib/errors';
+import type { DbCtx } from '../context';
 import { parseRef } from './ref';
+
+/** A receipt is a few short fields. */
+export const RECEIPT_BODY_BYTES = 1024;
 
 export const receiptSchema = z.object({
   ref: z.string({ error: 'ref is required.' }).max(100),
@@ -17,9 +21,9 @@ export const receiptSchema = z.object({
   action: z.string().max(64).optional(),
 });
 
-export async function recordReceipt(db: Db, input: unknown): Promise<'recorded' | 'duplicate'> {
+export async function recordReceipt({ db }: DbCtx, input: unknown): Promise<'recorded' | 'duplicate'> {
   const parsed = receiptSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('bad_request', parsed.error.issues[0]?.message ?? 'Invalid receipt.');
+  if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message ?? 'Invalid receipt.');
   const ref = parseRef(parsed.data.ref);
   if (!ref) throw new AppError('forbidden', 'That receipt reference is not valid.');
   const { kind, action } = parsed.data;

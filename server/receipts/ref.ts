@@ -4,6 +4,7 @@
  * sends it back with "shown", "clicked" and "closed"; it cannot be forged, and it cannot be
  * replayed for another delivery (the MAC covers both ids).
  */
+import 'server-only';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { deriveKey } from '../../lib/secrets';
 

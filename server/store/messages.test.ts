@@ -41,7 +41,7 @@ afterAll(async () => {
 async function browser(topics: string[]) {
   const [key] = await tdb.db.select().from(vapidKeys).where(eq(vapidKeys.status, 'active'));
   const s = server.createSubscriber({ applicationServerKey: key!.publicKey });
-  const { id } = await subscribe(tdb.db, { subscription: s.subscription, topics });
+  const { id } = await subscribe(tdb, { subscription: s.subscription, topics });
   return { testId: s.id, id };
 }
 

@@ -5,9 +5,10 @@
  * service worker fetches the content with them. Expired records are collected by housekeeping.
  */
 import 'server-only';
+import { isId } from '../../lib/params';
+import type { DbCtx } from '../context';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Db } from '../../db';
 import { messages, storeMessages } from '../../db/schema';
 import { AppError } from '../../lib/errors';
@@ -38,9 +39,9 @@ export async function storeCampaignContent(db: Db, campaignId: string, content: 
 }
 
 /** The content behind a pointer: 401 without a token, 403 with a wrong one, 404 once expired. */
-export async function readStoredMessage(db: Db, id: string, token: string | null): Promise<unknown> {
+export async function readStoredMessage({ db }: DbCtx, id: string, token: string | null): Promise<unknown> {
   if (!token) throw new AppError('unauthorized', 'A message token is required.');
-  if (!z.uuid().safeParse(id).success || !tokenMatches(id, token)) throw new AppError('forbidden', 'That token does not open this message.');
+  if (!isId(id) || !tokenMatches(id, token)) throw new AppError('forbidden', 'That token does not open this message.');
   const [row] = await db
     .select({ content: messages.content })
     .from(messages)

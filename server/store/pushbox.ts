@@ -4,6 +4,7 @@
  * store (their own backend, or a page they serve) pages through it by index.
  */
 import 'server-only';
+import { requireId } from '../../lib/params';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rowsOf } from '../../db';
@@ -53,7 +54,7 @@ function ownerOf(ctx: Ctx): string {
  * Both refusals read the same, so a limited key cannot tell which subscription ids exist.
  */
 async function subscriptionExists(ctx: Ctx, subscriptionId: string) {
-  if (!z.uuid().safeParse(subscriptionId).success) throw new AppError('not_found', 'No such subscription.');
+  requireId(subscriptionId, 'No such subscription.');
   const [row] = await ctx.db.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.id, subscriptionId));
   if (!row) throw new AppError('not_found', 'No such subscription.');
   const a = ctx.actor;

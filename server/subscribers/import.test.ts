@@ -124,8 +124,8 @@ describe('importing a mixed good and bad JSON file', () => {
   beforeAll(async () => {
     // Already here: one imported earlier (no topics yet), one that unsubscribed since.
     await run(JSON.stringify([known]));
-    await subscribe(tdb.db, { subscription: leftAlready, topics: [slug('news')] });
-    await unsubscribe(tdb.db, { endpoint: leftAlready.endpoint });
+    await subscribe(tdb, { subscription: leftAlready, topics: [slug('news')] });
+    await unsubscribe(tdb, { endpoint: leftAlready.endpoint });
     file = JSON.stringify([
       { ...good1, topics: [slug('news'), slug('sport')] },
       good2,

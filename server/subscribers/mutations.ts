@@ -4,6 +4,7 @@
  * written in the same transaction, records what the subscriber was — never its endpoint or
  * keys, which would let anyone reading the log push to that person.
  */
+import 'server-only';
 import { asc, eq } from 'drizzle-orm';
 import { subscriptions, subscriptionTopics, topics } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';

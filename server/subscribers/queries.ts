@@ -8,8 +8,8 @@
  * keys never leave this module: they are capabilities that let anyone push to the person.
  */
 import 'server-only';
+import { requireId } from '../../lib/params';
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import { rowsOf } from '../../db';
 import { campaigns, deliveries, subscriptions, subscriptionTopics, topics, vapidKeys, type Subscription, type VapidKey } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
@@ -18,6 +18,9 @@ import { browserName } from '../subscribers/lookup';
 import { subscriberListSchema, type SubscriberFilters, type SubscriberListInput } from './schemas';
 
 const DAY_MS = 86_400_000;
+
+/** The VAPID key a subscription was made with, joined beside it in lists and on the detail page. */
+const keyColumns = { keyId: vapidKeys.id, keyName: vapidKeys.name, keyStatus: vapidKeys.status, keyPublic: vapidKeys.publicKey };
 
 /**
  * The smallest / largest UUIDv7 minted at `ms`. Subscription ids are UUIDv7 created in the same
@@ -115,10 +118,7 @@ export async function subscriberPage(ctx: Ctx, f: SubscriberFilters, before: str
       userAgent: subscriptions.userAgent,
       createdAt: subscriptions.createdAt,
       endedAt: subscriptions.endedAt,
-      keyId: vapidKeys.id,
-      keyName: vapidKeys.name,
-      keyStatus: vapidKeys.status,
-      keyPublic: vapidKeys.publicKey,
+      ...keyColumns,
     })
     .from(subscriptions)
     .leftJoin(vapidKeys, eq(vapidKeys.id, subscriptions.vapidKeyId))
@@ -184,7 +184,7 @@ export type SubscriberFacets = Awaited<ReturnType<typeof subscriberFacets>>;
 /** One subscriber: its fields (never the endpoint or keys), topics, key and last 50 deliveries. */
 export async function getSubscriber(ctx: Ctx, id: string) {
   assertCan(ctx, 'subscribers.read');
-  if (!z.uuid().safeParse(id).success) throw new AppError('not_found', 'That subscriber does not exist.');
+  requireId(id, 'That subscriber does not exist.');
   const [row] = await ctx.db
     .select({
       id: subscriptions.id,
@@ -196,10 +196,7 @@ export async function getSubscriber(ctx: Ctx, id: string) {
       createdAt: subscriptions.createdAt,
       updatedAt: subscriptions.updatedAt,
       endedAt: subscriptions.endedAt,
-      keyId: vapidKeys.id,
-      keyName: vapidKeys.name,
-      keyStatus: vapidKeys.status,
-      keyPublic: vapidKeys.publicKey,
+      ...keyColumns,
     })
     .from(subscriptions)
     .leftJoin(vapidKeys, eq(vapidKeys.id, subscriptions.vapidKeyId))

@@ -1,5 +1,6 @@
 /**
- * The public subscription API's request bodies. Shape errors are 400 (`bad_request`); values
+ * The public subscription API's request bodies. Shape errors are 400 (`validation_failed`, each
+ * field named); values
  * that parse but are refused (endpoint not on a known push service, a key not on the curve, an
  * unknown or private topic) are 422 (`unprocessable`).
  */

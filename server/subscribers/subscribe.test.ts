@@ -94,12 +94,12 @@ describe('POST /api/push/subscriptions', () => {
   it.each([
     ['not JSON', '{"subscription":', 400, 'bad_request'],
     ['an empty body', '', 400, 'bad_request'],
-    ['no subscription', { topics: [] }, 400, 'bad_request'],
-    ['keys missing', { subscription: { endpoint: endpoint() } }, 400, 'bad_request'],
-    ['wrong types', { subscription: { endpoint: 42, keys: { p256dh: 1, auth: 2 } } }, 400, 'bad_request'],
-    ['non-base64url keys', { subscription: { endpoint: endpoint(), keys: { p256dh: 'a+b/c', auth: '!!' } } }, 400, 'bad_request'],
-    ['too many topics', sub({ topics: Array.from({ length: 51 }, (_, i) => `t${i}`) }), 400, 'bad_request'],
-    ['a topic slug too long', sub({ topics: ['x'.repeat(65)] }), 400, 'bad_request'],
+    ['no subscription', { topics: [] }, 400, 'validation_failed'],
+    ['keys missing', { subscription: { endpoint: endpoint() } }, 400, 'validation_failed'],
+    ['wrong types', { subscription: { endpoint: 42, keys: { p256dh: 1, auth: 2 } } }, 400, 'validation_failed'],
+    ['non-base64url keys', { subscription: { endpoint: endpoint(), keys: { p256dh: 'a+b/c', auth: '!!' } } }, 400, 'validation_failed'],
+    ['too many topics', sub({ topics: Array.from({ length: 51 }, (_, i) => `t${i}`) }), 400, 'validation_failed'],
+    ['a topic slug too long', sub({ topics: ['x'.repeat(65)] }), 400, 'validation_failed'],
     ['an http endpoint', sub({ subscription: { endpoint: 'http://fcm.googleapis.com/fcm/send/x', keys: browserKeys() } }), 422, 'unprocessable'],
     ['an unknown push service', sub({ subscription: { endpoint: 'https://attacker.example/collect', keys: browserKeys() } }), 422, 'unprocessable'],
     ['a loopback IP literal', sub({ subscription: { endpoint: 'https://127.0.0.1/x', keys: browserKeys() } }), 422, 'unprocessable'],
@@ -214,7 +214,7 @@ describe('DELETE /api/push/subscriptions and lookup', () => {
   });
 
   it('lists only public topics', async () => {
-    const res = await getTopics();
+    const res = await getTopics(new Request('http://localhost/api/push/topics'));
     const { topics: list } = await res.json();
     expect(list.map((t: { slug: string }) => t.slug)).toEqual(['news', 'offers']);
     const all = await tdb.db.select().from(topics);

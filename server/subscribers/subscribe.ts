@@ -3,15 +3,18 @@
  * is written, and the subscription row and its topics change together (a new endpoint in one
  * statement, a known one in one transaction): a rejected request stores nothing.
  */
+import 'server-only';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../db';
 import { pgArrayLiteral, pgArrayValues } from '../../db/arrays';
 import { subscriptions, subscriptionTopics } from '../../db/schema';
-import { AppError, zodFieldErrors } from '../../lib/errors';
+import { AppError, validationError } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
 import { configuredAllowlist } from '../../lib/push/allowlist';
 import { fromB64u, b64u } from '../../lib/push/base64url';
 import { isValidP256Point } from '../../lib/push/p256';
+import { authenticateToken } from '../api/auth';
+import type { Ctx, DbCtx } from '../context';
 import { activePublicKey } from '../vapid/keys';
 import { endpointSchema, subscribeSchema, type PushSubscriptionInput } from './subscribe-schemas';
 
@@ -53,12 +56,25 @@ export function checkPushSubscription(subscription: PushSubscriptionInput, prefi
   return { host: endpoint.host, p256dh: b64u(p256dh), auth: b64u(auth) };
 }
 
-export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions = {}): Promise<SubscribeResult> {
-  const parsed = subscribeSchema.safeParse(input);
-  if (!parsed.success) {
-    const fe = zodFieldErrors(parsed.error.issues);
-    throw new AppError('bad_request', parsed.error.issues[0]?.message ?? 'The request body is not valid.', { fieldErrors: fe });
+/**
+ * The public POST /api/push/subscriptions: a signed token (scope "subscribe") in the body may
+ * add the private topics it lists; without one only public topics can be chosen.
+ */
+export async function subscribeBrowser(ctx: Ctx, input: unknown, userAgent: string | null): Promise<SubscribeResult> {
+  const token = input && typeof input === 'object' ? (input as { token?: unknown }).token : undefined;
+  let tokenTopics: string[] | undefined;
+  if (token !== undefined) {
+    if (typeof token !== 'string') throw validationError([{ path: ['token'], message: 'token must be a string.' }], 'token must be a string.');
+    const actor = await authenticateToken(ctx.db, token);
+    if (!actor.scopes.includes('subscribe')) throw new AppError('forbidden', 'This token does not have the "subscribe" scope.');
+    tokenTopics = actor.topics;
   }
+  return subscribe(ctx, input, { userAgent, tokenTopics });
+}
+
+export async function subscribe({ db }: DbCtx, input: unknown, opts: SubscribeOptions = {}): Promise<SubscribeResult> {
+  const parsed = subscribeSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message ?? 'The request body is not valid.');
   const { subscription, vapidPublicKey, previousEndpoint } = parsed.data;
 
   const { host, p256dh, auth } = checkPushSubscription(subscription, 'subscription.');
@@ -75,7 +91,7 @@ export async function subscribe(db: Db, input: unknown, opts: SubscribeOptions =
     if (!raw) throw unknownKey();
     keyCondition = sql`public_key = ${b64u(raw)} and status <> 'standby'`;
   } else {
-    const active = await activePublicKey(db);
+    const active = await activePublicKey({ db });
     if (!active) throw new AppError('unavailable', 'This server has no active VAPID key yet.');
     keyCondition = sql`id = ${active.id}`;
   }
@@ -169,26 +185,26 @@ async function endSubscription(db: Db, endpoint: string, exceptId?: string): Pro
 }
 
 /** Idempotent: unknown or already-ended endpoints are fine. */
-export async function unsubscribe(db: Db, input: unknown): Promise<void> {
+export async function unsubscribe({ db }: DbCtx, input: unknown): Promise<void> {
   const parsed = endpointSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('bad_request', parsed.error.issues[0]?.message ?? 'endpoint is required.');
+  if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message ?? 'endpoint is required.');
   await db.transaction((tx) => endSubscription(tx as unknown as Db, parsed.data.endpoint));
 }
 
 /** What the public page shows for a browser's own subscription (the endpoint is its secret). */
 export async function lookupSubscription(
-  db: Db,
+  { db }: DbCtx,
   input: unknown,
-): Promise<{ id: string; status: string; topics: string[]; vapidPublicKey: string | null } | null> {
+): Promise<{ id: string; status: string; topics: string[]; vapidPublicKey: string | null }> {
   const parsed = endpointSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('bad_request', parsed.error.issues[0]?.message ?? 'endpoint is required.');
+  if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message ?? 'endpoint is required.');
   const rows = await db.execute(sql`
     select s.id, s.status, k.public_key,
       coalesce((select array_agg(t.slug order by t.slug) from subscription_topics st join topics t on t.id = st.topic_id where st.subscription_id = s.id), '{}') as topics
     from subscriptions s left join vapid_keys k on k.id = s.vapid_key_id
     where s.endpoint = ${parsed.data.endpoint}`);
   const r = rowsOf<{ id: string; status: string; public_key: string | null; topics: string[] | string }>(rows)[0];
-  if (!r) return null;
+  if (!r) throw new AppError('not_found', 'This endpoint is not subscribed.');
   const topicList = pgArrayValues(r.topics);
   return { id: r.id, status: r.status, topics: topicList, vapidPublicKey: r.public_key };
 }

@@ -53,7 +53,7 @@ const HOSTS = {
 async function seedOne(service: keyof typeof HOSTS, topicSlugs: string[], keyId: string, userAgent?: string): Promise<Seeded> {
   const { host, endpoint } = HOSTS[service](randomBytes(12).toString('base64url'));
   const keys = browserKeys();
-  const res = await subscribe(tdb.db, { subscription: { endpoint, keys }, topics: topicSlugs }, { userAgent });
+  const res = await subscribe(tdb, { subscription: { endpoint, keys }, topics: topicSlugs }, { userAgent });
   const s: Seeded = { id: res.id, endpoint, ...keys, status: 'active', pushService: host, keyId, topics: topicSlugs, createdAt: new Date() };
   const [row] = await tdb.db.select({ createdAt: subscriptions.createdAt }).from(subscriptions).where(eq(subscriptions.id, res.id));
   s.createdAt = row!.createdAt;
@@ -160,7 +160,7 @@ beforeAll(async () => {
   await seedOne('fcm', [], key2, '=HYPERLINK("http://evil.example","x"), "quoted"');
 
   // Unsubscribing drops topics; a 404/410 from the push service marks a subscription expired.
-  await unsubscribe(tdb.db, { endpoint: gone.endpoint });
+  await unsubscribe(tdb, { endpoint: gone.endpoint });
   Object.assign(gone, { status: 'unsubscribed', topics: [] });
   await tdb.db.update(subscriptions).set({ status: 'expired', endedAt: new Date() }).where(eq(subscriptions.id, dead.id));
   dead.status = 'expired';

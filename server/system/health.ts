@@ -2,6 +2,7 @@
  * Readiness: the database answers and the job queue's tables are reachable through the queue's
  * own connection. Each probe has a deadline so a hung database yields 503, not a hung request.
  */
+import 'server-only';
 import { sql } from 'drizzle-orm';
 import { isConnectionRefused, isDatabaseUnavailable } from '../../lib/errors';
 import { errorText } from '../../lib/logger';

@@ -3,6 +3,7 @@
  * private keys) would be unreadable; better to refuse to start with a clear message than to fail
  * every send later.
  */
+import 'server-only';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { settings } from '../../db/schema';

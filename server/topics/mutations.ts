@@ -1,4 +1,5 @@
 /** Topics: what visitors can choose on the public page (public) or programs assign (private). */
+import 'server-only';
 import { eq, type SQL } from 'drizzle-orm';
 import { topics, type Topic } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';

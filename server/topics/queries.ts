@@ -1,7 +1,7 @@
+import 'server-only';
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db';
 import { subscriptions, subscriptionTopics, topics, type Topic } from '../../db/schema';
-import { assertCan, type Ctx } from '../context';
+import { assertCan, type Ctx, type DbCtx } from '../context';
 
 export type TopicWithCount = Topic & { activeSubscribers: number };
 
@@ -19,7 +19,7 @@ export async function listTopics(ctx: Ctx): Promise<TopicWithCount[]> {
 }
 
 /** Public topics for the subscribe page and API (no counts: nothing internal leaks). */
-export async function listPublicTopics(db: Db): Promise<Pick<Topic, 'slug' | 'name' | 'description'>[]> {
+export async function listPublicTopics({ db }: DbCtx): Promise<Pick<Topic, 'slug' | 'name' | 'description'>[]> {
   return db
     .select({ slug: topics.slug, name: topics.name, description: topics.description })
     .from(topics)
@@ -28,7 +28,7 @@ export async function listPublicTopics(db: Db): Promise<Pick<Topic, 'slug' | 'na
 }
 
 /** A topic's display name by slug (null when there is no such topic). */
-export async function topicTitle(db: Db, slug: string): Promise<string | null> {
+export async function topicTitle({ db }: DbCtx, slug: string): Promise<string | null> {
   const [row] = await db.select({ name: topics.name }).from(topics).where(eq(topics.slug, slug));
   return row?.name ?? null;
 }

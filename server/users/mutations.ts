@@ -6,6 +6,7 @@
  * owners; at least one enabled owner always remains (owner rows are locked while checking, so two
  * owners demoting each other at the same moment cannot both succeed).
  */
+import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { users, type Role, type User } from '../../db/schema';
 import { hashPassword, verifyPassword } from '../../lib/auth/password';
@@ -170,7 +171,7 @@ export async function createFirstOwner(ctx: Ctx, input: unknown): Promise<Public
   if (!parsed.success) throw validationError(parsed.error.issues);
   const { email, name, password } = parsed.data;
   // Refuse before hashing: once set-up is done an anonymous call costs one count, not a scrypt.
-  if (!(await setupOpen(ctx.db))) throw new AppError('conflict', SETUP_DONE);
+  if (!(await setupOpen(ctx))) throw new AppError('conflict', SETUP_DONE);
   const cfg = config();
   await reserveAttempt(ctx.db, [{ key: ipKey(ctx.ip), max: cfg.LOGIN_MAX_FAILURES_PER_IP }], windowSeconds(), 'Too many set-up attempts.');
   const passwordHash = await hashPassword(password);

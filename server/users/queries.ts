@@ -1,7 +1,8 @@
+import 'server-only';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { revokedSessions, users } from '../../db/schema';
-import { assertCan, type Ctx } from '../context';
+import { assertCan, type Ctx, type DbCtx } from '../context';
 import { publicUser, type PublicUser } from './mutations';
 
 export async function listUsers(ctx: Ctx): Promise<PublicUser[]> {
@@ -11,7 +12,7 @@ export async function listUsers(ctx: Ctx): Promise<PublicUser[]> {
 }
 
 /** Whether first-run setup is still open (no user exists yet). Public: drives /setup. */
-export async function setupOpen(db: Db): Promise<boolean> {
+export async function setupOpen({ db }: DbCtx): Promise<boolean> {
   const [row] = await db
     .select({ one: sql<number>`1` })
     .from(users)

@@ -54,11 +54,11 @@ async function seedTeam() {
 
 describe('first-run setup', () => {
   it('creates the owner once, then refuses', async () => {
-    expect(await setupOpen(tdb.db)).toBe(true);
+    expect(await setupOpen(tdb)).toBe(true);
     const o = await createFirstOwner(ctxFor(tdb), { email: ' Boss@Example.COM ', name: 'Boss', password: PW, confirm: PW });
     expect(o.role).toBe('owner');
     expect(o.email).toBe('boss@example.com');
-    expect(await setupOpen(tdb.db)).toBe(false);
+    expect(await setupOpen(tdb)).toBe(false);
     await expectAppError(createFirstOwner(ctxFor(tdb), { email: 'x@example.com', password: PW, confirm: PW }), 'conflict');
     expect(await tdb.db.select().from(users)).toHaveLength(1);
     const [audit] = await tdb.db.select().from(auditLogs);

@@ -3,9 +3,12 @@
  * lives in a KeyObject inside a VapidSigner; it is never returned, logged or sent anywhere.
  */
 import 'server-only';
+import type { DbCtx } from '../context';
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { vapidClaims, vapidKeys, type VapidKey } from '../../db/schema';
+import { AppError } from '../../lib/errors';
+import { fromB64u } from '../../lib/push/base64url';
 import { privateKeyObject } from '../../lib/push/p256';
 import { VapidSigner, type VapidClaims } from '../../lib/push/vapid';
 import { open, seal } from '../../lib/secrets';
@@ -96,11 +99,22 @@ let cached: { at: number; key: { id: string; publicKey: string } | null } | null
 const CACHE_MS = 2000;
 
 /** The active key's public half (public: the subscribe page and API hand it out). */
-export async function activePublicKey(db: Db): Promise<{ id: string; publicKey: string } | null> {
+export async function activePublicKey({ db }: DbCtx): Promise<{ id: string; publicKey: string } | null> {
   if (cached && Date.now() - cached.at < CACHE_MS) return cached.key;
   const [row] = await db.select({ id: vapidKeys.id, publicKey: vapidKeys.publicKey }).from(vapidKeys).where(eq(vapidKeys.status, 'active'));
   cached = { at: Date.now(), key: row ?? null };
   return cached.key;
+}
+
+/**
+ * GET /api/push/vapid-public-key: the active key as base64url, plus the raw 65-byte point when the
+ * caller accepts application/octet-stream; `unavailable` before any key is active.
+ */
+export async function publicKeyAnswer(ctx: DbCtx, accept: string | null): Promise<{ publicKey: string; raw: Uint8Array<ArrayBuffer> | null }> {
+  const key = await activePublicKey(ctx);
+  if (!key) throw new AppError('unavailable', 'No VAPID key is active yet.');
+  const raw = /application\/octet-stream/i.test(accept ?? '') ? new Uint8Array(fromB64u(key.publicKey)!) : null;
+  return { publicKey: key.publicKey, raw };
 }
 
 export function forgetActiveKeyCache() {

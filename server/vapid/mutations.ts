@@ -8,6 +8,7 @@
  * one (the public page and service worker do this on their next visit / push); it can be deleted
  * once no active subscription uses it.
  */
+import 'server-only';
 import { and, count, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { subscriptions, vapidKeys, type VapidKey } from '../../db/schema';

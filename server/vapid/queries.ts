@@ -1,3 +1,4 @@
+import 'server-only';
 import { desc, eq, sql } from 'drizzle-orm';
 import { subscriptions, vapidKeys } from '../../db/schema';
 import { assertCan, type Ctx } from '../context';

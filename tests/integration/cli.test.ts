@@ -301,7 +301,7 @@ describe('subscribers', () => {
 
   it('export-subscribers writes CSV or JSON, filtered by topic, without endpoints or keys', async () => {
     const s = browser();
-    const { id } = await subscribe(tdb.db, { subscription: s, topics: [`news-${stamp}`] });
+    const { id } = await subscribe(tdb, { subscription: s, topics: [`news-${stamp}`] });
     const csv = await cli(['export-subscribers', '--topic', `news-${stamp}`]);
     expect(csv.code).toBe(0);
     const lines = csv.out.trim().split('\r\n');
@@ -322,7 +322,7 @@ describe('subscribers', () => {
     auth[0] = 0xf8;
     const s = { ...browser(), keys: { ...browser().keys, auth: auth.toString('base64url') } };
     expect(s.keys.auth.startsWith('-')).toBe(true);
-    const { id } = await subscribe(tdb.db, { subscription: s, topics: [`news-${stamp}`] });
+    const { id } = await subscribe(tdb, { subscription: s, topics: [`news-${stamp}`] });
     const [active] = await tdb.db.select().from(vapidKeys).where(eq(vapidKeys.status, 'active'));
     for (const format of ['json', 'csv'] as const) {
       const exported = await cli(['export-subscribers', '--with-keys', '--topic', `news-${stamp}`, '--key', active!.id, '--format', format]);

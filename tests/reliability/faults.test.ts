@@ -76,7 +76,7 @@ it(`delivers to every live subscriber through 5xx, 429, timeouts, resets and 410
     const s = server.createSubscriber({ applicationServerKey: key!.publicKey });
     const p = plan(random);
     if (p.script.length) server.setBehaviours(s.id, p.script);
-    const { id } = await subscribe(tdb.db, { subscription: s.subscription, topics: [] });
+    const { id } = await subscribe(tdb, { subscription: s.subscription, topics: [] });
     subs.push({ testId: s.id, id, plan: p });
   }
   const c = await createCampaign(ctxFor(tdb), { content: { title: 'Through the storm' }, audience: 'all' });

@@ -6,8 +6,9 @@
  * e2e/security.spec.ts; the sign-in race in server/users/users.test.ts; logged query parameters in
  * tests/security/secrets.test.ts; merging stored spellings in server/subscribers/merge.test.ts.
  */
-import { createECDH, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createECDH, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
+import { es256Token } from '../support/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db';
 import { campaigns, subscriptions } from '../../db/schema';
@@ -52,19 +53,8 @@ function request(path: string, method: string, opts: { body?: unknown; key?: str
 const sub = (subscriptionId: string) => ({ params: Promise.resolve({ subscriptionId }) });
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; fieldErrors?: Record<string, string[]> } }).error;
 
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const P256_N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 /** An ES256 token; `s: 'high'` or `'low'` picks which of the two valid signatures it carries. */
-function token(payload: Record<string, unknown>, s?: 'high' | 'low'): string {
-  const head = b64({ alg: 'ES256', typ: 'JWT' });
-  const body = b64(payload);
-  const sig = sign('sha256', Buffer.from(`${head}.${body}`), { key: signing, dsaEncoding: 'ieee-p1363' });
-  const value = BigInt(`0x${sig.subarray(32).toString('hex')}`);
-  const high = value > P256_N >> 1n;
-  const flip = (s === 'high' && !high) || (s === 'low' && high);
-  const out = flip ? Buffer.concat([sig.subarray(0, 32), Buffer.from((P256_N - value).toString(16).padStart(64, '0'), 'hex')]) : sig;
-  return `${head}.${body}.${out.toString('base64url')}`;
-}
+const token = (payload: Record<string, unknown>, s?: 'high' | 'low') => es256Token(payload, signing, { s });
 const now = () => Math.floor(Date.now() / 1000);
 
 function browserKeys() {

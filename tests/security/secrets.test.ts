@@ -87,7 +87,7 @@ it(
     const [active] = await tdb.db.select().from(vapidKeys).where(eq(vapidKeys.status, 'active'));
     const s = server.createSubscriber({ applicationServerKey: active!.publicKey });
     secrets.push(s.subscription.keys.auth);
-    await subscribe(tdb.db, { subscription: s.subscription, topics: ['secrets'] });
+    await subscribe(tdb, { subscription: s.subscription, topics: ['secrets'] });
     const send = (bearer: string) =>
       notificationsRoute(
         new Request('http://localhost/api/v1/notifications', {
@@ -125,7 +125,7 @@ it(
 it('logs a failed query by its code and message, never its parameters (endpoints, keys)', async () => {
   const [active] = await tdb.db.select().from(vapidKeys).where(eq(vapidKeys.status, 'active'));
   const s = server.createSubscriber({ applicationServerKey: active!.publicKey });
-  await subscribe(tdb.db, { subscription: s.subscription, topics: [] });
+  await subscribe(tdb, { subscription: s.subscription, topics: [] });
   const row = {
     endpoint: s.subscription.endpoint,
     p256dh: s.subscription.keys.p256dh,

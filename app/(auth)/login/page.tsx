@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { getDb } from '@/db';
+import { visitorCtx } from '@/server/auth/session';
 import { safeCallbackPath } from '@/lib/auth/callback';
 import { currentUser } from '@/server/auth/session';
 import { setupOpen } from '@/server/users/queries';
@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
   const callback = safeCallbackPath(typeof sp.callbackUrl === 'string' ? sp.callbackUrl : undefined);
-  if (await setupOpen(await getDb())) redirect('/setup');
+  if (await setupOpen(await visitorCtx())) redirect('/setup');
   if (await currentUser()) redirect(callback);
   return (
     <>

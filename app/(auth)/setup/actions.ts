@@ -1,8 +1,6 @@
 'use server';
-import { getDb } from '@/db';
 import { echoValues, formObject, toActionError, type ActionState } from '@/server/actions';
-import { requestIp } from '@/server/auth/session';
-import { makeCtx } from '@/server/context';
+import { setupCtx } from '@/server/auth/session';
 import { createFirstOwner } from '@/server/users/mutations';
 
 /**
@@ -11,7 +9,7 @@ import { createFirstOwner } from '@/server/users/mutations';
  */
 export async function createOwnerAction(_prev: ActionState<{ email: string }>, formData: FormData): Promise<ActionState<{ email: string }>> {
   try {
-    const ctx = makeCtx(await getDb(), { kind: 'system', label: 'setup' }, { ip: await requestIp() });
+    const ctx = await setupCtx();
     const user = await createFirstOwner(ctx, formObject(formData));
     return { ok: true, data: { email: user.email } };
   } catch (e) {

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db';
+import { visitorCtx } from '@/server/auth/session';
 import { setupOpen } from '@/server/users/queries';
 import { SetupForm } from './setup-form';
 
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function SetupPage() {
   // Gone as soon as the first user exists.
-  if (!(await setupOpen(await getDb()))) notFound();
+  if (!(await setupOpen(await visitorCtx()))) notFound();
   return (
     <>
       <h1 className="text-lg font-semibold">Welcome to Pushdeck</h1>

@@ -1,20 +1,16 @@
-import { getDb } from '@/db';
-import { limitPublic, PUBLIC_CORS, readJson, route } from '@/server/http';
-import { recordReceipt } from '@/server/receipts/record';
+import { publicOptions, publicRoute } from '@/server/http';
+import { RECEIPT_BODY_BYTES, recordReceipt } from '@/server/receipts/record';
 
 export const dynamic = 'force-dynamic';
 
 /** POST {"ref","kind":"shown|clicked|closed","action"?} from the service worker → 204. */
-export const POST = route(
+export const POST = publicRoute(
   'POST /api/push/receipts',
-  async (req: Request) => {
-    limitPublic(req);
-    await recordReceipt(await getDb(), await readJson(req, 1024));
-    return new Response(null, { status: 204, headers: PUBLIC_CORS });
+  async ({ ctx, body }) => {
+    await recordReceipt(ctx, body);
+    return new Response(null, { status: 204 });
   },
-  { headers: PUBLIC_CORS },
+  { body: RECEIPT_BODY_BYTES },
 );
 
-export function OPTIONS() {
-  return new Response(null, { status: 204, headers: PUBLIC_CORS });
-}
+export const OPTIONS = publicOptions();

@@ -1,48 +1,31 @@
-import { getDb } from '@/db';
-import { AppError } from '@/lib/errors';
-import { authenticateToken } from '@/server/api/auth';
-import { limitPublic, PUBLIC_CORS, readJson, route, withHeaders } from '@/server/http';
+import { publicOptions, publicRoute } from '@/server/http';
 import { MAX_BODY_BYTES } from '@/server/subscribers/subscribe-schemas';
-import { subscribe, unsubscribe } from '@/server/subscribers/subscribe';
+import { subscribeBrowser, unsubscribe } from '@/server/subscribers/subscribe';
 
 export const dynamic = 'force-dynamic';
 
 /**
  * POST: store a browser's PushSubscription with its topics. 201 when new, 200 when the endpoint
- * was known (topics replaced, keys updated); both answer `{"id","topics"}`.
+ * was known (topics replaced, keys updated); both answer `{"id","topics"}`. A signed token
+ * (scope "subscribe") in the body may add the private topics it lists.
  */
-export const POST = route(
+export const POST = publicRoute(
   'POST /api/push/subscriptions',
-  async (req: Request) => {
-    limitPublic(req);
-    const db = await getDb();
-    const body = await readJson(req, MAX_BODY_BYTES);
-    // A signed token (scope "subscribe") may add the private topics it lists.
-    const token = body && typeof body === 'object' ? (body as { token?: unknown }).token : undefined;
-    let tokenTopics: string[] | undefined;
-    if (token !== undefined) {
-      if (typeof token !== 'string') throw new AppError('bad_request', 'token must be a string.');
-      const actor = await authenticateToken(db, token);
-      if (!actor.scopes.includes('subscribe')) throw new AppError('forbidden', 'This token does not have the "subscribe" scope.');
-      tokenTopics = actor.topics;
-    }
-    const result = await subscribe(db, body, { userAgent: req.headers.get('user-agent'), tokenTopics });
-    return withHeaders(Response.json({ id: result.id, topics: result.topics }, { status: result.created ? 201 : 200 }), PUBLIC_CORS);
+  async ({ ctx, req, body }) => {
+    const result = await subscribeBrowser(ctx, body, req.headers.get('user-agent'));
+    return Response.json({ id: result.id, topics: result.topics }, { status: result.created ? 201 : 200 });
   },
-  { headers: PUBLIC_CORS },
+  { body: MAX_BODY_BYTES },
 );
 
 /** DELETE `{"endpoint"}`: 204 whether or not the endpoint was known. */
-export const DELETE = route(
+export const DELETE = publicRoute(
   'DELETE /api/push/subscriptions',
-  async (req: Request) => {
-    limitPublic(req);
-    await unsubscribe(await getDb(), await readJson(req, MAX_BODY_BYTES));
-    return new Response(null, { status: 204, headers: PUBLIC_CORS });
+  async ({ ctx, body }) => {
+    await unsubscribe(ctx, body);
+    return new Response(null, { status: 204 });
   },
-  { headers: PUBLIC_CORS },
+  { body: MAX_BODY_BYTES },
 );
 
-export function OPTIONS() {
-  return new Response(null, { status: 204, headers: PUBLIC_CORS });
-}
+export const OPTIONS = publicOptions();

@@ -71,9 +71,9 @@ export function LiveProgress({ initial, scheduledFor }: { initial: CampaignProgr
           if (!stopped) setStale(true);
         }
       }
-      if (!stopped) timer = setTimeout(tick, POLL_MS);
+      if (!stopped) timer = setTimeout(() => void tick(), POLL_MS);
     };
-    timer = setTimeout(tick, POLL_MS);
+    timer = setTimeout(() => void tick(), POLL_MS);
     return () => {
       stopped = true;
       clearTimeout(timer);

@@ -19,12 +19,13 @@ export function useAudienceCount(audience: string, topicIds: string[], excludeTo
     setCounting(true);
     // A slow answer for an earlier audience must not overwrite the count of the current one.
     let superseded = false;
-    const t = setTimeout(async () => {
+    const count = async () => {
       const res = await countAudienceAction({ audience, topicIds, excludeTopicIds }).catch(() => null);
       if (superseded) return;
       setCount(res?.ok ? res.data : null);
       setCounting(false);
-    }, 350);
+    };
+    const t = setTimeout(() => void count(), 350);
     return () => {
       superseded = true;
       clearTimeout(t);

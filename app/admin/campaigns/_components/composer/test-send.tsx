@@ -16,16 +16,14 @@ export function TestSend({ content, options, disabled }: { content: unknown; opt
 
   useEffect(() => {
     let superseded = false; // a slow search for an earlier query must not replace the newer results
-    const t = setTimeout(
-      async () => {
-        const res = await findTestSubscribersAction(query).catch(() => null);
-        if (res?.ok && !superseded) {
-          setFound(res.data);
-          setChosen((c) => (res.data.some((f) => f.id === c) ? c : (res.data[0]?.id ?? '')));
-        }
-      },
-      first.current ? 0 : 300,
-    );
+    const search = async () => {
+      const res = await findTestSubscribersAction(query).catch(() => null);
+      if (res?.ok && !superseded) {
+        setFound(res.data);
+        setChosen((c) => (res.data.some((f) => f.id === c) ? c : (res.data[0]?.id ?? '')));
+      }
+    };
+    const t = setTimeout(() => void search(), first.current ? 0 : 300);
     first.current = false;
     return () => {
       superseded = true;
