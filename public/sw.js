@@ -18,14 +18,73 @@
  */
 'use strict';
 
+/**
+ * One action button of a payload, as sent (checked before use).
+ * @typedef {object} PushPayloadAction
+ * @property {unknown} [action]
+ * @property {unknown} [title]
+ * @property {unknown} [url]
+ * @property {unknown} [icon]
+ */
+
+/**
+ * The decrypted push payload, or the stored content a pointer leads to. JSON from the network:
+ * every field is optional and checked before use.
+ * @typedef {object} PushPayload
+ * @property {unknown} [title]
+ * @property {unknown} [body]
+ * @property {unknown} [icon]
+ * @property {unknown} [image]
+ * @property {unknown} [badge]
+ * @property {unknown} [tag]
+ * @property {unknown} [renotify]
+ * @property {unknown} [requireInteraction]
+ * @property {unknown} [silent]
+ * @property {unknown} [timestamp]
+ * @property {unknown} [dir]
+ * @property {unknown} [lang]
+ * @property {(PushPayloadAction | null)[]} [actions]
+ * @property {unknown} [url]
+ * @property {unknown} [data]
+ * @property {unknown} [ref] the delivery's signed reference, echoed in receipts
+ * @property {unknown} [m] pointer: the stored message's id
+ * @property {unknown} [k] pointer: the token that reads it
+ */
+
+/**
+ * What a shown notification carries in its `data`.
+ * @typedef {object} ShownData
+ * @property {string} url
+ * @property {Record<string, string>} actionUrls
+ * @property {unknown} custom
+ * @property {unknown} ref
+ */
+
+/**
+ * An action button (not in TypeScript's NotificationOptions: only some browsers show them).
+ * @typedef {object} ShownAction
+ * @property {string} action
+ * @property {string} title
+ * @property {string} [icon]
+ */
+
+/**
+ * showNotification's options, with the fields TypeScript's NotificationOptions leaves out (and
+ * indexable by name: the unset ones are deleted before the call).
+ * @typedef {NotificationOptions & { image?: string, renotify?: boolean, timestamp?: number, actions: ShownAction[], data: ShownData, [key: string]: unknown }} ShownOptions
+ */
+
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
 const KEY_CHECK_INTERVAL_MS = 5 * 60 * 1000;
 let lastKeyCheck = 0;
 
-self.addEventListener('install', () => self.skipWaiting());
-self.addEventListener('activate', (event) => {
-  event.waitUntil(Promise.all([self.clients.claim(), ensureCurrentKey().catch(() => {})]));
+sw.addEventListener('install', () => sw.skipWaiting());
+sw.addEventListener('activate', (event) => {
+  event.waitUntil(Promise.all([sw.clients.claim(), ensureCurrentKey().catch(() => {})]));
 });
 
+/** @param {string} text */
 function b64urlToBytes(text) {
   const pad = '='.repeat((4 - (text.length % 4)) % 4);
   const b64 = (text + pad).replace(/-/g, '+').replace(/_/g, '/');
@@ -35,6 +94,7 @@ function b64urlToBytes(text) {
   return out;
 }
 
+/** @param {ArrayBuffer} buf */
 function bytesToB64url(buf) {
   const bytes = new Uint8Array(buf);
   let raw = '';
@@ -42,6 +102,10 @@ function bytesToB64url(buf) {
   return btoa(raw).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/**
+ * @param {ArrayBuffer | Uint8Array | null | undefined} a
+ * @param {ArrayBuffer | Uint8Array | null | undefined} b
+ */
 function sameBytes(a, b) {
   if (!a || !b) return false;
   const x = new Uint8Array(a);
@@ -51,7 +115,11 @@ function sameBytes(a, b) {
   return true;
 }
 
-/** Only http(s) URLs, resolved against our origin; anything else falls back to the start page. */
+/**
+ * Only http(s) URLs, resolved against our origin; anything else falls back to the start page.
+ * @param {unknown} value
+ * @returns {string | null}
+ */
 function safeUrl(value) {
   if (typeof value !== 'string' || value === '') return null;
   try {
@@ -62,12 +130,23 @@ function safeUrl(value) {
   }
 }
 
+/**
+ * @param {unknown} v
+ * @param {number} max
+ * @returns {string | undefined}
+ */
 const str = (v, max) => (typeof v === 'string' && v !== '' ? v.slice(0, max) : undefined);
 
-/** Turns the payload into showNotification's (title, options). */
+/**
+ * Turns the payload into showNotification's (title, options).
+ * @param {PushPayload | null | undefined} payload
+ * @returns {{ title: string, options: ShownOptions }}
+ */
 function toNotification(payload) {
+  /** @type {PushPayload} */
   const p = payload && typeof payload === 'object' ? payload : {};
   const title = str(p.title, 200) || 'New notification';
+  /** @type {Record<string, string>} */
   const actionUrls = {};
   const actions = Array.isArray(p.actions)
     ? p.actions.slice(0, 2).flatMap((a, i) => {
@@ -78,6 +157,7 @@ function toNotification(payload) {
         return [{ action, title: a.title.slice(0, 60), icon: str(a.icon, 2000) }];
       })
     : [];
+  /** @type {ShownOptions} */
   const options = {
     body: str(p.body, 1000),
     icon: str(p.icon, 2000) || '/icon-192.png',
@@ -97,14 +177,24 @@ function toNotification(payload) {
   return { title, options };
 }
 
-/** Reports a receipt; never fails the event (receipts are best effort). */
+/**
+ * Reports a receipt; never fails the event (receipts are best effort).
+ * @param {unknown} ref
+ * @param {'shown' | 'clicked' | 'closed'} kind
+ * @param {string} [action]
+ * @returns {Promise<unknown>}
+ */
 function report(ref, kind, action) {
   if (typeof ref !== 'string' || !ref) return Promise.resolve();
   const body = JSON.stringify(action ? { ref, kind, action } : { ref, kind });
   return fetch('/api/push/receipts', { method: 'POST', headers: { 'content-type': 'application/json' }, body, keepalive: true }).catch(() => {});
 }
 
-/** A push that carries a pointer: fetch the stored content (keeping the push's own fields). */
+/**
+ * A push that carries a pointer: fetch the stored content (keeping the push's own fields).
+ * @param {PushPayload} payload
+ * @returns {Promise<PushPayload>}
+ */
 async function resolvePointer(payload) {
   if (typeof payload.m !== 'string' || typeof payload.k !== 'string') return payload;
   try {
@@ -117,7 +207,8 @@ async function resolvePointer(payload) {
   }
 }
 
-self.addEventListener('push', (event) => {
+sw.addEventListener('push', (event) => {
+  /** @type {PushPayload} */
   let payload = {};
   if (event.data) {
     try {
@@ -130,46 +221,57 @@ self.addEventListener('push', (event) => {
     Promise.all([
       resolvePointer(payload).then((full) => {
         const { title, options } = toNotification(full);
-        return self.registration.showNotification(title, options).then(() => report(options.data.ref, 'shown'));
+        return sw.registration.showNotification(title, options).then(() => report(options.data.ref, 'shown'));
       }),
       Date.now() - lastKeyCheck > KEY_CHECK_INTERVAL_MS ? ensureCurrentKey().catch(() => {}) : null,
     ]),
   );
 });
 
+/** @param {string} url */
 async function focusOrOpen(url) {
-  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
   for (const client of windows) {
     if (client.url === url && 'focus' in client) return client.focus();
   }
-  if (self.clients.openWindow) return self.clients.openWindow(url);
+  if (sw.clients.openWindow) return sw.clients.openWindow(url);
   return null;
 }
 
-self.addEventListener('notificationclick', (event) => {
-  const data = event.notification.data || {};
+sw.addEventListener('notificationclick', (event) => {
+  const data = /** @type {Partial<ShownData>} */ (event.notification.data || {});
   const url = (event.action && data.actionUrls && data.actionUrls[event.action]) || data.url || self.location.origin + '/';
   event.notification.close();
   event.waitUntil(Promise.all([focusOrOpen(url), report(data.ref, 'clicked', event.action || undefined)]));
 });
 
-self.addEventListener('notificationclose', (event) => {
-  const data = event.notification.data || {};
+sw.addEventListener('notificationclose', (event) => {
+  const data = /** @type {Partial<ShownData>} */ (event.notification.data || {});
   event.waitUntil(report(data.ref, 'closed'));
 });
 
+/**
+ * @param {string} path
+ * @param {unknown} body
+ * @returns {Promise<any>} the answer's JSON
+ */
 async function postJson(path, body) {
   const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${path} answered ${res.status}`);
   return res.json();
 }
 
+/** @returns {Promise<string>} the server's active VAPID public key (base64url) */
 async function currentServerKey() {
   const res = await fetch('/api/push/vapid-public-key', { cache: 'no-store' });
   if (!res.ok) throw new Error('no key');
   return (await res.json()).publicKey;
 }
 
+/**
+ * @param {string} endpoint
+ * @returns {Promise<string[] | null>} the subscription's topics, or null when it is not active on the server
+ */
 async function topicsOf(endpoint) {
   try {
     const found = await postJson('/api/push/subscriptions/lookup', { endpoint });
@@ -182,7 +284,7 @@ async function topicsOf(endpoint) {
 /** Re-subscribes with the active key when this subscription was made with an older one. */
 async function ensureCurrentKey() {
   lastKeyCheck = Date.now();
-  const sub = await self.registration.pushManager.getSubscription();
+  const sub = await sw.registration.pushManager.getSubscription();
   if (!sub) return;
   const publicKey = await currentServerKey();
   const key = b64urlToBytes(publicKey);
@@ -190,18 +292,18 @@ async function ensureCurrentKey() {
   const topics = await topicsOf(sub.endpoint);
   if (topics === null) return; // not subscribed on the server: nothing to carry over
   await sub.unsubscribe(); // browsers refuse a second key while the first subscription exists
-  const next = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+  const next = await sw.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
   await postJson('/api/push/subscriptions', { subscription: next.toJSON(), topics, vapidPublicKey: publicKey, previousEndpoint: sub.endpoint });
 }
 
-self.addEventListener('pushsubscriptionchange', (event) => {
+sw.addEventListener('pushsubscriptionchange', (event) => {
   event.waitUntil(
     (async () => {
       const oldEndpoint = event.oldSubscription ? event.oldSubscription.endpoint : null;
       const topics = (oldEndpoint && (await topicsOf(oldEndpoint))) || [];
       const publicKey = await currentServerKey();
       const next =
-        event.newSubscription || (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlToBytes(publicKey) }));
+        event.newSubscription || (await sw.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlToBytes(publicKey) }));
       // A subscription the browser renewed by itself keeps the key it was made with.
       const usedKey = next.options && next.options.applicationServerKey ? bytesToB64url(next.options.applicationServerKey) : publicKey;
       await postJson('/api/push/subscriptions', {
