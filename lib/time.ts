@@ -51,16 +51,17 @@ export function zonedToUtc(local: string, timeZone: string): Date | null {
   return new Date(wall - before);
 }
 
+const wallClock = (timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
 /** An instant shown as wall-clock time in a zone, e.g. "2026-11-23 14:05 (Europe/Berlin)". */
 export function formatInZone(d: Date, timeZone: string): string {
-  const f = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return `${f.format(d).replace(',', '')} (${timeZone})`;
+  return `${wallClock(timeZone).format(d).replace(',', '')} (${timeZone})`;
+}
+
+/** An instant as a datetime-local value in a zone: "YYYY-MM-DDTHH:mm". */
+export function wallClockInput(d: Date, timeZone: string): string {
+  const parts = wallClock(timeZone).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
 }

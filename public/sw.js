@@ -212,7 +212,9 @@ sw.addEventListener('push', (event) => {
   let payload = {};
   if (event.data) {
     try {
-      payload = event.data.json();
+      const parsed = event.data.json();
+      // JSON that is not an object (null, a number, a list, a string) is shown as text.
+      payload = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : { body: typeof parsed === 'string' ? parsed : event.data.text() };
     } catch (e) {
       payload = { body: event.data.text() };
     }

@@ -19,3 +19,25 @@ export function CardHeader({ title, description, actions }: { title: React.React
 export function CardBody({ className, ...props }: React.HTMLAttributes<HTMLDivElement>) {
   return <div className={cn('px-5 py-4', className)} {...props} />;
 }
+
+/** The usual card: a header with its title (and description, actions) over a padded body. */
+export function SectionCard({
+  title,
+  description,
+  actions,
+  children,
+  className,
+}: {
+  title: React.ReactNode;
+  description?: React.ReactNode;
+  actions?: React.ReactNode;
+  children: React.ReactNode;
+  className?: string;
+}) {
+  return (
+    <Card className={className}>
+      <CardHeader title={title} description={description} actions={actions} />
+      <CardBody>{children}</CardBody>
+    </Card>
+  );
+}

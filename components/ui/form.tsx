@@ -1,5 +1,6 @@
+import { cloneElement, isValidElement, type ReactElement } from 'react';
 import { cn } from './cn';
-import { FieldError } from './field-error';
+import { describedBy, FieldError } from './field-error';
 
 const control =
   'block rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-brand-500 disabled:bg-slate-50 disabled:text-slate-500 aria-[invalid=true]:ring-red-400';
@@ -23,6 +24,23 @@ export function Label({ className, ...props }: React.LabelHTMLAttributes<HTMLLab
   return <label className={cn('block text-sm font-medium text-slate-700', className)} {...props} />;
 }
 
+type ControlProps = { id?: string; 'aria-invalid'?: unknown; 'aria-describedby'?: string };
+
+/**
+ * Gives a field's single control its id and its aria-invalid / aria-describedby (the errors when
+ * there are some, else the hint), unless the control sets them itself.
+ */
+function wire(children: React.ReactNode, id: string, errors: string[] | undefined, hasHint: boolean): React.ReactNode {
+  if (!isValidElement(children)) return children;
+  const el = children as ReactElement<ControlProps>;
+  if (!(typeof el.type === 'string' || el.type === Input || el.type === Textarea || el.type === Select)) return children;
+  return cloneElement(el, {
+    id: el.props.id ?? id,
+    'aria-invalid': el.props['aria-invalid'] ?? !!errors?.length,
+    'aria-describedby': el.props['aria-describedby'] ?? describedBy(id, errors, hasHint),
+  });
+}
+
 /** A labelled control with its hint and validation messages (ids wired for screen readers). */
 export function Field({
   label,
@@ -42,7 +60,7 @@ export function Field({
   return (
     <div className={cn('space-y-1.5', className)}>
       <Label htmlFor={htmlFor}>{label}</Label>
-      {children}
+      {wire(children, htmlFor, errors, !!hint)}
       {hint && !errors?.length && (
         <p id={`${htmlFor}-hint`} className="text-xs text-slate-500">
           {hint}

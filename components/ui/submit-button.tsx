@@ -1,6 +1,6 @@
 'use client';
 import { useFormStatus } from 'react-dom';
-import { buttonClass } from './button';
+import { Button, buttonClass } from './button';
 
 /** A submit button that disables itself and shows progress while its form's action runs. */
 export function SubmitButton({
@@ -26,5 +26,19 @@ export function SubmitButton({
       )}
       {pending && pendingText ? pendingText : children}
     </button>
+  );
+}
+
+/** Save and Cancel for a row being edited in place. */
+export function SaveCancel({ onCancel }: { onCancel: () => void }) {
+  return (
+    <div className="flex items-center gap-2">
+      <SubmitButton size="sm" pendingText="Saving…">
+        Save
+      </SubmitButton>
+      <Button variant="ghost" size="sm" onClick={onCancel}>
+        Cancel
+      </Button>
+    </div>
   );
 }

@@ -53,10 +53,10 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice
         </Notice>
       )}
       <Field label="E-mail" htmlFor="email">
-        <Input id="email" name="email" type="email" autoComplete="username" required autoFocus />
+        <Input name="email" type="email" autoComplete="username" required autoFocus />
       </Field>
       <Field label="Password" htmlFor="password">
-        <Input id="password" name="password" type="password" autoComplete="current-password" required />
+        <Input name="password" type="password" autoComplete="current-password" required />
       </Field>
       <button type="submit" disabled={pending} aria-busy={pending} className={buttonClass('primary', 'md', 'w-full')}>
         {pending ? 'Signing in…' : 'Sign in'}

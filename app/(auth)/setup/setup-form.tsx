@@ -36,16 +36,16 @@ export function SetupForm() {
       {formError && <Notice tone="error">{formError}</Notice>}
       {state?.ok && <Notice tone="success">Owner account created. Signing you in…</Notice>}
       <Field label="Your name" htmlFor="name" errors={fe?.name}>
-        <Input id="name" name="name" autoComplete="name" defaultValue={values?.name} />
+        <Input name="name" autoComplete="name" defaultValue={values?.name} />
       </Field>
       <Field label="E-mail" htmlFor="email" errors={fe?.email}>
-        <Input id="email" name="email" type="email" autoComplete="username" required aria-invalid={!!fe?.email} defaultValue={values?.email} />
+        <Input name="email" type="email" autoComplete="username" required defaultValue={values?.email} />
       </Field>
       <Field label="Password" htmlFor="password" hint="At least 10 characters." errors={fe?.password}>
-        <Input id="password" name="password" type="password" autoComplete="new-password" required aria-invalid={!!fe?.password} />
+        <Input name="password" type="password" autoComplete="new-password" required />
       </Field>
       <Field label="Repeat the password" htmlFor="confirm" errors={fe?.confirm}>
-        <Input id="confirm" name="confirm" type="password" autoComplete="new-password" required aria-invalid={!!fe?.confirm} />
+        <Input name="confirm" type="password" autoComplete="new-password" required />
       </Field>
       <SubmitButton className="w-full" pendingText="Creating…">
         Create owner account

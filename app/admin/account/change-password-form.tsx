@@ -17,13 +17,13 @@ export function ChangePasswordForm() {
       {formError && <Notice tone="error">{formError}</Notice>}
       {state?.ok && <Notice tone="success">Password changed. Signing you out…</Notice>}
       <Field label="Current password" htmlFor="current" errors={fe?.current}>
-        <Input id="current" name="current" type="password" autoComplete="current-password" aria-invalid={!!fe?.current} />
+        <Input name="current" type="password" autoComplete="current-password" />
       </Field>
       <Field label="New password" htmlFor="password" hint="At least 10 characters." errors={fe?.password}>
-        <Input id="password" name="password" type="password" autoComplete="new-password" aria-invalid={!!fe?.password} />
+        <Input name="password" type="password" autoComplete="new-password" />
       </Field>
       <Field label="Repeat the new password" htmlFor="confirm" errors={fe?.confirm}>
-        <Input id="confirm" name="confirm" type="password" autoComplete="new-password" aria-invalid={!!fe?.confirm} />
+        <Input name="confirm" type="password" autoComplete="new-password" />
       </Field>
       <SubmitButton pendingText="Changing…">Change password</SubmitButton>
     </form>

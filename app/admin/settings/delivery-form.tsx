@@ -47,13 +47,11 @@ export function DeliveryForm({ current, canManage }: { current: DeliverySettings
         {FIELDS.map((f) => (
           <Field key={f.key} label={f.unit ? `${f.label} (${f.unit})` : f.label} htmlFor={`s-${f.key}`} hint={f.hint} errors={fe?.[f.key]}>
             <Input
-              id={`s-${f.key}`}
               name={f.key}
               type="number"
               inputMode="numeric"
               disabled={!canManage}
               defaultValue={values?.[f.key] ?? String(current[f.key])}
-              aria-invalid={!!fe?.[f.key]}
               className="w-40"
             />
           </Field>

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { SectionCard } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/roles';
 import { config } from '@/lib/env';
@@ -30,25 +30,19 @@ export default async function SettingsPage() {
     <>
       <PageHeader title="Settings" description="How fast and how persistently Pushdeck delivers. Changes are audited." />
       <div className="space-y-6">
-        <Card>
-          <CardHeader title="Delivery" description="Shared by every worker process through the database." />
-          <CardBody>
-            <DeliveryForm current={delivery} canManage={can(ctx.actor.role, 'settings.manage')} />
-          </CardBody>
-        </Card>
-        <Card>
-          <CardHeader title="Server configuration" description="Set with environment variables when the server starts (see the README)." />
-          <CardBody>
-            <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[14rem_1fr]">
-              {facts.map(([k, v]) => (
-                <div key={k} className="contents">
-                  <dt className="font-medium text-slate-700">{k}</dt>
-                  <dd className="break-words text-slate-600">{v}</dd>
-                </div>
-              ))}
-            </dl>
-          </CardBody>
-        </Card>
+        <SectionCard title="Delivery" description="Shared by every worker process through the database.">
+          <DeliveryForm current={delivery} canManage={can(ctx.actor.role, 'settings.manage')} />
+        </SectionCard>
+        <SectionCard title="Server configuration" description="Set with environment variables when the server starts (see the README).">
+          <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[14rem_1fr]">
+            {facts.map(([k, v]) => (
+              <div key={k} className="contents">
+                <dt className="font-medium text-slate-700">{k}</dt>
+                <dd className="break-words text-slate-600">{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </SectionCard>
       </div>
     </>
   );

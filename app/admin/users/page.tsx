@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { Badge } from '@/components/ui/badge';
-import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { Card, SectionCard } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TBody, Td, Th, THead } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
@@ -70,26 +70,20 @@ export default async function UsersPage() {
         </Card>
         <div className="space-y-6">
           {mayManage && (
-            <Card>
-              <CardHeader title="Add a user" description="They sign in with this e-mail and password; ask them to change the password afterwards." />
-              <CardBody>
-                <CreateUserForm grantable={grantable} />
-              </CardBody>
-            </Card>
+            <SectionCard title="Add a user" description="They sign in with this e-mail and password; ask them to change the password afterwards.">
+              <CreateUserForm grantable={grantable} />
+            </SectionCard>
           )}
-          <Card>
-            <CardHeader title="Roles" />
-            <CardBody>
-              <dl className="space-y-3 text-sm">
-                {ROLES.map((r) => (
-                  <div key={r}>
-                    <dt className="font-medium text-slate-900">{roleLabel[r]}</dt>
-                    <dd className="text-slate-500">{roleDescription[r]}</dd>
-                  </div>
-                ))}
-              </dl>
-            </CardBody>
-          </Card>
+          <SectionCard title="Roles">
+            <dl className="space-y-3 text-sm">
+              {ROLES.map((r) => (
+                <div key={r}>
+                  <dt className="font-medium text-slate-900">{roleLabel[r]}</dt>
+                  <dd className="text-slate-500">{roleDescription[r]}</dd>
+                </div>
+              ))}
+            </dl>
+          </SectionCard>
         </div>
       </div>
     </>

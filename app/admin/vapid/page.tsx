@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { Card, CardHeader, SectionCard } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { PageHeader } from '@/components/ui/page-header';
@@ -92,24 +92,18 @@ export default async function VapidKeysPage() {
           )}
         </Card>
         <div className="grid gap-6 lg:grid-cols-2">
-          <Card>
-            <CardHeader
-              title="Generate a key"
-              description="A new key starts on standby unless you make it active now. Activate it when you are ready to rotate."
-            />
-            <CardBody>
-              <GenerateKeyForm defaultSubject={defaultSubject} />
-            </CardBody>
-          </Card>
-          <Card>
-            <CardHeader
-              title="Import a key"
-              description="Moving from another push setup? Import its key so the browsers subscribed with it keep receiving notifications."
-            />
-            <CardBody>
-              <ImportKeyForm defaultSubject={defaultSubject} />
-            </CardBody>
-          </Card>
+          <SectionCard
+            title="Generate a key"
+            description="A new key starts on standby unless you make it active now. Activate it when you are ready to rotate."
+          >
+            <GenerateKeyForm defaultSubject={defaultSubject} />
+          </SectionCard>
+          <SectionCard
+            title="Import a key"
+            description="Moving from another push setup? Import its key so the browsers subscribed with it keep receiving notifications."
+          >
+            <ImportKeyForm defaultSubject={defaultSubject} />
+          </SectionCard>
         </div>
       </div>
     </>

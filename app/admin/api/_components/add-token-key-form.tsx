@@ -1,5 +1,4 @@
 'use client';
-import { describedBy } from '@/components/ui/field-error';
 import { Field, Input, Textarea } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -14,16 +13,7 @@ export function AddTokenKeyForm() {
       {state?.ok && <Notice tone="success">{state.message}</Notice>}
       {formError && <Notice tone="error">{formError}</Notice>}
       <Field label="Name" htmlFor="token-key-name" hint="Who signs with it, e.g. “Accounts service”." errors={fe?.name}>
-        <Input
-          id="token-key-name"
-          name="name"
-          autoComplete="off"
-          maxLength={80}
-          required
-          defaultValue={values?.name}
-          aria-invalid={!!fe?.name}
-          aria-describedby={describedBy('token-key-name', fe?.name)}
-        />
+        <Input name="name" autoComplete="off" maxLength={80} required defaultValue={values?.name} />
       </Field>
       <Field
         label="Public key"
@@ -37,7 +27,6 @@ export function AddTokenKeyForm() {
         errors={fe?.publicKey}
       >
         <Textarea
-          id="token-key-public"
           name="publicKey"
           rows={5}
           required
@@ -48,8 +37,6 @@ export function AddTokenKeyForm() {
           placeholder={'-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----'}
           className="font-mono text-xs"
           defaultValue={values?.publicKey}
-          aria-invalid={!!fe?.publicKey}
-          aria-describedby={describedBy('token-key-public', fe?.publicKey)}
         />
       </Field>
       <div>

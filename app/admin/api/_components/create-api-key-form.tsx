@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { describedBy, FieldError } from '@/components/ui/field-error';
+import { FieldError } from '@/components/ui/field-error';
 import { Checkbox, Field, Input } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -73,27 +73,10 @@ export function CreateApiKeyForm({ topics, minDate }: { topics: TopicOption[]; m
         {formError && <Notice tone="error">{formError}</Notice>}
         <div className="grid gap-4 @lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
           <Field label="Name" htmlFor="api-key-name" hint="Which program uses it, e.g. “Shop backend”." errors={fe?.name}>
-            <Input
-              id="api-key-name"
-              name="name"
-              autoComplete="off"
-              maxLength={80}
-              required
-              defaultValue={values?.name}
-              aria-invalid={!!fe?.name}
-              aria-describedby={describedBy('api-key-name', fe?.name)}
-            />
+            <Input name="name" autoComplete="off" maxLength={80} required defaultValue={values?.name} />
           </Field>
           <Field label="Expires (optional)" htmlFor="api-key-expires" hint="Stops working at the end of that day (UTC)." errors={fe?.expiresAt}>
-            <Input
-              id="api-key-expires"
-              name="expiresAt"
-              type="date"
-              min={minDate}
-              defaultValue={values?.expiresAt}
-              aria-invalid={!!fe?.expiresAt}
-              aria-describedby={describedBy('api-key-expires', fe?.expiresAt)}
-            />
+            <Input name="expiresAt" type="date" min={minDate} defaultValue={values?.expiresAt} />
           </Field>
         </div>
         <fieldset className="space-y-2" aria-describedby={fe?.scopes ? 'api-key-scopes-error' : undefined}>

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
-import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { Card, CardBody, CardHeader, SectionCard } from '@/components/ui/card';
 import { DetailList, DetailRow } from '@/components/ui/detail-list';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
@@ -90,33 +90,27 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
         </Card>
 
         <div className="space-y-6">
-          <Card>
-            <CardHeader title="Topics" />
-            <CardBody>
-              {s.topics.length ? (
-                <ul className="flex flex-wrap gap-1.5" data-testid="subscriber-topics">
-                  {s.topics.map((t) => (
-                    <li key={t.id}>
-                      <Badge tone="brand" title={t.slug}>
-                        {t.name}
-                      </Badge>
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <p className="text-sm text-slate-500" data-testid="subscriber-topics">
-                  {s.status === 'active' ? 'No topics: only campaigns sent to all subscribers reach it.' : 'None: topics are dropped when a subscription ends.'}
-                </p>
-              )}
-            </CardBody>
-          </Card>
+          <SectionCard title="Topics">
+            {s.topics.length ? (
+              <ul className="flex flex-wrap gap-1.5" data-testid="subscriber-topics">
+                {s.topics.map((t) => (
+                  <li key={t.id}>
+                    <Badge tone="brand" title={t.slug}>
+                      {t.name}
+                    </Badge>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-sm text-slate-500" data-testid="subscriber-topics">
+                {s.status === 'active' ? 'No topics: only campaigns sent to all subscribers reach it.' : 'None: topics are dropped when a subscription ends.'}
+              </p>
+            )}
+          </SectionCard>
           {mayDelete && (
-            <Card>
-              <CardHeader title="Delete" description="For removing test devices, or on request of the person." />
-              <CardBody>
-                <DeleteSubscriber id={s.id} label={shortId(s.id)} />
-              </CardBody>
-            </Card>
+            <SectionCard title="Delete" description="For removing test devices, or on request of the person.">
+              <DeleteSubscriber id={s.id} label={shortId(s.id)} />
+            </SectionCard>
           )}
         </div>
       </div>

@@ -150,15 +150,7 @@ export function ImportSubscribers({ keys, defaultOpen }: { keys: KeyOption[]; de
         ) : (
           <form onSubmit={submit} className="grid gap-4 lg:grid-cols-3" noValidate aria-label="Import subscribers" aria-busy={pending}>
             <Field label="File" htmlFor="import-file" errors={fileErrors} hint="JSON or CSV, up to 10 MB. Larger files: npm run cli -- import-subscribers.">
-              <Input
-                id="import-file"
-                name="file"
-                type="file"
-                accept=".json,.csv,application/json,text/csv"
-                required
-                aria-invalid={!!fileErrors}
-                className="py-1.5"
-              />
+              <Input name="file" type="file" accept=".json,.csv,application/json,text/csv" required className="py-1.5" />
             </Field>
             <Field
               label="VAPID key they were made with"
@@ -174,7 +166,7 @@ export function ImportSubscribers({ keys, defaultOpen }: { keys: KeyOption[]; de
                 </>
               }
             >
-              <Select id="import-key" name="vapidKeyId" required defaultValue="" aria-invalid={!!fe?.vapidKeyId}>
+              <Select name="vapidKeyId" required defaultValue="">
                 <option value="" disabled>
                   Choose a key…
                 </option>
@@ -186,7 +178,7 @@ export function ImportSubscribers({ keys, defaultOpen }: { keys: KeyOption[]; de
               </Select>
             </Field>
             <Field label="Format" htmlFor="import-format" errors={fe?.format} hint="Recognised from the file name or its content.">
-              <Select id="import-format" name="format" defaultValue="">
+              <Select name="format" defaultValue="">
                 <option value="">Detect</option>
                 <option value="json">JSON</option>
                 <option value="csv">CSV</option>

@@ -1,6 +1,5 @@
 'use client';
 import { useState } from 'react';
-import { describedBy } from '@/components/ui/field-error';
 import { Field, Input, Textarea } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -44,7 +43,6 @@ export function CreateTopicForm() {
       <div className="grid gap-4 @lg:grid-cols-2">
         <Field label="Name" htmlFor="topic-name" hint="What visitors see, e.g. “Product news”." errors={fe?.name}>
           <Input
-            id="topic-name"
             name="name"
             autoComplete="off"
             maxLength={80}
@@ -53,8 +51,6 @@ export function CreateTopicForm() {
             onChange={(e) => {
               if (!slugEdited) setSlug(suggestSlug(e.target.value));
             }}
-            aria-invalid={!!fe?.name}
-            aria-describedby={describedBy('topic-name', fe?.name)}
           />
         </Field>
         <Field
@@ -64,7 +60,6 @@ export function CreateTopicForm() {
           errors={fe?.slug}
         >
           <Input
-            id="topic-slug"
             name="slug"
             autoComplete="off"
             spellCheck={false}
@@ -76,8 +71,6 @@ export function CreateTopicForm() {
               setSlug(e.target.value);
               setSlugEdited(e.target.value !== '');
             }}
-            aria-invalid={!!fe?.slug}
-            aria-describedby={describedBy('topic-slug', fe?.slug)}
           />
         </Field>
         <Field
@@ -87,15 +80,7 @@ export function CreateTopicForm() {
           errors={fe?.description}
           className="@lg:col-span-2"
         >
-          <Textarea
-            id="topic-description"
-            name="description"
-            rows={2}
-            maxLength={500}
-            defaultValue={values?.description}
-            aria-invalid={!!fe?.description}
-            aria-describedby={describedBy('topic-description', fe?.description)}
-          />
+          <Textarea name="description" rows={2} maxLength={500} defaultValue={values?.description} />
         </Field>
       </div>
       <PublicCheckbox defaultChecked={values ? values.isPublic === 'on' : true} />

@@ -4,10 +4,9 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { ConfirmAction, dangerGhostClass } from '@/components/ui/confirm-action';
-import { describedBy } from '@/components/ui/field-error';
 import { Field, Input, Textarea } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
-import { SubmitButton } from '@/components/ui/submit-button';
+import { SaveCancel } from '@/components/ui/submit-button';
 import { Td } from '@/components/ui/table';
 import { useActionForm } from '@/components/ui/use-action-form';
 import { deleteTopicAction, updateTopicAction } from '../actions';
@@ -117,41 +116,17 @@ export function TopicRow({ t, manage, columns }: { t: TopicView; manage: boolean
               <input type="hidden" name="id" value={t.id} />
               <div className="grid gap-4 md:grid-cols-2">
                 <Field label="Name" htmlFor={`${uid}-name`} errors={fe?.name}>
-                  <Input id={`${uid}-name`} name="name" autoComplete="off" maxLength={80} defaultValue={values?.name ?? t.name} aria-invalid={!!fe?.name} />
+                  <Input name="name" autoComplete="off" maxLength={80} defaultValue={values?.name ?? t.name} />
                 </Field>
                 <Field label="Slug" htmlFor={`${uid}-slug`} hint="Programs that assign this topic use the slug: change it in both places." errors={fe?.slug}>
-                  <Input
-                    id={`${uid}-slug`}
-                    name="slug"
-                    autoComplete="off"
-                    spellCheck={false}
-                    maxLength={64}
-                    className="font-mono"
-                    defaultValue={values?.slug ?? t.slug}
-                    aria-invalid={!!fe?.slug}
-                    aria-describedby={describedBy(`${uid}-slug`, fe?.slug)}
-                  />
+                  <Input name="slug" autoComplete="off" spellCheck={false} maxLength={64} className="font-mono" defaultValue={values?.slug ?? t.slug} />
                 </Field>
                 <Field label="Description (optional)" htmlFor={`${uid}-description`} errors={fe?.description} className="md:col-span-2">
-                  <Textarea
-                    id={`${uid}-description`}
-                    name="description"
-                    rows={2}
-                    maxLength={500}
-                    defaultValue={values?.description ?? t.description}
-                    aria-invalid={!!fe?.description}
-                  />
+                  <Textarea name="description" rows={2} maxLength={500} defaultValue={values?.description ?? t.description} />
                 </Field>
               </div>
               <PublicCheckbox defaultChecked={values ? values.isPublic === 'on' : t.isPublic} />
-              <div className="flex items-center gap-2">
-                <SubmitButton size="sm" pendingText="Saving…">
-                  Save
-                </SubmitButton>
-                <Button variant="ghost" size="sm" onClick={() => setEditing(false)}>
-                  Cancel
-                </Button>
-              </div>
+              <SaveCancel onCancel={() => setEditing(false)} />
             </form>
           </td>
         </tr>

@@ -13,16 +13,16 @@ export function CreateUserForm({ grantable }: { grantable: Role[] }) {
       {state?.ok && <Notice tone="success">{state.message}</Notice>}
       {formError && <Notice tone="error">{formError}</Notice>}
       <Field label="E-mail" htmlFor="new-email" errors={fe?.email}>
-        <Input id="new-email" name="email" type="email" autoComplete="off" required defaultValue={values?.email} aria-invalid={!!fe?.email} />
+        <Input name="email" type="email" autoComplete="off" required defaultValue={values?.email} />
       </Field>
       <Field label="Name" htmlFor="new-name" errors={fe?.name}>
-        <Input id="new-name" name="name" autoComplete="off" defaultValue={values?.name} />
+        <Input name="name" autoComplete="off" defaultValue={values?.name} />
       </Field>
       <Field label="Initial password" htmlFor="new-password" hint="At least 10 characters." errors={fe?.password}>
-        <Input id="new-password" name="password" type="password" autoComplete="new-password" required aria-invalid={!!fe?.password} />
+        <Input name="password" type="password" autoComplete="new-password" required />
       </Field>
       <Field label="Role" htmlFor="new-role" errors={fe?.role}>
-        <Select id="new-role" name="role" defaultValue={values?.role ?? 'marketer'}>
+        <Select name="role" defaultValue={values?.role ?? 'marketer'}>
           {grantable.map((r) => (
             <option key={r} value={r}>
               {roleLabel[r]}

@@ -1,5 +1,4 @@
 'use client';
-import { describedBy } from '@/components/ui/field-error';
 import { Checkbox, Field, Input, Textarea } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -25,16 +24,7 @@ export function ImportKeyForm({ defaultSubject }: { defaultSubject: string }) {
         values={values}
       />
       <Field label="Public key (optional)" htmlFor="imp-public" hint="When given, it is checked against the private key." errors={fe?.publicKey}>
-        <Input
-          id="imp-public"
-          name="publicKey"
-          autoComplete="off"
-          spellCheck={false}
-          className="font-mono text-xs"
-          defaultValue={values?.publicKey}
-          aria-invalid={!!fe?.publicKey}
-          aria-describedby={describedBy('imp-public', fe?.publicKey)}
-        />
+        <Input name="publicKey" autoComplete="off" spellCheck={false} className="font-mono text-xs" defaultValue={values?.publicKey} />
       </Field>
       <Field
         label="Private key"
@@ -49,7 +39,6 @@ export function ImportKeyForm({ defaultSubject }: { defaultSubject: string }) {
         errors={fe?.privateKey}
       >
         <Textarea
-          id="imp-private"
           name="privateKey"
           rows={3}
           required
@@ -60,8 +49,6 @@ export function ImportKeyForm({ defaultSubject }: { defaultSubject: string }) {
           data-1p-ignore
           data-lpignore="true"
           className="font-mono text-xs"
-          aria-invalid={!!fe?.privateKey}
-          aria-describedby={describedBy('imp-private', fe?.privateKey)}
         />
       </Field>
       <Checkbox name="activate" label="Make it active" defaultChecked={values?.activate === 'on'} />

@@ -1,4 +1,3 @@
-import { describedBy } from '@/components/ui/field-error';
 import { Field, Input } from '@/components/ui/form';
 
 /** What the VAPID contact (the JWT `sub` claim) is for, shown under every contact field. */
@@ -33,27 +32,10 @@ export function KeyIdentityFields({
   return (
     <>
       <Field label="Name" htmlFor={nameId} hint={nameHint} errors={fe?.name}>
-        <Input
-          id={nameId}
-          name="name"
-          autoComplete="off"
-          maxLength={80}
-          defaultValue={values?.name}
-          aria-invalid={!!fe?.name}
-          aria-describedby={describedBy(nameId, fe?.name)}
-        />
+        <Input name="name" autoComplete="off" maxLength={80} defaultValue={values?.name} />
       </Field>
       <Field label="Contact" htmlFor={subjectId} hint={<ContactHint />} errors={fe?.subject}>
-        <Input
-          id={subjectId}
-          name="subject"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="mailto:push@example.com"
-          defaultValue={values?.subject ?? defaultSubject}
-          aria-invalid={!!fe?.subject}
-          aria-describedby={describedBy(subjectId, fe?.subject)}
-        />
+        <Input name="subject" autoComplete="off" spellCheck={false} placeholder="mailto:push@example.com" defaultValue={values?.subject ?? defaultSubject} />
       </Field>
     </>
   );

@@ -7,7 +7,7 @@ import { ConfirmAction, dangerGhostClass } from '@/components/ui/confirm-action'
 import { describedBy } from '@/components/ui/field-error';
 import { Field, Input } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
-import { SubmitButton } from '@/components/ui/submit-button';
+import { SaveCancel, SubmitButton } from '@/components/ui/submit-button';
 import { Td } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import { useActionForm } from '@/components/ui/use-action-form';
@@ -208,36 +208,24 @@ export function KeyRow({ k }: { k: KeyView }) {
               <div className="grid gap-4 md:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
                 <Field label="Name" htmlFor={`${uid}-name`} errors={editFe?.name}>
                   <Input
-                    id={`${uid}-name`}
                     name="name"
                     autoComplete="off"
                     maxLength={80}
                     defaultValue={editValues?.name ?? k.name}
-                    aria-invalid={!!editFe?.name}
                     aria-describedby={describedBy(`${uid}-name`, editFe?.name, false)}
                   />
                 </Field>
                 <Field label="Contact" htmlFor={`${uid}-subject`} hint={<ContactHint />} errors={editFe?.subject}>
                   <Input
-                    id={`${uid}-subject`}
                     name="subject"
                     autoComplete="off"
                     spellCheck={false}
                     defaultValue={editValues?.subject ?? (k.placeholderSubject ? '' : k.subject)}
                     placeholder="mailto:push@example.com"
-                    aria-invalid={!!editFe?.subject}
-                    aria-describedby={describedBy(`${uid}-subject`, editFe?.subject)}
                   />
                 </Field>
               </div>
-              <div className="flex items-center gap-2">
-                <SubmitButton size="sm" pendingText="Saving…">
-                  Save
-                </SubmitButton>
-                <Button variant="ghost" size="sm" onClick={() => setEditing(false)}>
-                  Cancel
-                </Button>
-              </div>
+              <SaveCancel onCancel={() => setEditing(false)} />
             </form>
           </td>
         </tr>

@@ -18,10 +18,10 @@ export function ActionsEditor({ s, set, err }: Omit<SectionProps, 'update'>) {
         {s.actions.map((a, i) => (
           <div key={i} className="grid items-start gap-3 sm:grid-cols-[1fr_2fr_auto]">
             <Field label={`Button ${i + 1} label`} htmlFor={`c-a${i}-title`} errors={err(`content.actions.${i}.title`)}>
-              <Input id={`c-a${i}-title`} value={a.title} maxLength={60} onChange={(e) => change(i, { title: e.target.value })} />
+              <Input value={a.title} maxLength={60} onChange={(e) => change(i, { title: e.target.value })} />
             </Field>
             <Field label={`Button ${i + 1} link`} htmlFor={`c-a${i}-url`} errors={err(`content.actions.${i}.url`)}>
-              <Input id={`c-a${i}-url`} value={a.url} onChange={(e) => change(i, { url: e.target.value })} />
+              <Input value={a.url} onChange={(e) => change(i, { url: e.target.value })} />
             </Field>
             <button
               type="button"

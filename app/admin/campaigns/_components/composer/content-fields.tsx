@@ -9,17 +9,10 @@ export function ContentFields({ s, set, err }: Omit<SectionProps, 'update'>) {
       <CardHeader title="Content" description="What people see. Keep the title short: most systems cut it after about 50 characters." />
       <CardBody className="space-y-4">
         <Field label="Title" htmlFor="c-title" errors={err('content.title')}>
-          <Input
-            id="c-title"
-            value={s.title}
-            maxLength={200}
-            onChange={(e) => set('title', e.target.value)}
-            aria-invalid={!!err('content.title')}
-            placeholder="Spring sale starts today"
-          />
+          <Input value={s.title} maxLength={200} onChange={(e) => set('title', e.target.value)} placeholder="Spring sale starts today" />
         </Field>
         <Field label="Text" htmlFor="c-body" hint="Optional. Line breaks are kept." errors={err('content.body')}>
-          <Textarea id="c-body" value={s.body} maxLength={1000} rows={3} onChange={(e) => set('body', e.target.value)} aria-invalid={!!err('content.body')} />
+          <Textarea value={s.body} maxLength={1000} rows={3} onChange={(e) => set('body', e.target.value)} />
         </Field>
         <Field
           label="Link"
@@ -27,23 +20,17 @@ export function ContentFields({ s, set, err }: Omit<SectionProps, 'update'>) {
           hint="Opened when the notification is clicked. A full https:// URL or a path on this site."
           errors={err('content.url')}
         >
-          <Input
-            id="c-url"
-            value={s.url}
-            onChange={(e) => set('url', e.target.value)}
-            aria-invalid={!!err('content.url')}
-            placeholder="https://example.com/sale"
-          />
+          <Input value={s.url} onChange={(e) => set('url', e.target.value)} placeholder="https://example.com/sale" />
         </Field>
         <div className="grid gap-4 sm:grid-cols-3">
           <Field label="Icon URL" htmlFor="c-icon" hint="Square, at least 192 px." errors={err('content.icon')}>
-            <Input id="c-icon" value={s.icon} onChange={(e) => set('icon', e.target.value)} aria-invalid={!!err('content.icon')} />
+            <Input value={s.icon} onChange={(e) => set('icon', e.target.value)} />
           </Field>
           <Field label="Image URL" htmlFor="c-image" hint="Large picture, 2:1." errors={err('content.image')}>
-            <Input id="c-image" value={s.image} onChange={(e) => set('image', e.target.value)} aria-invalid={!!err('content.image')} />
+            <Input value={s.image} onChange={(e) => set('image', e.target.value)} />
           </Field>
           <Field label="Badge URL" htmlFor="c-badge" hint="Monochrome, for Android's status bar." errors={err('content.badge')}>
-            <Input id="c-badge" value={s.badge} onChange={(e) => set('badge', e.target.value)} aria-invalid={!!err('content.badge')} />
+            <Input value={s.badge} onChange={(e) => set('badge', e.target.value)} />
           </Field>
         </div>
       </CardBody>

@@ -20,7 +20,7 @@ export function DeliveryOptions({ s, set, err, dataError }: Omit<SectionProps, '
       <CardBody className="space-y-4">
         <div className="grid gap-4 sm:grid-cols-2">
           <Field label="Tag" htmlFor="c-tag" hint="Notifications with the same tag replace each other on the device." errors={err('content.tag')}>
-            <Input id="c-tag" value={s.tag} maxLength={64} onChange={(e) => set('tag', e.target.value)} />
+            <Input value={s.tag} maxLength={64} onChange={(e) => set('tag', e.target.value)} />
           </Field>
           <Field
             label="Replacement topic (RFC 8030)"
@@ -28,7 +28,7 @@ export function DeliveryOptions({ s, set, err, dataError }: Omit<SectionProps, '
             hint="A newer campaign with the same topic replaces this one if it has not been delivered yet. Up to 32 letters, digits, - or _."
             errors={err('options.topic')}
           >
-            <Input id="c-topic" value={s.pushTopic} maxLength={32} onChange={(e) => set('pushTopic', e.target.value)} aria-invalid={!!err('options.topic')} />
+            <Input value={s.pushTopic} maxLength={32} onChange={(e) => set('pushTopic', e.target.value)} />
           </Field>
         </div>
         <div className="flex flex-wrap gap-x-6 gap-y-2">
@@ -67,7 +67,7 @@ export function DeliveryOptions({ s, set, err, dataError }: Omit<SectionProps, '
             )}
           </div>
           <Field label="Urgency" htmlFor="c-urgency" hint="Lower urgency saves battery: devices may wait to deliver.">
-            <Select id="c-urgency" value={s.urgency} onChange={(e) => set('urgency', e.target.value as Urgency)}>
+            <Select value={s.urgency} onChange={(e) => set('urgency', e.target.value as Urgency)}>
               {URGENCIES.map((u) => (
                 <option key={u} value={u}>
                   {urgencyLabel[u]}
@@ -83,7 +83,6 @@ export function DeliveryOptions({ s, set, err, dataError }: Omit<SectionProps, '
           errors={err('content.data') ?? (dataError ? [dataError] : undefined)}
         >
           <Textarea
-            id="c-data"
             value={s.dataText}
             rows={2}
             spellCheck={false}

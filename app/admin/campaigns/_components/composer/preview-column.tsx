@@ -1,5 +1,5 @@
 import { NotificationPreview } from '@/components/campaigns/notification-preview';
-import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { Card, CardBody, SectionCard } from '@/components/ui/card';
 import { FieldError } from '@/components/ui/field-error';
 import { MAX_PAYLOAD_BYTES } from '@/lib/push/constants';
 import type { DraftState } from '../draft';
@@ -28,24 +28,21 @@ export function PreviewColumn({
 }) {
   return (
     <aside className="min-w-0 space-y-6 xl:sticky xl:top-6 xl:self-start">
-      <Card>
-        <CardHeader title="Preview" />
-        <CardBody>
-          <NotificationPreview
-            siteHost={siteHost}
-            content={{
-              title: s.title,
-              body: s.body,
-              icon: s.icon,
-              image: s.image,
-              url: s.url,
-              actions: s.actions,
-              requireInteraction: s.requireInteraction,
-              silent: s.silent,
-            }}
-          />
-        </CardBody>
-      </Card>
+      <SectionCard title="Preview">
+        <NotificationPreview
+          siteHost={siteHost}
+          content={{
+            title: s.title,
+            body: s.body,
+            icon: s.icon,
+            image: s.image,
+            url: s.url,
+            actions: s.actions,
+            requireInteraction: s.requireInteraction,
+            silent: s.silent,
+          }}
+        />
+      </SectionCard>
       <Card>
         <CardBody>
           <SizeMeter bytes={bytes} limit={MAX_PAYLOAD_BYTES} stored={s.storeOnServer ? storedBytes : null} onStore={onStore} />

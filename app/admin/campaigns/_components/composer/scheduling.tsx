@@ -1,23 +1,11 @@
 import { useMemo } from 'react';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Field, Input, Select } from '@/components/ui/form';
+import { wallClockInput } from '@/lib/time';
 import type { SectionProps } from './shared';
 
 /** "YYYY-MM-DDTHH:mm" in a time zone, `minutes` from now: the datetime-local value to start from. */
-function localNowPlus(minutes: number, timeZone: string): string {
-  const d = new Date(Date.now() + minutes * 60_000);
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
-}
+const localNowPlus = (minutes: number, timeZone: string) => wallClockInput(new Date(Date.now() + minutes * 60_000), timeZone);
 
 /** Whether a scheduled draft has a complete local date and time. */
 export const isScheduleComplete = (localTime: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(localTime);
@@ -54,10 +42,10 @@ export function Scheduling({ s, set, update, err }: SectionProps) {
         {s.when === 'schedule' && (
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Date and time" htmlFor="c-at" errors={err('localTime')}>
-              <Input id="c-at" type="datetime-local" value={s.localTime} onChange={(e) => set('localTime', e.target.value)} aria-invalid={!!err('localTime')} />
+              <Input type="datetime-local" value={s.localTime} onChange={(e) => set('localTime', e.target.value)} />
             </Field>
             <Field label="Time zone" htmlFor="c-tz" errors={err('timeZone')}>
-              <Select id="c-tz" value={s.timeZone} onChange={(e) => set('timeZone', e.target.value)}>
+              <Select value={s.timeZone} onChange={(e) => set('timeZone', e.target.value)}>
                 {timeZones.map((tz) => (
                   <option key={tz} value={tz}>
                     {tz}

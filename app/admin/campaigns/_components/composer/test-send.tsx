@@ -50,13 +50,13 @@ export function TestSend({ content, options, disabled }: { content: unknown; opt
       <CardHeader title="Send a test" description="To one subscriber, now, exactly as composed. Nothing is recorded as a campaign." />
       <CardBody className="space-y-3">
         <Field label="Find a subscriber" htmlFor="t-q" hint="Type the end of a subscriber id, a push service or a browser.">
-          <Input id="t-q" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="e.g. firefox or 3fa9c2d1" />
+          <Input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="e.g. firefox or 3fa9c2d1" />
         </Field>
         {found.length === 0 ? (
           <p className="text-sm text-slate-500">No active subscribers match. Subscribe yourself on the public page first.</p>
         ) : (
           <Field label="Subscriber" htmlFor="t-sub">
-            <Select id="t-sub" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+            <Select value={chosen} onChange={(e) => setChosen(e.target.value)}>
               {found.map((f) => (
                 <option key={f.id} value={f.id}>
                   {f.label}
