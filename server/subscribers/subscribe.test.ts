@@ -138,6 +138,8 @@ describe('POST /api/push/subscriptions', () => {
     expect(json.error.code).toBe(code);
     expect(typeof json.error.message).toBe('string');
     expect(json.error.message.length).toBeGreaterThan(5);
+    // A schema failure names its fields (the error-code rule in ARCHITECTURE.md).
+    if (code === 'validation_failed') expect(Object.keys(json.error.fields ?? {}).length).toBeGreaterThan(0);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(await stored()).toBe(0);
   });
