@@ -27,6 +27,39 @@ const createdAt = () => ts('created_at').notNull().defaultNow();
 const updatedAt = () => ts('updated_at').notNull().defaultNow();
 
 // ---------------------------------------------------------------------------------------------
+// Projects: the sites one installation serves. Every table of a site's data carries project_id.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The project an installation starts with, and the one an older database's data moves into: a
+ * fixed id, so the migration that introduced projects and every context made without a project
+ * agree on it.
+ */
+export const DEFAULT_PROJECT_ID = '01900000-0000-7000-8000-000000000001';
+export const DEFAULT_PROJECT_SLUG = 'default';
+
+export const projects = pgTable(
+  'projects',
+  {
+    id: uuid('id')
+      .primaryKey()
+      .$defaultFn(() => uuidv7()),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    /** The sites allowed to subscribe visitors to this project (`https://shop.example`), or `*`. */
+    origins: text('origins')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('projects_slug_key').on(t.slug)],
+);
+
+export type Project = typeof projects.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
 // People and the audit trail
 // ---------------------------------------------------------------------------------------------
 
@@ -190,6 +223,9 @@ export const topics = pgTable(
     id: uuid('id')
       .primaryKey()
       .$defaultFn(() => uuidv7()),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
     slug: text('slug').notNull(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
@@ -198,7 +234,8 @@ export const topics = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('topics_slug_key').on(t.slug)],
+  // Slugs are unique within a project: two sites may both have "news".
+  (t) => [uniqueIndex('topics_project_slug_key').on(t.projectId, t.slug)],
 );
 
 export const subscriptionStatuses = ['active', 'expired', 'unsubscribed'] as const;

@@ -4,6 +4,7 @@
  * so no caller can skip it. The projects issue adds `ctx.project` here, in one place.
  */
 import type { Db } from '../db';
+import { DEFAULT_PROJECT_ID, DEFAULT_PROJECT_SLUG } from '../db/schema';
 import type { Boss } from '../lib/queue/boss';
 import { AppError } from '../lib/errors';
 import { API_SCOPE_FOR, can, PERMISSIONS, type Permission, type Role } from '../lib/auth/roles';
@@ -20,6 +21,15 @@ export type Actor =
   /** A visitor on the public routes (subscribe, receipts, inbox): no permissions, known by address. */
   | { kind: 'public'; ip: string | null };
 
+/** The project a request acts in: every query of a site's data names it in its WHERE. */
+export interface ProjectRef {
+  id: string;
+  slug: string;
+}
+
+/** Until requests carry a project (the URL, the key), everything acts in the default one. */
+export const DEFAULT_PROJECT: ProjectRef = Object.freeze({ id: DEFAULT_PROJECT_ID, slug: DEFAULT_PROJECT_SLUG });
+
 /** The job queue a service enqueues on; opened on first use, so a read never starts the runtime. */
 export type QueueHandle = () => Promise<Boss>;
 
@@ -32,14 +42,22 @@ export interface Ctx {
   ip?: string | null;
   log: Logger;
   queue: QueueHandle;
+  project: ProjectRef;
 }
 
-/** What a service needs when it only reads or writes rows (no actor, no queue): a `Ctx` will do. */
-export type DbCtx = Pick<Ctx, 'db'>;
+/** What a service needs when it only reads or writes rows (no actor, no queue): the database and the project; a `Ctx` will do. */
+export type DbCtx = Pick<Ctx, 'db' | 'project'>;
 
-export function makeCtx(db: Db, actor: Actor, extra: { ip?: string | null; log?: Logger; queue?: QueueHandle } = {}): Ctx {
+export function makeCtx(db: Db, actor: Actor, extra: { ip?: string | null; log?: Logger; queue?: QueueHandle; project?: ProjectRef } = {}): Ctx {
   const ip = extra.ip ?? (actor.kind === 'public' ? actor.ip : null);
-  return { db, actor, ip, log: extra.log ?? rootLogger.child({ actor: actorLabel(actor) }), queue: extra.queue ?? runtimeQueue };
+  return {
+    db,
+    actor,
+    ip,
+    log: extra.log ?? rootLogger.child({ actor: actorLabel(actor) }),
+    queue: extra.queue ?? runtimeQueue,
+    project: extra.project ?? DEFAULT_PROJECT,
+  };
 }
 
 /** A public route's caller. */

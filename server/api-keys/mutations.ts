@@ -12,6 +12,7 @@ import { deriveKey } from '../../lib/secrets';
 import { recordAudit } from '../audit/record';
 import { actorLabel, assertCan, inTx, type Ctx } from '../context';
 import { apiKeyIdSchema, createApiKeySchema, tokenKeySchema } from './schemas';
+import { projectTopics } from '../topics/scope';
 
 export const API_KEY_PREFIX = 'pd_';
 
@@ -37,7 +38,10 @@ export async function createApiKey(ctx: Ctx, input: unknown): Promise<{ key: str
   }
   const unique = [...new Set(topicIds)];
   if (unique.length) {
-    const found = await ctx.db.select({ id: topics.id }).from(topics).where(inArray(topics.id, unique));
+    const found = await ctx.db
+      .select({ id: topics.id })
+      .from(topics)
+      .where(and(projectTopics(ctx), inArray(topics.id, unique)));
     if (found.length !== unique.length)
       throw new AppError('validation_failed', 'A chosen topic no longer exists.', { fieldErrors: { topicIds: ['A chosen topic no longer exists.'] } });
   }

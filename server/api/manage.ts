@@ -10,7 +10,7 @@
  */
 import 'server-only';
 import { requireId } from '../../lib/params';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { topics, type Topic } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
@@ -21,6 +21,7 @@ import { apiSubscriberListSchema } from '../subscribers/schemas';
 import { createTopic, deleteTopic, patchTopic } from '../topics/mutations';
 import { listTopics } from '../topics/queries';
 import { apiTopicSchema, slugSchema } from '../topics/schemas';
+import { projectTopics } from '../topics/scope';
 
 export const apiTopicViewSchema = z.object({
   slug: z.string(),
@@ -82,7 +83,12 @@ function mayManage(ctx: Ctx, t: Pick<Topic, 'id' | 'slug'>): boolean {
 /** The topic with this slug, if the caller may manage it; a limited caller cannot tell others exist. */
 async function ownTopic(ctx: Ctx, slug: string): Promise<Topic> {
   const parsed = slugSchema.safeParse(slug);
-  const [t] = parsed.success ? await ctx.db.select().from(topics).where(eq(topics.slug, parsed.data)) : [];
+  const [t] = parsed.success
+    ? await ctx.db
+        .select()
+        .from(topics)
+        .where(and(projectTopics(ctx), eq(topics.slug, parsed.data)))
+    : [];
   if (!t || !mayManage(ctx, t))
     throw new AppError('not_found', `There is no topic "${slug}"${topicLimit(ctx) ? ' among the topics this key may manage' : ''}.`);
   return t;
@@ -130,7 +136,10 @@ export async function listApiSubscribers(ctx: Ctx, query: Record<string, string>
   const { topic, ...rest } = parsed.data;
   let topicId: string | undefined;
   if (topic) {
-    const [t] = await ctx.db.select({ id: topics.id }).from(topics).where(eq(topics.slug, topic));
+    const [t] = await ctx.db
+      .select({ id: topics.id })
+      .from(topics)
+      .where(and(projectTopics(ctx), eq(topics.slug, topic)));
     if (!t) throw new AppError('unprocessable', `Unknown topic: ${topic}.`, { fieldErrors: { topic: [`Unknown topic: ${topic}.`] } });
     topicId = t.id;
   }

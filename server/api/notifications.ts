@@ -19,6 +19,7 @@ import { createCampaign, scheduleCampaignAt, sendCampaignNow } from '../campaign
 import { campaignNameFrom } from '../campaigns/schemas';
 import { countAudience } from '../delivery/audience';
 import { SLUG_RE } from '../topics/schemas';
+import { projectTopics } from '../topics/scope';
 
 const slug = z.string({ error: 'Topics are slugs (strings).' }).trim().toLowerCase().regex(SLUG_RE, 'A topic slug is lowercase letters, digits and hyphens.');
 const n = notificationSchema.shape;
@@ -76,7 +77,12 @@ function isUniqueViolation(e: unknown): boolean {
  */
 async function resolveTopics(ctx: Ctx, targets: string[], excluded: string[]): Promise<{ targetIds: string[]; excludeIds: string[] }> {
   const all = [...new Set([...targets, ...excluded])];
-  const rows = all.length ? await ctx.db.select({ id: topics.id, slug: topics.slug }).from(topics).where(inArray(topics.slug, all)) : [];
+  const rows = all.length
+    ? await ctx.db
+        .select({ id: topics.id, slug: topics.slug })
+        .from(topics)
+        .where(and(projectTopics(ctx), inArray(topics.slug, all)))
+    : [];
   const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
   const a = ctx.actor;
   const mayUse =

@@ -16,6 +16,7 @@ import { actorLabel, assertCan, inTx, type Ctx } from '../context';
 import { enqueueFanout, enqueueStart } from '../jobs';
 import { CAMPAIGN_EVENTS, CANCELLED_REASON, DELETABLE, EDITABLE, targetOf, type CampaignEvent } from './status';
 import { campaignIdSchema, campaignInputSchema, scheduleSchema, type ParsedCampaignInput } from './schemas';
+import { projectTopics } from '../topics/scope';
 
 function parseInput(input: unknown): ParsedCampaignInput {
   const parsed = campaignInputSchema.safeParse(input);
@@ -23,9 +24,13 @@ function parseInput(input: unknown): ParsedCampaignInput {
   return parsed.data;
 }
 
-async function assertTopicsExist(db: Db, ids: string[]) {
+/** The topics, of this project, exist (an id from another project counts as gone). */
+async function assertTopicsExist(ctx: Ctx, ids: string[]) {
   if (!ids.length) return;
-  const found = await db.select({ id: topics.id }).from(topics).where(inArray(topics.id, ids));
+  const found = await ctx.db
+    .select({ id: topics.id })
+    .from(topics)
+    .where(and(projectTopics(ctx), inArray(topics.id, ids)));
   if (found.length !== new Set(ids).size) {
     throw new AppError('validation_failed', 'A chosen topic no longer exists. Pick the topics again.', {
       fieldErrors: { topicIds: ['A chosen topic no longer exists.'] },
@@ -59,7 +64,7 @@ export interface CampaignOrigin {
 export async function createCampaign(ctx: Ctx, input: unknown, extra: CampaignOrigin = {}): Promise<Campaign> {
   assertCan(ctx, 'campaigns.write');
   const v = parseInput(input);
-  await assertTopicsExist(ctx.db, [...v.topicIds, ...v.excludeTopicIds]);
+  await assertTopicsExist(ctx, [...v.topicIds, ...v.excludeTopicIds]);
   return inTx(ctx, async (tx) => {
     const [row] = await tx.db
       .insert(campaigns)
@@ -82,7 +87,7 @@ export async function updateCampaign(ctx: Ctx, id: string, input: unknown): Prom
   assertCan(ctx, 'campaigns.write');
   requireId(id, 'That campaign does not exist.');
   const v = parseInput(input);
-  await assertTopicsExist(ctx.db, [...v.topicIds, ...v.excludeTopicIds]);
+  await assertTopicsExist(ctx, [...v.topicIds, ...v.excludeTopicIds]);
   return inTx(ctx, async (tx) => {
     const [row] = await tx.db
       .update(campaigns)
@@ -123,7 +128,7 @@ export async function sendCampaignNow(ctx: Ctx, input: unknown): Promise<Campaig
   const id = parseId(input);
   const boss = await ctx.queue();
   return inTx(ctx, async (tx) => {
-    await revalidateForSending(tx.db, id);
+    await revalidateForSending(tx, id);
     const row = await transition(tx, id, 'send', { scheduledAt: null, timeZone: null }, 'Only a draft can be sent.');
     await enqueueStart(boss, id, { db: tx.db });
     await recordAudit(tx, {
@@ -139,10 +144,10 @@ export async function sendCampaignNow(ctx: Ctx, input: unknown): Promise<Campaig
 }
 
 /** Topics may have been deleted since the draft was saved. */
-async function revalidateForSending(db: Db, id: string) {
-  const [c] = await db.select().from(campaigns).where(eq(campaigns.id, id));
+async function revalidateForSending(tx: Ctx, id: string) {
+  const [c] = await tx.db.select().from(campaigns).where(eq(campaigns.id, id));
   if (!c) throw new AppError('not_found', 'That campaign does not exist.');
-  await assertTopicsExist(db, [...c.topicIds, ...c.excludeTopicIds]);
+  await assertTopicsExist(tx, [...c.topicIds, ...c.excludeTopicIds]);
 }
 
 /**
@@ -187,7 +192,7 @@ export async function scheduleCampaignAt(ctx: Ctx, id: string, at: Date, timeZon
   assertScheduleWindow(at, now);
   const boss = await ctx.queue();
   return inTx(ctx, async (tx) => {
-    await revalidateForSending(tx.db, id);
+    await revalidateForSending(tx, id);
     const row = await transition(tx, id, 'schedule', { scheduledAt: at, timeZone }, 'Only a draft can be scheduled.');
     await enqueueStart(boss, id, { db: tx.db, startAfter: at });
     await recordAudit(tx, {
@@ -289,7 +294,12 @@ export async function duplicateCampaign(ctx: Ctx, input: unknown): Promise<Campa
   const [src] = await ctx.db.select().from(campaigns).where(eq(campaigns.id, id));
   if (!src) throw new AppError('not_found', 'That campaign does not exist.');
   const wanted = [...src.topicIds, ...src.excludeTopicIds];
-  const existing = wanted.length ? await ctx.db.select({ id: topics.id }).from(topics).where(inArray(topics.id, wanted)) : [];
+  const existing = wanted.length
+    ? await ctx.db
+        .select({ id: topics.id })
+        .from(topics)
+        .where(and(projectTopics(ctx), inArray(topics.id, wanted)))
+    : [];
   const alive = new Set(existing.map((t) => t.id));
   return inTx(ctx, async (tx) => {
     const [row] = await tx.db

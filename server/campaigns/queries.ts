@@ -12,6 +12,7 @@ import { AppError } from '../../lib/errors';
 import { cursorInstant, isId } from '../../lib/params';
 import { escapeLike } from '../audit/queries';
 import { assertCan, type Ctx } from '../context';
+import { projectTopics } from '../topics/scope';
 
 export const campaignListSchema = z.object({
   q: z.string().trim().max(100).optional(),
@@ -44,7 +45,10 @@ export type CampaignListItem = Pick<
 async function topicNames(ctx: Ctx, ids: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
-  const rows = await ctx.db.select({ id: topics.id, name: topics.name }).from(topics).where(inArray(topics.id, unique));
+  const rows = await ctx.db
+    .select({ id: topics.id, name: topics.name })
+    .from(topics)
+    .where(and(projectTopics(ctx), inArray(topics.id, unique)));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 

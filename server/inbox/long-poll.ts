@@ -43,7 +43,7 @@ export async function pollInbox(
 ): Promise<InboxAnswer> {
   const slugs = parseInboxTopics(input.topics);
   const waiter = hub ?? (await listeningHub());
-  const ids = await publicTopicIds(ctx.db, slugs);
+  const ids = await publicTopicIds(ctx, slugs);
   // Long polls are answered before common keep-alive and proxy timeouts (30–60 s).
   const deadline = Date.now() + (input.waitSeconds ?? config().INBOX_WAIT_SECONDS) * 1000;
   for (;;) {

@@ -7,6 +7,8 @@ import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../db';
 import { topics } from '../../db/schema';
+import { projectTopics } from '../topics/scope';
+import type { DbCtx } from '../context';
 
 export interface InboxItem {
   id: string;
@@ -21,12 +23,12 @@ export interface InboxItem {
 export const INBOX_LIMIT = 20;
 
 /** Public topic ids for these slugs (private and unknown slugs are ignored). */
-export async function publicTopicIds(db: Db, slugs: string[]): Promise<string[]> {
+export async function publicTopicIds({ db, project }: DbCtx, slugs: string[]): Promise<string[]> {
   if (!slugs.length) return [];
   const rows = await db
     .select({ id: topics.id })
     .from(topics)
-    .where(and(inArray(topics.slug, slugs), eq(topics.isPublic, true)));
+    .where(and(projectTopics({ project }), inArray(topics.slug, slugs), eq(topics.isPublic, true)));
   return rows.map((r) => r.id);
 }
 

@@ -26,6 +26,7 @@ import { checkPushSubscription } from '../subscribers/subscribe';
 import { pushSubscriptionSchemaFor, topicListSchema } from '../subscribers/subscribe-schemas';
 import { IMPORT_MAX_ROWS, importSubscribersSchema, type ImportFormat } from './schemas';
 import { checkImportText, csvCandidates, detectFormat, fileError, jsonCandidates, type Candidate } from './import-file';
+import { projectTopics } from '../topics/scope';
 
 export type ImportRowStatus = 'accepted' | 'updated' | 'unchanged' | 'rejected';
 
@@ -109,7 +110,11 @@ async function knownTopics(ctx: Ctx, candidates: Candidate[]): Promise<Map<strin
   }
   const out = new Map<string, string>();
   for (const part of chunks([...slugs])) {
-    for (const t of await ctx.db.select({ id: topics.id, slug: topics.slug }).from(topics).where(inArray(topics.slug, part))) out.set(t.slug, t.id);
+    for (const t of await ctx.db
+      .select({ id: topics.id, slug: topics.slug })
+      .from(topics)
+      .where(and(projectTopics(ctx), inArray(topics.slug, part))))
+      out.set(t.slug, t.id);
   }
   return out;
 }

@@ -16,6 +16,7 @@ import { AppError, validationError } from '../../lib/errors';
 import { assertCan, type Ctx } from '../context';
 import { browserName } from '../subscribers/lookup';
 import { subscriberListSchema, type SubscriberFilters, type SubscriberListInput } from './schemas';
+import { projectTopics } from '../topics/scope';
 
 const DAY_MS = 86_400_000;
 
@@ -165,7 +166,7 @@ export async function subscriberFacets(ctx: Ctx) {
       select (select min(push_service) from subscriptions where push_service > s.v) from s where s.v is not null
     ) select v from s where v is not null`);
   const [topicRows, services, keys] = await Promise.all([
-    ctx.db.select({ id: topics.id, name: topics.name }).from(topics).orderBy(asc(topics.name)),
+    ctx.db.select({ id: topics.id, name: topics.name }).from(topics).where(projectTopics(ctx)).orderBy(asc(topics.name)),
     servicesQuery,
     ctx.db
       .select({ id: vapidKeys.id, name: vapidKeys.name, status: vapidKeys.status, publicKey: vapidKeys.publicKey })

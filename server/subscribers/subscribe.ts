@@ -72,7 +72,8 @@ export async function subscribeBrowser(ctx: Ctx, input: unknown, userAgent: stri
   return subscribe(ctx, input, { userAgent, tokenTopics });
 }
 
-export async function subscribe({ db }: DbCtx, input: unknown, opts: SubscribeOptions = {}): Promise<SubscribeResult> {
+export async function subscribe(ctx: DbCtx, input: unknown, opts: SubscribeOptions = {}): Promise<SubscribeResult> {
+  const { db } = ctx;
   const parsed = subscribeSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message ?? 'The request body is not valid.');
   const { subscription, vapidPublicKey, previousEndpoint } = parsed.data;
@@ -91,7 +92,7 @@ export async function subscribe({ db }: DbCtx, input: unknown, opts: SubscribeOp
     if (!raw) throw unknownKey();
     keyCondition = sql`public_key = ${b64u(raw)} and status <> 'standby'`;
   } else {
-    const active = await activePublicKey({ db });
+    const active = await activePublicKey(ctx);
     if (!active) throw new AppError('unavailable', 'This server has no active VAPID key yet.');
     keyCondition = sql`id = ${active.id}`;
   }
@@ -114,7 +115,7 @@ export async function subscribe({ db }: DbCtx, input: unknown, opts: SubscribeOp
       with k as (
         select id from vapid_keys where ${keyCondition}
       ), t as (
-        select id, slug, is_public from topics where slug = any(${pgArrayLiteral(slugs, true)}::text[])
+        select id, slug, is_public from topics where project_id = ${ctx.project.id} and slug = any(${pgArrayLiteral(slugs, true)}::text[])
       ), refused as (
         select s from unnest(${pgArrayLiteral(slugs, true)}::text[]) s
         where not exists (select 1 from t where t.slug = s and (t.is_public or t.slug = any(${pgArrayLiteral(opts.tokenTopics ?? [], true)}::text[])))

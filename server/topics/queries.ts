@@ -1,7 +1,8 @@
 import 'server-only';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { subscriptions, subscriptionTopics, topics, type Topic } from '../../db/schema';
 import { assertCan, type Ctx, type DbCtx } from '../context';
+import { projectTopics } from './scope';
 
 export type TopicWithCount = Topic & { activeSubscribers: number };
 
@@ -14,21 +15,29 @@ export async function listTopics(ctx: Ctx): Promise<TopicWithCount[]> {
     .where(eq(subscriptions.status, 'active'))
     .groupBy(subscriptionTopics.topicId)
     .as('counts');
-  const rows = await ctx.db.select({ topic: topics, n: counts.n }).from(topics).leftJoin(counts, eq(counts.topicId, topics.id)).orderBy(asc(topics.name));
+  const rows = await ctx.db
+    .select({ topic: topics, n: counts.n })
+    .from(topics)
+    .leftJoin(counts, eq(counts.topicId, topics.id))
+    .where(projectTopics(ctx))
+    .orderBy(asc(topics.name));
   return rows.map((r) => ({ ...r.topic, activeSubscribers: Number(r.n ?? 0) }));
 }
 
 /** Public topics for the subscribe page and API (no counts: nothing internal leaks). */
-export async function listPublicTopics({ db }: DbCtx): Promise<Pick<Topic, 'slug' | 'name' | 'description'>[]> {
-  return db
+export async function listPublicTopics(ctx: DbCtx): Promise<Pick<Topic, 'slug' | 'name' | 'description'>[]> {
+  return ctx.db
     .select({ slug: topics.slug, name: topics.name, description: topics.description })
     .from(topics)
-    .where(eq(topics.isPublic, true))
+    .where(and(projectTopics(ctx), eq(topics.isPublic, true)))
     .orderBy(asc(topics.name));
 }
 
 /** A topic's display name by slug (null when there is no such topic). */
-export async function topicTitle({ db }: DbCtx, slug: string): Promise<string | null> {
-  const [row] = await db.select({ name: topics.name }).from(topics).where(eq(topics.slug, slug));
+export async function topicTitle(ctx: DbCtx, slug: string): Promise<string | null> {
+  const [row] = await ctx.db
+    .select({ name: topics.name })
+    .from(topics)
+    .where(and(projectTopics(ctx), eq(topics.slug, slug)));
   return row?.name ?? null;
 }

@@ -9,9 +9,11 @@ import { inject } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../db';
 import { campaigns, type Campaign } from '../../db/schema';
-import { makeCtx, type Actor, type Ctx } from '../../server/context';
+import { DEFAULT_PROJECT, makeCtx, type Actor, type Ctx, type ProjectRef } from '../../server/context';
 
 export interface TestDatabase extends Database {
+  /** Passed where a service takes a `DbCtx`, the test database acts in the default project. */
+  project: ProjectRef;
   dispose(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     const db = await openDatabase({ url: url.toString(), migrate: false, poolMax: 5 });
     return {
       ...db,
+      project: DEFAULT_PROJECT,
       async dispose() {
         await db.close().catch(() => {});
         await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -45,13 +48,13 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   }
   const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
   const db = await openDatabase({ pgliteDir: 'memory', loadDataDir: snapshot, migrate: false });
-  return { ...db, dispose: () => db.close().catch(() => {}) };
+  return { ...db, project: DEFAULT_PROJECT, dispose: () => db.close().catch(() => {}) };
 }
 
 export const owner: Actor = { kind: 'system', label: 'cli' };
 
-export function ctxFor(db: Database, actor: Actor = owner): Ctx {
-  return makeCtx(db.db, actor);
+export function ctxFor(db: Database, actor: Actor = owner, project?: ProjectRef): Ctx {
+  return makeCtx(db.db, actor, { project });
 }
 
 /** Makes route handlers and actions (which call getDb()) use this test database. */

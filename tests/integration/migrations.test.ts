@@ -1,0 +1,102 @@
+/**
+ * Upgrading keeps the data. Each case starts from an empty database migrated only up to the
+ * release before a migration (the journal cut there), writes rows the way that schema held them,
+ * then runs every migration, as an app start does, and checks where the rows went. On PGlite and
+ * on PostgreSQL.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase, rowsOf, type Database } from '../../db';
+import { runMigrations } from '../../db/migrate';
+import { DEFAULT_PROJECT_ID } from '../../db/schema';
+
+const MIGRATIONS = path.resolve(import.meta.dirname, '../../db/migrations');
+
+/** A copy of the migrations folder whose journal ends at `lastTag`. */
+function migrationsUpTo(lastTag: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pushdeck-migrations-'));
+  cpSync(MIGRATIONS, dir, { recursive: true });
+  const journalFile = path.join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+  const end = journal.entries.findIndex((e) => e.tag === lastTag);
+  if (end < 0) throw new Error(`no migration ${lastTag}`);
+  journal.entries = journal.entries.slice(0, end + 1);
+  writeFileSync(journalFile, JSON.stringify(journal));
+  return dir;
+}
+
+/** An empty database of the kind this project tests. */
+async function emptyDatabase(): Promise<{ database: Database; dispose: () => Promise<void> }> {
+  if (process.env.TEST_DB !== 'postgres') {
+    const database = await openDatabase({ pgliteDir: 'memory', migrate: false });
+    return { database, dispose: () => database.close() };
+  }
+  const adminUrl = inject('pgAdminUrl');
+  // Named like the per-file clones, so the global teardown drops it even if this file crashes.
+  const name = `pushdeck_t_${inject('pgTemplate').slice(13)}_mig_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), migrate: false, poolMax: 2 });
+  return {
+    database,
+    dispose: async () => {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+describe('0006 projects: an existing installation moves into the default project', () => {
+  let env: Awaited<ReturnType<typeof emptyDatabase>>;
+  let before: string;
+
+  beforeAll(async () => {
+    env = await emptyDatabase();
+    before = migrationsUpTo('0005_hardening');
+    await runMigrations(env.database, before);
+    await env.database.db.execute(sql`
+      insert into topics (id, slug, name, description, is_public) values
+        ('01900000-0000-7000-8000-0000000000a1', 'news', 'News', 'What is new', true),
+        ('01900000-0000-7000-8000-0000000000a2', 'vip', 'VIP', '', false)`);
+    await runMigrations(env.database, MIGRATIONS);
+  }, 120_000);
+
+  afterAll(async () => {
+    await env?.dispose();
+    if (before) rmSync(before, { recursive: true, force: true });
+  });
+
+  it('creates the default project and gives it every topic, unchanged', async () => {
+    const projects = rowsOf<{ id: string; slug: string }>(await env.database.db.execute(sql`select id, slug from projects`));
+    expect(projects).toEqual([{ id: DEFAULT_PROJECT_ID, slug: 'default' }]);
+    const topics = rowsOf<{ id: string; slug: string; name: string; description: string; is_public: boolean; project_id: string }>(
+      await env.database.db.execute(sql`select id, slug, name, description, is_public, project_id from topics order by slug`),
+    );
+    expect(topics).toEqual([
+      { id: '01900000-0000-7000-8000-0000000000a1', slug: 'news', name: 'News', description: 'What is new', is_public: true, project_id: DEFAULT_PROJECT_ID },
+      { id: '01900000-0000-7000-8000-0000000000a2', slug: 'vip', name: 'VIP', description: '', is_public: false, project_id: DEFAULT_PROJECT_ID },
+    ]);
+  });
+
+  it('makes slugs unique per project, not per installation', async () => {
+    const db = env.database.db;
+    await db.execute(sql`insert into projects (id, slug, name) values ('01900000-0000-7000-8000-0000000000b1', 'shop', 'Shop')`);
+    await db.execute(
+      sql`insert into topics (id, project_id, slug, name) values ('01900000-0000-7000-8000-0000000000b2', '01900000-0000-7000-8000-0000000000b1', 'news', 'Shop news')`,
+    );
+    await expect(
+      db.execute(sql`insert into topics (id, project_id, slug, name) values ('01900000-0000-7000-8000-0000000000b3', ${DEFAULT_PROJECT_ID}, 'news', 'Again')`),
+    ).rejects.toThrow();
+    await expect(
+      db.execute(sql`insert into topics (id, slug, name) values ('01900000-0000-7000-8000-0000000000b4', 'orphan', 'No project')`),
+    ).rejects.toThrow();
+  });
+});
