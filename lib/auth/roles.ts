@@ -10,6 +10,8 @@ export type Role = (typeof ROLES)[number];
 const rank: Record<Role, number> = { viewer: 0, marketer: 1, admin: 2, owner: 3 };
 
 export const PERMISSIONS = {
+  /** The installation's projects (the sites it serves): create, rename, list all. */
+  'projects.manage': 'owner',
   /** Dashboard pages that show aggregate numbers and campaigns. */
   'dashboard.read': 'viewer',
   'campaigns.read': 'viewer',

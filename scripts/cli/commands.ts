@@ -9,6 +9,7 @@ import { listTopics } from '../../server/topics/queries';
 import { createUser } from '../../server/users/mutations';
 import { listUsers, setupOpen } from '../../server/users/queries';
 import { exportSubscribersCommand, importSubscribersCommand } from './subscribers';
+import { projectsCreate, projectsList, projectsRename } from './projects';
 import { createTopicCommand, deleteTopicCommand, listTopicsCommand } from './topics';
 import { str, table, usage, type Command } from './types';
 import { vapidActivate, vapidGenerate, vapidImport, vapidList } from './vapid';
@@ -90,6 +91,9 @@ const createApiKeyCommand: Command = {
 };
 
 export const commands: Command[] = [
+  projectsList,
+  projectsCreate,
+  projectsRename,
   createAdmin,
   usersList,
   createApiKeyCommand,

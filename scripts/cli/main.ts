@@ -11,6 +11,7 @@ import { openDatabase, DatabaseLockedError, type Database } from '../../db';
 import { config, ConfigError } from '../../lib/env';
 import { isAppError } from '../../lib/errors';
 import { makeCtx } from '../../server/context';
+import { projectBySlug } from '../../server/projects/queries';
 import { commands } from './commands';
 import { CliError, UsageError, type Command, type CommandIo } from './types';
 
@@ -23,6 +24,7 @@ export interface CliEnv {
 }
 
 const GLOBAL_OPTIONS = [
+  ['--project <slug>', 'the project (site) to act in; the default project when omitted'],
   ['--json', 'machine-readable output on stdout'],
   ['--help', 'this help'],
 ] as const;
@@ -85,6 +87,7 @@ export async function runCli(argv: string[], env: CliEnv): Promise<number> {
       options: {
         ...Object.fromEntries(Object.entries(cmd.options).map(([k, o]) => [k, { type: o.type }])),
         json: { type: 'boolean' },
+        project: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: !!cmd.positionals,
@@ -107,8 +110,10 @@ export async function runCli(argv: string[], env: CliEnv): Promise<number> {
           const cfg = config();
           return openDatabase({ url: cfg.DATABASE_URL, pgliteDir: cfg.PGLITE_DIR, poolMax: 2 });
         })();
+    const projectSlug = parsed.values.project as string | undefined;
+    const project = projectSlug === undefined ? undefined : await projectBySlug(database.db, projectSlug);
     const io: CommandIo = {
-      ctx: makeCtx(database.db, { kind: 'system', label: 'cli' }),
+      ctx: makeCtx(database.db, { kind: 'system', label: 'cli' }, { project }),
       database,
       json,
       out: (line) => void env.stdout(line + '\n'),

@@ -353,6 +353,47 @@ describe('subscribers', () => {
   });
 });
 
+describe('projects', () => {
+  it('creates a project, keeps its topics apart with --project, and refuses an unknown one', async () => {
+    const created = await cli([
+      'projects',
+      'create',
+      '--slug',
+      'shop',
+      '--name',
+      'Shop',
+      '--origins',
+      'https://shop.example,https://www.shop.example',
+      '--json',
+    ]);
+    expect(created.code, created.err).toBe(0);
+    expect(JSON.parse(created.out)).toMatchObject({ slug: 'shop', name: 'Shop', origins: ['https://shop.example', 'https://www.shop.example'] });
+    expect(await lastAudit('project.create')).toMatchObject({ targetLabel: 'shop', actorLabel: 'cli' });
+
+    expect((await cli(['create-topic', '--project', 'shop', '--slug', 'only-in-shop', '--name', 'Shop only'])).code).toBe(0);
+    const inShop = JSON.parse((await cli(['list-topics', '--project', 'shop', '--json'])).out) as { slug: string }[];
+    expect(inShop.map((t) => t.slug)).toEqual(['only-in-shop']);
+    const inDefault = JSON.parse((await cli(['list-topics', '--json'])).out) as { slug: string }[];
+    expect(inDefault.map((t) => t.slug)).not.toContain('only-in-shop');
+
+    const unknown = await cli(['list-topics', '--project', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('There is no project "nope"');
+    const badOrigin = await cli(['projects', 'create', '--slug', 'blog', '--name', 'Blog', '--origins', 'https://blog.example/path']);
+    expect(badOrigin.code).toBe(1);
+    expect(badOrigin.err).toContain('is not an origin');
+    expect((await cli(['projects', 'create', '--slug', 'shop', '--name', 'Again'])).err).toContain('already exists');
+
+    const renamed = await cli(['projects', 'rename', 'shop', '--name', 'The shop', '--json']);
+    expect(JSON.parse(renamed.out)).toMatchObject({ slug: 'shop', name: 'The shop' });
+    const list = JSON.parse((await cli(['projects', 'list', '--json'])).out) as { slug: string; name: string }[];
+    expect(list.map((p) => [p.slug, p.name])).toEqual([
+      ['default', 'Default project'],
+      ['shop', 'The shop'],
+    ]);
+  });
+});
+
 describe('the real entry point', () => {
   function run(args: string[], env: Record<string, string>) {
     return new Promise<{ code: number; out: string; err: string }>((resolve) => {
