@@ -245,7 +245,7 @@ async function changeStatus(
   ctx: Ctx,
   input: unknown,
   event: 'unschedule' | 'pause' | 'resume',
-  o: { set?: Partial<typeof campaigns.$inferInsert>; refused: string; from: string; then?: (tx: Ctx, row: Campaign) => Promise<void> },
+  o: { set?: Partial<typeof campaigns.$inferInsert>; refused: string; then?: (tx: Ctx, row: Campaign) => Promise<void> },
 ): Promise<Campaign> {
   assertCan(ctx, 'campaigns.send');
   const id = parseId(input);
@@ -257,7 +257,8 @@ async function changeStatus(
       targetType: 'campaign',
       targetId: id,
       targetLabel: row.name,
-      before: { status: o.from },
+      // Each of these events leaves exactly one status (status.ts), so that is where the campaign was.
+      before: { status: CAMPAIGN_EVENTS[event].from[0] },
       after: { status: targetOf(event) },
     });
     return row;
@@ -269,11 +270,9 @@ export const unscheduleCampaign = (ctx: Ctx, input: unknown) =>
   changeStatus(ctx, input, 'unschedule', {
     set: { scheduledAt: null, timeZone: null },
     refused: 'Only a scheduled campaign can go back to draft.',
-    from: 'scheduled',
   });
 
-export const pauseCampaign = (ctx: Ctx, input: unknown) =>
-  changeStatus(ctx, input, 'pause', { refused: 'Only a sending campaign can be paused.', from: 'sending' });
+export const pauseCampaign = (ctx: Ctx, input: unknown) => changeStatus(ctx, input, 'pause', { refused: 'Only a sending campaign can be paused.' });
 
 /** Workers find the unfinished deliveries by themselves once the campaign is sending again; an unfinished fan-out is re-enqueued. */
 export async function resumeCampaign(ctx: Ctx, input: unknown): Promise<Campaign> {
@@ -281,7 +280,6 @@ export async function resumeCampaign(ctx: Ctx, input: unknown): Promise<Campaign
   const boss = await ctx.queue();
   return changeStatus(ctx, input, 'resume', {
     refused: 'Only a paused campaign can be resumed.',
-    from: 'paused',
     then: async (tx, row) => {
       if (!row.fanoutDone) await enqueueFanout(boss, row.id, { db: tx.db });
     },

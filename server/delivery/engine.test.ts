@@ -4,7 +4,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { campaigns, deliveries, subscriptions, vapidClaims, vapidKeys } from '../../db/schema';
+import { auditLogs, campaigns, deliveries, subscriptions, vapidClaims, vapidKeys } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import { PushServiceServer } from '../../tests/push-service/server';
 import { ctxFor, openTestDatabase, useAsProcessDatabase, type TestDatabase } from '../../tests/support/db';
@@ -270,6 +270,12 @@ describe('campaigns through the engine', () => {
     await resumeCampaign(ctxFor(tdb, marketer), { id: c.id });
     expect(await completed(c.id)).toMatchObject({ sent: 100 });
     for (const s of subs) expect(server.messages(s.testId)).toHaveLength(1);
+    // Each move is audited with where the campaign was and where it went.
+    const trail = await tdb.db.select().from(auditLogs).where(eq(auditLogs.targetId, c.id)).orderBy(auditLogs.id);
+    expect(trail.filter((a) => a.action === 'campaign.pause' || a.action === 'campaign.resume').map((a) => [a.action, a.before, a.after])).toEqual([
+      ['campaign.pause', { status: 'sending' }, { status: 'paused' }],
+      ['campaign.resume', { status: 'paused' }, { status: 'sending' }],
+    ]);
   });
 
   it('refuses viewers, even when they call the service directly', async () => {

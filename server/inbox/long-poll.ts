@@ -36,21 +36,17 @@ async function listeningHub(): Promise<InboxHub> {
   return hub;
 }
 
-export async function pollInbox(
-  ctx: Ctx,
-  input: { topics: string | null; since: string | null; signal?: AbortSignal; waitSeconds?: number },
-  hub?: InboxHub,
-): Promise<InboxAnswer> {
+export async function pollInbox(ctx: Ctx, input: { topics: string | null; since: string | null; signal?: AbortSignal }): Promise<InboxAnswer> {
   const slugs = parseInboxTopics(input.topics);
-  const waiter = hub ?? (await listeningHub());
+  const hub = await listeningHub();
   const ids = await publicTopicIds(ctx, slugs);
   // Long polls are answered before common keep-alive and proxy timeouts (30–60 s).
-  const deadline = Date.now() + (input.waitSeconds ?? config().INBOX_WAIT_SECONDS) * 1000;
+  const deadline = Date.now() + config().INBOX_WAIT_SECONDS * 1000;
   for (;;) {
     const inbox = await readInbox(ctx.db, ids);
     if (!input.since || input.since !== inbox.etag) return { kind: 'changed', etag: inbox.etag, messages: inbox.items };
     const left = deadline - Date.now();
     if (left <= 0) return { kind: 'unchanged', etag: inbox.etag };
-    if ((await waiter.wait(left, input.signal)) === 'aborted') return { kind: 'aborted' };
+    if ((await hub.wait(left, input.signal)) === 'aborted') return { kind: 'aborted' };
   }
 }
