@@ -227,7 +227,8 @@ describe('VAPID keys', () => {
     expect(garbage.code).toBe(1);
     expect(garbage.err).toMatch(/^Error: /);
     expect(garbage.err).not.toContain('not-a-key');
-    const dup = await cli(['vapid', 'import', '--subject', 'mailto:ops@example.com', '--private', pair.privateKey]);
+    // `--private=K`: a base64url key may start with '-', which parseArgs would take for an option.
+    const dup = await cli(['vapid', 'import', '--subject', 'mailto:ops@example.com', `--private=${pair.privateKey}`]);
     expect(dup).toMatchObject({ code: 1, err: 'Error: That key is already here.\n' });
     const unknown = await cli(['vapid', 'activate', '0190a6b4-0000-7000-8000-000000000000']);
     expect(unknown).toMatchObject({ code: 1, err: 'There is no VAPID key "0190a6b4-0000-7000-8000-000000000000". See: npm run cli -- vapid list\n' });
