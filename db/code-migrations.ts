@@ -24,29 +24,34 @@ export interface CodeMigration {
  */
 export async function mergeEndpointSpellings(tx: Db): Promise<Record<string, number>> {
   // Only the rows not already canonical are kept in memory: in practice a handful.
-  const respelled = new Map<string, string[]>(); // canonical → ids of rows spelled otherwise
+  // Per project: the same browser may be subscribed to two projects (one row in each).
+  const respelled = new Map<string, { projectId: string; canonical: string; ids: string[] }>(); // project + canonical → rows spelled otherwise
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const page = await tx
-      .select({ id: subscriptions.id, endpoint: subscriptions.endpoint })
+      .select({ id: subscriptions.id, projectId: subscriptions.projectId, endpoint: subscriptions.endpoint })
       .from(subscriptions)
       .where(gt(subscriptions.id, after))
       .orderBy(asc(subscriptions.id))
       .limit(5000);
     for (const r of page) {
       const canonical = canonicalEndpoint(r.endpoint);
-      if (canonical && canonical !== r.endpoint) respelled.set(canonical, [...(respelled.get(canonical) ?? []), r.id]);
+      if (!canonical || canonical === r.endpoint) continue;
+      const k = `${r.projectId} ${canonical}`;
+      const entry = respelled.get(k) ?? { projectId: r.projectId, canonical, ids: [] };
+      entry.ids.push(r.id);
+      respelled.set(k, entry);
     }
     if (page.length < 5000) break;
     after = page[page.length - 1]!.id;
   }
   let merged = 0;
   let rewritten = 0;
-  for (const [canonical, ids] of respelled) {
+  for (const { projectId, canonical, ids } of respelled.values()) {
     const group = await tx
       .select()
       .from(subscriptions)
-      .where(sql`${subscriptions.endpoint} = ${canonical} or ${inArray(subscriptions.id, ids)}`)
+      .where(sql`${subscriptions.projectId} = ${projectId} and (${subscriptions.endpoint} = ${canonical} or ${inArray(subscriptions.id, ids)})`)
       .orderBy(asc(subscriptions.createdAt), asc(subscriptions.id));
     const keeper = group[0]!;
     const latest = [...group].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0]!;

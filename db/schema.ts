@@ -59,6 +59,12 @@ export const projects = pgTable(
 
 export type Project = typeof projects.$inferSelect;
 
+/** The project a row belongs to: deleting a project deletes its data with it. */
+const projectId = () =>
+  uuid('project_id')
+    .notNull()
+    .references(() => projects.id, { onDelete: 'cascade' });
+
 // ---------------------------------------------------------------------------------------------
 // People and the audit trail
 // ---------------------------------------------------------------------------------------------
@@ -93,6 +99,11 @@ export const auditLogs = pgTable(
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     at: ts('at').notNull().defaultNow(),
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * The project acted in; null for installation-wide actions (users, projects, settings). No
+     * foreign key: the trail of a deleted project stays readable.
+     */
+    projectId: uuid('project_id'),
     /** Who, readable even after the actor is gone: an e-mail, `cli`, `system`, `api-key:<name>`. */
     actorLabel: text('actor_label').notNull(),
     /** `<domain>.<verb>`, e.g. `user.create`, `vapid-key.activate`. */
@@ -110,6 +121,7 @@ export const auditLogs = pgTable(
     index('audit_logs_actor_idx').on(t.actorId, t.id),
     index('audit_logs_target_idx').on(t.targetType, t.targetId, t.id),
     index('audit_logs_at_idx').on(t.at),
+    index('audit_logs_project_idx').on(t.projectId, t.id),
   ],
 );
 
@@ -176,6 +188,7 @@ export const vapidKeys = pgTable(
     id: uuid('id')
       .primaryKey()
       .$defaultFn(() => uuidv7()),
+    projectId: projectId(),
     name: text('name').notNull().default(''),
     /** base64url of the 65-byte uncompressed point: the applicationServerKey browsers bind to. */
     publicKey: text('public_key').notNull(),
@@ -192,10 +205,10 @@ export const vapidKeys = pgTable(
   },
   (t) => [
     uniqueIndex('vapid_keys_public_key_key').on(t.publicKey),
-    // At most one active key, enforced by the database (two processes racing to create the
-    // first key cannot both win).
+    // At most one active key per project, enforced by the database (two processes racing to
+    // create the first key cannot both win).
     uniqueIndex('vapid_keys_one_active')
-      .on(t.status)
+      .on(t.projectId)
       .where(sql`status = 'active'`),
   ],
 );
@@ -205,6 +218,7 @@ export const vapidClaims = pgTable(
   'vapid_claims',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    projectId: projectId(),
     /** Null once the key is deleted; `publicKey` keeps the trail complete. */
     vapidKeyId: uuid('vapid_key_id').references(() => vapidKeys.id, { onDelete: 'set null' }),
     /** The `k` parameter sent with the JWT. */
@@ -214,7 +228,7 @@ export const vapidClaims = pgTable(
     exp: ts('exp').notNull(),
     issuedAt: ts('issued_at').notNull().defaultNow(),
   },
-  (t) => [index('vapid_claims_key_idx').on(t.vapidKeyId, t.issuedAt)],
+  (t) => [index('vapid_claims_key_idx').on(t.vapidKeyId, t.issuedAt), index('vapid_claims_project_idx').on(t.projectId, t.id)],
 );
 
 export const topics = pgTable(
@@ -247,6 +261,7 @@ export const subscriptions = pgTable(
     id: uuid('id')
       .primaryKey()
       .$defaultFn(() => uuidv7()),
+    projectId: projectId(),
     endpoint: text('endpoint').notNull(),
     /** base64url, 65 bytes. */
     p256dh: text('p256dh').notNull(),
@@ -266,10 +281,12 @@ export const subscriptions = pgTable(
     endedAt: ts('ended_at'),
   },
   (t) => [
-    uniqueIndex('subscriptions_endpoint_key').on(t.endpoint),
-    index('subscriptions_status_id_idx').on(t.status, t.id),
+    // One row per browser per project: the same endpoint may subscribe to two projects' sites
+    // only with two different keys, but the database does not rely on that.
+    uniqueIndex('subscriptions_project_endpoint_key').on(t.projectId, t.endpoint),
+    index('subscriptions_status_id_idx').on(t.projectId, t.status, t.id),
     index('subscriptions_key_status_idx').on(t.vapidKeyId, t.status),
-    index('subscriptions_service_idx').on(t.pushService, t.id),
+    index('subscriptions_service_idx').on(t.projectId, t.pushService, t.id),
   ],
 );
 
@@ -309,6 +326,7 @@ export const campaigns = pgTable(
     id: uuid('id')
       .primaryKey()
       .$defaultFn(() => uuidv7()),
+    projectId: projectId(),
     name: text('name').notNull(),
     status: campaignStatus('status').notNull().default('draft'),
     /** The notification (lib/push/payload.ts NotificationContent). */
@@ -361,7 +379,7 @@ export const campaigns = pgTable(
   },
   (t) => [
     index('campaigns_status_schedule_idx').on(t.status, t.scheduledAt),
-    index('campaigns_created_idx').on(t.createdAt, t.id),
+    index('campaigns_created_idx').on(t.projectId, t.createdAt, t.id),
     uniqueIndex('campaigns_idempotency_key').on(t.apiPrincipal, t.idempotencyKey),
     index('campaigns_principal_idx').on(t.apiPrincipal, t.createdAt),
     index('campaigns_published_idx')
@@ -446,6 +464,8 @@ export const apiKeys = pgTable(
     id: uuid('id')
       .primaryKey()
       .$defaultFn(() => uuidv7()),
+    /** The project the key acts in, and the only one. */
+    projectId: projectId(),
     name: text('name').notNull(),
     /** The first characters of the key, shown so people can tell keys apart. */
     prefix: text('prefix').notNull(),
@@ -464,7 +484,7 @@ export const apiKeys = pgTable(
     createdByLabel: text('created_by_label').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('api_keys_hash_key').on(t.keyHash)],
+  (t) => [uniqueIndex('api_keys_hash_key').on(t.keyHash), index('api_keys_project_idx').on(t.projectId, t.createdAt)],
 );
 
 /** ES256 public keys that verify notiflux-style signed tokens. */
@@ -474,6 +494,8 @@ export const tokenKeys = pgTable(
     id: uuid('id')
       .primaryKey()
       .$defaultFn(() => uuidv7()),
+    /** Tokens it verifies act in this project only (a fingerprint is registered in one project). */
+    projectId: projectId(),
     name: text('name').notNull(),
     publicKeyPem: text('public_key_pem').notNull(),
     /** SHA-256 of the key's SubjectPublicKeyInfo, base64url: identifies it in logs and campaigns. */
@@ -482,7 +504,7 @@ export const tokenKeys = pgTable(
     createdAt: createdAt(),
     revokedAt: ts('revoked_at'),
   },
-  (t) => [uniqueIndex('token_keys_fingerprint_key').on(t.fingerprint)],
+  (t) => [uniqueIndex('token_keys_fingerprint_key').on(t.fingerprint), index('token_keys_project_idx').on(t.projectId, t.createdAt)],
 );
 
 export const receiptKinds = ['shown', 'clicked', 'closed'] as const;
@@ -518,6 +540,7 @@ export const messages = pgTable(
     id: uuid('id')
       .primaryKey()
       .$defaultFn(() => uuidv7()),
+    projectId: projectId(),
     campaignId: uuid('campaign_id').references(() => campaigns.id, { onDelete: 'cascade' }),
     content: jsonb('content').notNull(),
     expiresAt: ts('expires_at').notNull(),
@@ -531,6 +554,7 @@ export const storeMessages = pgTable(
   'store_messages',
   {
     idx: bigint('idx', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    projectId: projectId(),
     subscriptionId: uuid('subscription_id')
       .notNull()
       .references(() => subscriptions.id, { onDelete: 'cascade' }),

@@ -118,8 +118,8 @@ export async function seedSubscribers(
     await sql.begin(async (tx) => {
       await tx`set local synchronous_commit = off`;
       await tx`
-        insert into subscriptions (id, endpoint, p256dh, auth, vapid_key_id, push_service, status, user_agent, created_at, updated_at)
-        select bench_sub_id(g), ${`https://127.0.0.1:${o.sinkPort}/push/`} || g, k.p256dh, k.auth, ${o.vapidKeyId}::uuid, '127.0.0.1', 'active',
+        insert into subscriptions (id, project_id, endpoint, p256dh, auth, vapid_key_id, push_service, status, user_agent, created_at, updated_at)
+        select bench_sub_id(g), (select project_id from vapid_keys where id = ${o.vapidKeyId}::uuid), ${`https://127.0.0.1:${o.sinkPort}/push/`} || g, k.p256dh, k.auth, ${o.vapidKeyId}::uuid, '127.0.0.1', 'active',
           (${sql.array(USER_AGENTS)}::text[])[1 + g % 4], to_timestamp((${o.baseMs}::bigint + g) / 1000.0), to_timestamp((${o.baseMs}::bigint + g) / 1000.0)
         from generate_series(${lo}::bigint, ${hi}::bigint) g
         join bench_keys k on k.i = g % ${poolSize}`;

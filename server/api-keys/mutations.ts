@@ -50,6 +50,7 @@ export async function createApiKey(ctx: Ctx, input: unknown): Promise<{ key: str
     const [row] = await tx.db
       .insert(apiKeys)
       .values({
+        projectId: ctx.project.id,
         name,
         prefix: key.slice(0, 11),
         keyHash: hashApiKey(key),
@@ -79,7 +80,7 @@ export async function revokeApiKey(ctx: Ctx, input: unknown): Promise<PublicApiK
     const [row] = await tx.db
       .update(apiKeys)
       .set({ revokedAt: new Date() })
-      .where(and(eq(apiKeys.id, parsed.data.id), isNull(apiKeys.revokedAt)))
+      .where(and(eq(apiKeys.projectId, ctx.project.id), eq(apiKeys.id, parsed.data.id), isNull(apiKeys.revokedAt)))
       .returning();
     if (!row) throw new AppError('not_found', 'No such key, or it is already revoked.');
     await recordAudit(tx, {
@@ -107,10 +108,19 @@ export async function addTokenKey(ctx: Ctx, input: unknown): Promise<TokenKey> {
   return inTx(ctx, async (tx) => {
     const [row] = await tx.db
       .insert(tokenKeys)
-      .values({ name: parsed.data.name, publicKeyPem: key.pem, fingerprint: key.fingerprint, createdByLabel: actorLabel(ctx.actor) })
+      .values({
+        projectId: ctx.project.id,
+        name: parsed.data.name,
+        publicKeyPem: key.pem,
+        fingerprint: key.fingerprint,
+        createdByLabel: actorLabel(ctx.actor),
+      })
       .onConflictDoNothing({ target: tokenKeys.fingerprint })
       .returning();
-    if (!row) throw new AppError('conflict', 'That key is already here.', { fieldErrors: { publicKey: ['That key is already here.'] } });
+    if (!row) {
+      const msg = 'That key is already registered, here or in another project: a token key verifies tokens for one project only.';
+      throw new AppError('conflict', msg, { fieldErrors: { publicKey: [msg] } });
+    }
     await recordAudit(tx, {
       action: 'token-key.add',
       targetType: 'token-key',
@@ -130,7 +140,7 @@ export async function revokeTokenKey(ctx: Ctx, input: unknown): Promise<TokenKey
     const [row] = await tx.db
       .update(tokenKeys)
       .set({ revokedAt: new Date() })
-      .where(and(eq(tokenKeys.id, parsed.data.id), isNull(tokenKeys.revokedAt)))
+      .where(and(eq(tokenKeys.projectId, ctx.project.id), eq(tokenKeys.id, parsed.data.id), isNull(tokenKeys.revokedAt)))
       .returning();
     if (!row) throw new AppError('not_found', 'No such key, or it is already revoked.');
     await recordAudit(tx, {

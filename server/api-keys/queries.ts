@@ -1,22 +1,23 @@
 import 'server-only';
-import { desc } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { apiKeys, tokenKeys } from '../../db/schema';
 import { parseVerifyKey } from '../../lib/auth/jwt';
-import { assertCan, type Ctx } from '../context';
+import { assertCan, DEFAULT_PROJECT, type Ctx } from '../context';
 import type { PublicApiKey } from './mutations';
 import { config } from '../../lib/env';
 
 export async function listApiKeys(ctx: Ctx): Promise<PublicApiKey[]> {
   assertCan(ctx, 'api-keys.manage');
-  const rows = await ctx.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt)).limit(500);
+  const rows = await ctx.db.select().from(apiKeys).where(eq(apiKeys.projectId, ctx.project.id)).orderBy(desc(apiKeys.createdAt)).limit(500);
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   return rows.map(({ keyHash, ...rest }) => rest);
 }
 
 export async function listTokenKeys(ctx: Ctx) {
   assertCan(ctx, 'api-keys.manage');
-  const rows = await ctx.db.select().from(tokenKeys).orderBy(desc(tokenKeys.createdAt)).limit(200);
-  return { keys: rows, environment: environmentTokenKey() };
+  const rows = await ctx.db.select().from(tokenKeys).where(eq(tokenKeys.projectId, ctx.project.id)).orderBy(desc(tokenKeys.createdAt)).limit(200);
+  // JWT_PUBLIC_KEY_B64 verifies tokens for the default project only.
+  return { keys: rows, environment: ctx.project.id === DEFAULT_PROJECT.id ? environmentTokenKey() : null };
 }
 
 let envKey: { raw: string | undefined; parsed: ReturnType<typeof parseVerifyKey> | null } | undefined;

@@ -8,6 +8,7 @@ import { campaigns, type Campaign } from '../../db/schema';
 import { cursorInstant, intParam, isId, requireId } from '../../lib/params';
 import { AppError } from '../../lib/errors';
 import { apiPrincipal, assertCan, type Ctx } from '../context';
+import { idInProject, ofProject } from '../projects/scope';
 
 export function apiCampaignView(c: Campaign) {
   const finished = c.sent + c.failed + c.expired + c.skipped;
@@ -39,7 +40,7 @@ export async function getApiCampaign(ctx: Ctx, id: string): Promise<ApiCampaign>
   const [c] = await ctx.db
     .select()
     .from(campaigns)
-    .where(and(eq(campaigns.id, id), eq(campaigns.apiPrincipal, principal)));
+    .where(and(idInProject(campaigns, ctx, id), eq(campaigns.apiPrincipal, principal)));
   if (!c) throw new AppError('not_found', 'No such campaign (or it was not created with this key).');
   return apiCampaignView(c);
 }
@@ -67,6 +68,7 @@ export async function listApiCampaigns(ctx: Ctx, input: unknown) {
     .from(campaigns)
     .where(
       and(
+        ofProject(campaigns, ctx),
         eq(campaigns.apiPrincipal, principal),
         after ? or(lt(campaigns.createdAt, after.at), and(eq(campaigns.createdAt, after.at), lt(campaigns.id, after.id))) : undefined,
       ),

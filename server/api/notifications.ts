@@ -177,7 +177,7 @@ export async function sendApiNotification(ctx: Ctx, body: unknown, idempotencyKe
   };
   // Too large for one push: deliver it through the server rather than refuse it.
   input.storeOnServer = v.store === true || !measurePayload({ ...input.content, data: input.content.data ?? undefined }).fits;
-  const recipients = await countAudience(ctx.db, { audience: input.audience, topicIds: targetIds, excludeTopicIds: excludeIds });
+  const recipients = await countAudience(ctx, { audience: input.audience, topicIds: targetIds, excludeTopicIds: excludeIds });
   try {
     const c = await inTx(ctx, async (tx) => {
       await spendTokenId(tx);

@@ -3,7 +3,7 @@
  * so deep pages cost what the first one does.
  */
 import 'server-only';
-import { and, desc, eq, gte, ilike, lt, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditLogs } from '../../db/schema';
 import { dateParam } from '../../lib/params';
@@ -22,12 +22,15 @@ export const auditFilterSchema = z.object({
 });
 export type AuditFilter = z.input<typeof auditFilterSchema>;
 
+/** This project's entries and the installation-wide ones (users, projects, settings): never another project's. */
+const inScope = (ctx: Ctx): SQL => or(eq(auditLogs.projectId, ctx.project.id), isNull(auditLogs.projectId))!;
+
 export async function listAuditLogs(ctx: Ctx, input: AuditFilter) {
   assertCan(ctx, 'audit.read');
   const parsed = auditFilterSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
   const f = parsed.data;
-  const where: SQL[] = [];
+  const where: SQL[] = [inScope(ctx)];
   if (f.action) where.push(f.action.endsWith('.') ? ilike(auditLogs.action, `${escapeLike(f.action)}%`) : eq(auditLogs.action, f.action));
   if (f.actor) where.push(ilike(auditLogs.actorLabel, `%${escapeLike(f.actor)}%`));
   if (f.targetType) where.push(eq(auditLogs.targetType, f.targetType));
@@ -38,7 +41,7 @@ export async function listAuditLogs(ctx: Ctx, input: AuditFilter) {
   const rows = await ctx.db
     .select()
     .from(auditLogs)
-    .where(where.length ? and(...where) : undefined)
+    .where(and(...where))
     .orderBy(desc(auditLogs.id))
     .limit(f.limit + 1);
   const hasMore = rows.length > f.limit;
@@ -49,7 +52,7 @@ export async function listAuditLogs(ctx: Ctx, input: AuditFilter) {
 /** Distinct action names, for the filter's drop-down. */
 export async function listAuditActions(ctx: Ctx): Promise<string[]> {
   assertCan(ctx, 'audit.read');
-  const rows = await ctx.db.selectDistinct({ action: auditLogs.action }).from(auditLogs).orderBy(auditLogs.action).limit(500);
+  const rows = await ctx.db.selectDistinct({ action: auditLogs.action }).from(auditLogs).where(inScope(ctx)).orderBy(auditLogs.action).limit(500);
   return rows.map((r) => r.action);
 }
 

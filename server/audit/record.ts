@@ -14,8 +14,17 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+/**
+ * Actions on the installation rather than on one site's data: their rows carry no project (the
+ * same rule migration 0007 applied to older rows).
+ */
+export const INSTALLATION_DOMAINS: readonly string[] = ['user', 'project', 'settings', 'setup'];
+
+export const isInstallationAction = (action: string) => INSTALLATION_DOMAINS.includes(action.split('.', 1)[0]!);
+
 export async function recordAudit(ctx: Ctx, entry: AuditEntry): Promise<void> {
   await ctx.db.insert(auditLogs).values({
+    projectId: isInstallationAction(entry.action) ? null : ctx.project.id,
     actorId: ctx.actor.kind === 'user' ? ctx.actor.id : null,
     actorLabel: actorLabel(ctx.actor),
     action: entry.action,

@@ -5,14 +5,14 @@
  * transaction, so a campaign is never "sending" without a job to send it.
  */
 import 'server-only';
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../db';
+import { and, inArray, sql } from 'drizzle-orm';
 import { campaigns, deliveries, topics, type Campaign } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { requireId } from '../../lib/params';
 import { formatInZone, isTimeZone, zonedToUtc } from '../../lib/time';
 import { recordAudit } from '../audit/record';
-import { actorLabel, assertCan, inTx, type Ctx } from '../context';
+import { actorLabel, assertCan, inTx, type Ctx, type DbCtx } from '../context';
+import { idInProject } from '../projects/scope';
 import { enqueueFanout, enqueueStart } from '../jobs';
 import { CAMPAIGN_EVENTS, CANCELLED_REASON, DELETABLE, EDITABLE, targetOf, type CampaignEvent } from './status';
 import { campaignIdSchema, campaignInputSchema, scheduleSchema, type ParsedCampaignInput } from './schemas';
@@ -69,6 +69,7 @@ export async function createCampaign(ctx: Ctx, input: unknown, extra: CampaignOr
     const [row] = await tx.db
       .insert(campaigns)
       .values({
+        projectId: ctx.project.id,
         ...columns(v),
         createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
         createdByLabel: actorLabel(ctx.actor),
@@ -92,16 +93,19 @@ export async function updateCampaign(ctx: Ctx, id: string, input: unknown): Prom
     const [row] = await tx.db
       .update(campaigns)
       .set({ ...columns(v), updatedAt: new Date() })
-      .where(and(eq(campaigns.id, id), inArray(campaigns.status, [...EDITABLE])))
+      .where(and(idInProject(campaigns, tx, id), inArray(campaigns.status, [...EDITABLE])))
       .returning();
-    if (!row) throw await notInState(tx.db, id, 'Only drafts can be edited. Duplicate the campaign to change it.');
+    if (!row) throw await notInState(tx, id, 'Only drafts can be edited. Duplicate the campaign to change it.');
     await recordAudit(tx, { action: 'campaign.update', targetType: 'campaign', targetId: id, targetLabel: row.name, after: auditView(row) });
     return row;
   });
 }
 
-async function notInState(db: Db, id: string, message: string): Promise<AppError> {
-  const [c] = await db.select({ status: campaigns.status }).from(campaigns).where(eq(campaigns.id, id));
+async function notInState(tx: DbCtx, id: string, message: string): Promise<AppError> {
+  const [c] = await tx.db
+    .select({ status: campaigns.status })
+    .from(campaigns)
+    .where(idInProject(campaigns, tx, id));
   return c ? new AppError('conflict', `${message} (It is ${c.status}.)`) : new AppError('not_found', 'That campaign does not exist.');
 }
 
@@ -110,9 +114,9 @@ async function transition(tx: Ctx, id: string, event: CampaignEvent, set: Partia
   const [row] = await tx.db
     .update(campaigns)
     .set({ ...set, status: targetOf(event), updatedAt: new Date() })
-    .where(and(eq(campaigns.id, id), inArray(campaigns.status, [...CAMPAIGN_EVENTS[event].from])))
+    .where(and(idInProject(campaigns, tx, id), inArray(campaigns.status, [...CAMPAIGN_EVENTS[event].from])))
     .returning();
-  if (!row) throw await notInState(tx.db, id, message);
+  if (!row) throw await notInState(tx, id, message);
   return row;
 }
 
@@ -145,7 +149,10 @@ export async function sendCampaignNow(ctx: Ctx, input: unknown): Promise<Campaig
 
 /** Topics may have been deleted since the draft was saved. */
 async function revalidateForSending(tx: Ctx, id: string) {
-  const [c] = await tx.db.select().from(campaigns).where(eq(campaigns.id, id));
+  const [c] = await tx.db
+    .select()
+    .from(campaigns)
+    .where(idInProject(campaigns, tx, id));
   if (!c) throw new AppError('not_found', 'That campaign does not exist.');
   await assertTopicsExist(tx, [...c.topicIds, ...c.excludeTopicIds]);
 }
@@ -212,7 +219,10 @@ export async function cancelCampaign(ctx: Ctx, input: unknown): Promise<Campaign
   assertCan(ctx, 'campaigns.send');
   const id = parseId(input);
   return inTx(ctx, async (tx) => {
-    const [before] = await tx.db.select({ status: campaigns.status }).from(campaigns).where(eq(campaigns.id, id));
+    const [before] = await tx.db
+      .select({ status: campaigns.status })
+      .from(campaigns)
+      .where(idInProject(campaigns, tx, id));
     let row = await transition(tx, id, 'cancel', { completedAt: new Date() }, 'This campaign cannot be cancelled.');
     // What was still waiting will never go out: give it a final status so the numbers add up.
     // Rows in flight ('sending') are settled by the worker that holds them.
@@ -223,8 +233,11 @@ export async function cancelCampaign(ctx: Ctx, input: unknown): Promise<Campaign
         where campaign_id = ${id} and status in ('queued', 'retrying')
         returning 1
       )
-      update ${campaigns} set skipped = skipped + (select count(*) from dropped) where id = ${id}`);
-    [row] = (await tx.db.select().from(campaigns).where(eq(campaigns.id, id))) as [Campaign];
+      update ${campaigns} set skipped = skipped + (select count(*) from dropped) where id = ${id} and project_id = ${tx.project.id}`);
+    [row] = (await tx.db
+      .select()
+      .from(campaigns)
+      .where(idInProject(campaigns, tx, id))) as [Campaign];
     await recordAudit(tx, {
       action: 'campaign.cancel',
       targetType: 'campaign',
@@ -289,7 +302,10 @@ export async function resumeCampaign(ctx: Ctx, input: unknown): Promise<Campaign
 export async function duplicateCampaign(ctx: Ctx, input: unknown): Promise<Campaign> {
   assertCan(ctx, 'campaigns.write');
   const id = parseId(input);
-  const [src] = await ctx.db.select().from(campaigns).where(eq(campaigns.id, id));
+  const [src] = await ctx.db
+    .select()
+    .from(campaigns)
+    .where(idInProject(campaigns, ctx, id));
   if (!src) throw new AppError('not_found', 'That campaign does not exist.');
   const wanted = [...src.topicIds, ...src.excludeTopicIds];
   const existing = wanted.length
@@ -303,6 +319,7 @@ export async function duplicateCampaign(ctx: Ctx, input: unknown): Promise<Campa
     const [row] = await tx.db
       .insert(campaigns)
       .values({
+        projectId: ctx.project.id,
         name: `Copy of ${src.name}`.slice(0, 120),
         content: src.content,
         ttl: src.ttl,
@@ -334,9 +351,9 @@ export async function deleteCampaign(ctx: Ctx, input: unknown): Promise<void> {
   await inTx(ctx, async (tx) => {
     const [row] = await tx.db
       .delete(campaigns)
-      .where(and(eq(campaigns.id, id), inArray(campaigns.status, [...DELETABLE])))
+      .where(and(idInProject(campaigns, tx, id), inArray(campaigns.status, [...DELETABLE])))
       .returning();
-    if (!row) throw await notInState(tx.db, id, 'Only drafts and cancelled campaigns can be deleted; sent ones keep their records.');
+    if (!row) throw await notInState(tx, id, 'Only drafts and cancelled campaigns can be deleted; sent ones keep their records.');
     await recordAudit(tx, { action: 'campaign.delete', targetType: 'campaign', targetId: id, targetLabel: row.name, before: auditView(row) });
   });
 }

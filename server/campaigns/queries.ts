@@ -13,6 +13,8 @@ import { cursorInstant, isId } from '../../lib/params';
 import { escapeLike } from '../audit/queries';
 import { assertCan, type Ctx } from '../context';
 import { projectTopics } from '../topics/scope';
+import { idInProject, ofProject } from '../projects/scope';
+import { campaignOfProject } from './scope';
 
 export const campaignListSchema = z.object({
   q: z.string().trim().max(100).optional(),
@@ -55,7 +57,7 @@ async function topicNames(ctx: Ctx, ids: string[]): Promise<Map<string, string>>
 export async function listCampaigns(ctx: Ctx, input: z.input<typeof campaignListSchema>) {
   assertCan(ctx, 'campaigns.read');
   const f = campaignListSchema.parse(input);
-  const where: SQL[] = [];
+  const where: SQL[] = [ofProject(campaigns, ctx)];
   if (f.q) where.push(ilike(campaigns.name, `%${escapeLike(f.q)}%`));
   if (f.status) where.push(eq(campaigns.status, f.status));
   if (f.before) {
@@ -69,7 +71,7 @@ export async function listCampaigns(ctx: Ctx, input: z.input<typeof campaignList
   const rows = await ctx.db
     .select()
     .from(campaigns)
-    .where(where.length ? and(...where) : undefined)
+    .where(and(...where))
     .orderBy(desc(campaigns.createdAt), desc(campaigns.id))
     .limit(f.limit + 1);
   const hasMore = rows.length > f.limit;
@@ -105,7 +107,10 @@ export async function listCampaigns(ctx: Ctx, input: z.input<typeof campaignList
 export async function getCampaign(ctx: Ctx, id: string) {
   assertCan(ctx, 'campaigns.read');
   if (!z.uuid().safeParse(id).success) throw new AppError('not_found', 'That campaign does not exist.');
-  const [c] = await ctx.db.select().from(campaigns).where(eq(campaigns.id, id));
+  const [c] = await ctx.db
+    .select()
+    .from(campaigns)
+    .where(idInProject(campaigns, ctx, id));
   if (!c) throw new AppError('not_found', 'That campaign does not exist.');
   const names = await topicNames(ctx, [...c.topicIds, ...c.excludeTopicIds]);
   return {
@@ -141,7 +146,7 @@ export async function campaignProgress(ctx: Ctx, id: string): Promise<CampaignPr
   const [recent] = rowsOf<{ n: number }>(
     await ctx.db.execute(sql`
       select coalesce(sum(count), 0)::int as n from campaign_stats
-      where campaign_id = ${id} and outcome in ('sent', 'failed', 'expired') and bucket >= date_trunc('minute', now()) - interval '1 minute' and bucket < date_trunc('minute', now())`),
+      where campaign_id = ${campaignOfProject(ctx, id)} and outcome in ('sent', 'failed', 'expired') and bucket >= date_trunc('minute', now()) - interval '1 minute' and bucket < date_trunc('minute', now())`),
   );
   const finished = c.sent + c.failed + c.expired + c.skipped;
   return {
@@ -173,7 +178,7 @@ export async function campaignTimeline(ctx: Ctx, id: string) {
         coalesce(sum(count) filter (where outcome = 'failed'), 0)::int as failed,
         coalesce(sum(count) filter (where outcome = 'expired'), 0)::int as expired,
         coalesce(sum(count) filter (where outcome = 'retrying'), 0)::int as retrying
-      from campaign_stats where campaign_id = ${id}
+      from campaign_stats where campaign_id = ${campaignOfProject(ctx, id)}
       group by bucket order by bucket`),
   );
   return rows.map((r) => ({
@@ -197,7 +202,7 @@ export async function campaignByService(ctx: Ctx, id: string) {
         coalesce(sum(count) filter (where outcome = 'retrying'), 0)::int as retrying,
         coalesce(sum(count), 0)::int as attempts,
         coalesce(sum(latency_sum_ms), 0)::bigint as latency
-      from campaign_stats where campaign_id = ${id}
+      from campaign_stats where campaign_id = ${campaignOfProject(ctx, id)}
       group by push_service order by sum(count) desc`),
   );
   return rows.map((r) => ({
@@ -223,7 +228,7 @@ export const deliveryListSchema = z.object({
 export async function listDeliveries(ctx: Ctx, campaignId: string, input: z.input<typeof deliveryListSchema>) {
   assertCan(ctx, 'campaigns.read');
   const f = deliveryListSchema.parse(input);
-  const where: SQL[] = [eq(deliveries.campaignId, campaignId)];
+  const where: SQL[] = [eq(deliveries.campaignId, campaignOfProject(ctx, campaignId))];
   if (f.status) where.push(eq(deliveries.status, f.status));
   if (f.pushService) where.push(eq(deliveries.pushService, f.pushService));
   if (f.httpStatus !== undefined) where.push(eq(deliveries.httpStatus, f.httpStatus));
@@ -256,14 +261,14 @@ export async function deliveryFacets(ctx: Ctx, campaignId: string) {
   const services = await ctx.db
     .selectDistinct({ s: campaignStats.pushService })
     .from(campaignStats)
-    .where(eq(campaignStats.campaignId, campaignId))
+    .where(eq(campaignStats.campaignId, campaignOfProject(ctx, campaignId)))
     .orderBy(campaignStats.pushService);
   const http = rowsOf<{ v: number | null }>(
     await ctx.db.execute(sql`
       with recursive t(v) as (
-        select min(http_status) from deliveries where campaign_id = ${campaignId} and http_status is not null
+        select min(http_status) from deliveries where campaign_id = ${campaignOfProject(ctx, campaignId)} and http_status is not null
         union all
-        select (select min(http_status) from deliveries where campaign_id = ${campaignId} and http_status > t.v) from t where t.v is not null
+        select (select min(http_status) from deliveries where campaign_id = ${campaignOfProject(ctx, campaignId)} and http_status > t.v) from t where t.v is not null
       ) select v from t where v is not null`),
   );
   return { services: services.map((r) => r.s), httpStatuses: http.map((r) => Number(r.v)) };
@@ -298,7 +303,7 @@ export async function getDelivery(ctx: Ctx, campaignId: string, subscriptionId: 
     .from(deliveries)
     .leftJoin(vapidClaims, eq(vapidClaims.id, deliveries.vapidClaimId))
     .innerJoin(subscriptions, eq(subscriptions.id, deliveries.subscriptionId))
-    .where(and(eq(deliveries.campaignId, campaignId), eq(deliveries.subscriptionId, subscriptionId)));
+    .where(and(eq(deliveries.campaignId, campaignOfProject(ctx, campaignId)), eq(deliveries.subscriptionId, subscriptionId), ofProject(subscriptions, ctx)));
   if (!row) throw new AppError('not_found', 'That delivery does not exist.');
   // The endpoint is a capability URL: show where it goes, not the whole secret path.
   const { endpoint, ...sub } = row.subscription;

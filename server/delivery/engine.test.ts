@@ -149,7 +149,7 @@ describe('campaigns through the engine', () => {
     ];
     for (const [audience, expected] of cases) {
       server.reset();
-      expect(await countAudience(tdb.db, audience)).toBe(expected.length);
+      expect(await countAudience(tdb, audience)).toBe(expected.length);
       const c = await createCampaign(ctxFor(tdb, marketer), { content: { title: 'T' }, ...audience });
       await sendCampaignNow(ctxFor(tdb, marketer), { id: c.id });
       await completed(c.id);

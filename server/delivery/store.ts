@@ -60,9 +60,10 @@ export class DeliveryStore {
       topic_ids: string[] | string;
       exclude_topic_ids: string[] | string;
       targeted: number;
+      project_id: string;
     }>(
       await this.db.execute(
-        sql`select status, fanout_done, fanout_cursor, audience, topic_ids, exclude_topic_ids, targeted from campaigns where id = ${campaignId} for update`,
+        sql`select status, fanout_done, fanout_cursor, audience, topic_ids, exclude_topic_ids, targeted, project_id from campaigns where id = ${campaignId} for update`,
       ),
     );
     if (!c) return null;
@@ -71,7 +72,7 @@ export class DeliveryStore {
       fanout_done: c.fanout_done,
       fanout_cursor: c.fanout_cursor,
       targeted: Number(c.targeted),
-      audience: { audience: c.audience, topicIds: pgArrayValues(c.topic_ids), excludeTopicIds: pgArrayValues(c.exclude_topic_ids) },
+      audience: { projectId: c.project_id, audience: c.audience, topicIds: pgArrayValues(c.topic_ids), excludeTopicIds: pgArrayValues(c.exclude_topic_ids) },
     };
   }
 

@@ -14,6 +14,7 @@ import { testSendSchema } from '../campaigns/schemas';
 import { assertCan, type Ctx } from '../context';
 import { processSender, sendToRecipients } from '../push/deliver';
 import { Keyring } from '../vapid/keys';
+import { idInProject } from '../projects/scope';
 
 /** Sends the composed notification (saved or not) to one subscriber, now. Not a campaign. */
 export async function sendTestNotification(ctx: Ctx, input: unknown): Promise<SendResult> {
@@ -24,7 +25,7 @@ export async function sendTestNotification(ctx: Ctx, input: unknown): Promise<Se
   const [sub] = await ctx.db
     .select()
     .from(subscriptions)
-    .where(and(eq(subscriptions.id, subscriptionId), eq(subscriptions.status, 'active')));
+    .where(and(idInProject(subscriptions, ctx, subscriptionId), eq(subscriptions.status, 'active')));
   if (!sub)
     throw new AppError('validation_failed', 'That subscriber is not active any more.', { fieldErrors: { subscriptionId: ['Not an active subscriber.'] } });
   const results = await sendToRecipients({ keyring: new Keyring(ctx.db), sender: processSender() }, [sub], {
@@ -35,7 +36,10 @@ export async function sendTestNotification(ctx: Ctx, input: unknown): Promise<Se
   });
   const result = results.get(sub.id)!;
   if (result.outcome === 'gone') {
-    await ctx.db.update(subscriptions).set({ status: 'expired', endedAt: new Date(), updatedAt: new Date() }).where(eq(subscriptions.id, sub.id));
+    await ctx.db
+      .update(subscriptions)
+      .set({ status: 'expired', endedAt: new Date(), updatedAt: new Date() })
+      .where(idInProject(subscriptions, ctx, sub.id));
   }
   await recordAudit(ctx, {
     action: 'campaign.send-test',

@@ -43,7 +43,7 @@ export async function pollInbox(ctx: Ctx, input: { topics: string | null; since:
   // Long polls are answered before common keep-alive and proxy timeouts (30–60 s).
   const deadline = Date.now() + config().INBOX_WAIT_SECONDS * 1000;
   for (;;) {
-    const inbox = await readInbox(ctx.db, ids);
+    const inbox = await readInbox(ctx, ids);
     if (!input.since || input.since !== inbox.etag) return { kind: 'changed', etag: inbox.etag, messages: inbox.items };
     const left = deadline - Date.now();
     if (left <= 0) return { kind: 'unchanged', etag: inbox.etag };

@@ -5,7 +5,7 @@
  */
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { rowsOf, type Db } from '../../db';
+import { rowsOf } from '../../db';
 import { topics } from '../../db/schema';
 import { projectTopics } from '../topics/scope';
 import type { DbCtx } from '../context';
@@ -37,7 +37,7 @@ export async function publicTopicIds({ db, project }: DbCtx, slugs: string[]): P
  * that include one of these, or to all of topics that are all among these — and not excluding
  * any of them. Cancelled campaigns and drafts never show.
  */
-export async function readInbox(db: Db, topicIds: string[]): Promise<{ etag: string; items: InboxItem[] }> {
+export async function readInbox({ db, project }: DbCtx, topicIds: string[]): Promise<{ etag: string; items: InboxItem[] }> {
   const ids = sql`${`{${topicIds.join(',')}}`}::uuid[]`;
   const rows = rowsOf<{
     id: string;
@@ -47,7 +47,7 @@ export async function readInbox(db: Db, topicIds: string[]): Promise<{ etag: str
   }>(
     await db.execute(sql`
       select id, content, started_at, published_seq from campaigns
-      where published_seq is not null and status in ('sending', 'paused', 'completed')
+      where project_id = ${project.id} and published_seq is not null and status in ('sending', 'paused', 'completed')
         and (audience = 'all'
              or (audience = 'any' and topic_ids && ${ids})
              or (audience = 'every' and topic_ids <@ ${ids} and cardinality(topic_ids) > 0))

@@ -6,7 +6,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaigns, campaignStats, subscriptions, subscriptionTopics, vapidKeys, type CampaignStatus } from '../../db/schema';
+import { campaigns, campaignStats, subscriptions, subscriptionTopics, vapidKeys, type CampaignStatus, DEFAULT_PROJECT_ID } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import { ctxFor, openTestDatabase, type TestDatabase } from '../../tests/support/db';
 import type { Actor } from '../context';
@@ -46,6 +46,7 @@ async function pastSub(daysAgo: number, topics: string[], ended?: { status: 'exp
   const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   const k = keys();
   await tdb.db.insert(subscriptions).values({
+    projectId: DEFAULT_PROJECT_ID,
     id,
     endpoint: endpoint(),
     ...k,
@@ -61,7 +62,7 @@ async function pastSub(daysAgo: number, topics: string[], ended?: { status: 'exp
 async function campaign(name: string, status: CampaignStatus, extra: Partial<typeof campaigns.$inferInsert> = {}) {
   const [c] = await tdb.db
     .insert(campaigns)
-    .values({ name, status, content: { title: name }, createdByLabel: 'test', ...extra })
+    .values({ projectId: DEFAULT_PROJECT_ID, name, status, content: { title: name }, createdByLabel: 'test', ...extra })
     .returning();
   return c!;
 }

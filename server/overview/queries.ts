@@ -5,10 +5,11 @@
  * counting deliveries. Days are UTC days, like every time the dashboard shows.
  */
 import 'server-only';
-import { asc, desc, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, inArray, sql } from 'drizzle-orm';
 import { rowsOf } from '../../db';
 import { campaigns, subscriptions, subscriptionTopics, topics, type Campaign } from '../../db/schema';
 import { assertCan, type Ctx } from '../context';
+import { ofProject } from '../projects/scope';
 import { uuidv7Bound } from '../subscribers/queries';
 
 const DAY_MS = 86_400_000;
@@ -80,29 +81,31 @@ export async function getOverview(ctx: Ctx, opts: { now?: Date } = {}): Promise<
   const seriesStart = new Date(todayStart - (SERIES_DAYS - 1) * DAY_MS);
 
   const [active, created, ended, byTopic, sends, daily, recent, upcoming] = await Promise.all([
-    ctx.db.execute(sql`select count(*)::int as n from ${subscriptions} where status = 'active'`),
+    ctx.db.execute(sql`select count(*)::int as n from ${subscriptions} where project_id = ${ctx.project.id} and status = 'active'`),
     // The id bound (a day of slack for clock skew) turns "created in 30 days" into a primary-key range.
     ctx.db.execute(sql`
       select count(*) filter (where created_at >= ${since7.toISOString()}::timestamptz)::int as d7, count(*)::int as d30
       from ${subscriptions}
-      where id >= ${uuidv7Bound(since30.getTime() - DAY_MS, 'lo')}::uuid and created_at >= ${since30.toISOString()}::timestamptz`),
+      where project_id = ${ctx.project.id} and id >= ${uuidv7Bound(since30.getTime() - DAY_MS, 'lo')}::uuid and created_at >= ${since30.toISOString()}::timestamptz`),
     ctx.db.execute(sql`
       select status, count(*)::int as n from ${subscriptions}
-      where status in ('expired', 'unsubscribed') and ended_at >= ${since30.toISOString()}::timestamptz
+      where project_id = ${ctx.project.id} and status in ('expired', 'unsubscribed') and ended_at >= ${since30.toISOString()}::timestamptz
       group by status`),
     // Active members per topic = all members − members whose subscription ended. Exact, and about
     // 3× cheaper at a million rows than joining every membership to its subscription: only the
     // (few) ended subscriptions are joined, found through (status, id).
     ctx.db.execute(sql`
-      with total as (select topic_id, count(*) as n from ${subscriptionTopics} group by topic_id),
+      with mine as (select id from ${topics} where project_id = ${ctx.project.id}),
+      total as (select topic_id, count(*) as n from ${subscriptionTopics} where topic_id in (select id from mine) group by topic_id),
       ended as (
         select st.topic_id, count(*) as n
         from ${subscriptions} s join ${subscriptionTopics} st on st.subscription_id = s.id
-        where s.status in ('expired', 'unsubscribed')
+        where s.project_id = ${ctx.project.id} and s.status in ('expired', 'unsubscribed')
         group by st.topic_id
       )
       select t.id, t.name, t.slug, (coalesce(total.n, 0) - coalesce(ended.n, 0))::int as active
       from ${topics} t left join total on total.topic_id = t.id left join ended on ended.topic_id = t.id
+      where t.project_id = ${ctx.project.id}
       order by 4 desc, t.name`),
     ctx.db.execute(sql`
       select
@@ -110,19 +113,22 @@ export async function getOverview(ctx: Ctx, opts: { now?: Date } = {}): Promise<
         coalesce(sum(count) filter (where outcome = 'sent'), 0)::int as sent30,
         coalesce(sum(count) filter (where outcome = 'failed'), 0)::int as failed30,
         coalesce(sum(count) filter (where outcome = 'expired'), 0)::int as expired30
-      from campaign_stats where bucket >= ${since30.toISOString()}::timestamptz and bucket <= ${now.toISOString()}::timestamptz`),
+      from campaign_stats
+      where campaign_id in (select id from ${campaigns} where project_id = ${ctx.project.id})
+        and bucket >= ${since30.toISOString()}::timestamptz and bucket <= ${now.toISOString()}::timestamptz`),
     ctx.db.execute(sql`
       select to_char((bucket at time zone 'UTC')::date, 'YYYY-MM-DD') as day,
         coalesce(sum(count) filter (where outcome = 'sent'), 0)::int as sent,
         coalesce(sum(count) filter (where outcome = 'failed'), 0)::int as failed,
         coalesce(sum(count) filter (where outcome = 'expired'), 0)::int as expired
-      from campaign_stats where bucket >= ${seriesStart.toISOString()}::timestamptz
+      from campaign_stats
+      where campaign_id in (select id from ${campaigns} where project_id = ${ctx.project.id}) and bucket >= ${seriesStart.toISOString()}::timestamptz
       group by 1 order by 1`),
-    ctx.db.select(campaignColumns).from(campaigns).orderBy(desc(campaigns.createdAt), desc(campaigns.id)).limit(5),
+    ctx.db.select(campaignColumns).from(campaigns).where(ofProject(campaigns, ctx)).orderBy(desc(campaigns.createdAt), desc(campaigns.id)).limit(5),
     ctx.db
       .select(campaignColumns)
       .from(campaigns)
-      .where(inArray(campaigns.status, ['sending', 'queued', 'paused', 'scheduled']))
+      .where(and(ofProject(campaigns, ctx), inArray(campaigns.status, ['sending', 'queued', 'paused', 'scheduled'])))
       .orderBy(
         sql`case ${campaigns.status} when 'sending' then 0 when 'queued' then 1 when 'paused' then 2 else 3 end`,
         sql`${campaigns.scheduledAt} asc nulls last`,

@@ -9,6 +9,9 @@ import { projects, type Project } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { recordAudit } from '../audit/record';
 import { assertCan, inTx, type Ctx } from '../context';
+import { ensureActiveVapidKey } from '../vapid/mutations';
+import { PLACEHOLDER_SUBJECT } from '../vapid/keys';
+import { config } from '../../lib/env';
 import { projectPatchSchema, projectSchema } from './schemas';
 
 const view = (p: Project) => ({ slug: p.slug, name: p.name, origins: p.origins });
@@ -23,6 +26,9 @@ export async function createProject(ctx: Ctx, input: unknown): Promise<Project> 
     const [row] = await tx.db.insert(projects).values(parsed.data).onConflictDoNothing({ target: projects.slug }).returning();
     if (!row) throw slugTaken();
     await recordAudit(tx, { action: 'project.create', targetType: 'project', targetId: row.id, targetLabel: row.slug, after: view(row) });
+    // Its own VAPID key, active at once, so the new site can subscribe visitors straight away.
+    const subject = config().VAPID_SUBJECT || (ctx.actor.kind === 'user' ? `mailto:${ctx.actor.email}` : PLACEHOLDER_SUBJECT);
+    await ensureActiveVapidKey(tx.db, subject, { id: row.id, slug: row.slug }, tx);
     return row;
   });
 }

@@ -21,6 +21,10 @@ export const receiptSchema = z.object({
   action: z.string().max(64).optional(),
 });
 
+/**
+ * The signed ref is the scope: it names one delivery and only our key can make one, so a receipt
+ * is recorded in that delivery's campaign whichever project's worker sends it.
+ */
 export async function recordReceipt({ db }: DbCtx, input: unknown): Promise<'recorded' | 'duplicate'> {
   const parsed = receiptSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message ?? 'Invalid receipt.');

@@ -10,7 +10,7 @@ import type { DbCtx } from '../context';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db';
-import { messages, storeMessages } from '../../db/schema';
+import { campaigns, messages, storeMessages } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import { deriveKey } from '../../lib/secrets';
 
@@ -33,12 +33,21 @@ const GRACE_SECONDS = 3600;
 export async function storeCampaignContent(db: Db, campaignId: string, content: unknown, ttlSeconds: number): Promise<string> {
   const [row] = await db
     .insert(messages)
-    .values({ campaignId, content, expiresAt: sql`now() + make_interval(secs => ${Math.max(ttlSeconds, 600) + GRACE_SECONDS})` })
+    .values({
+      // In the campaign's project (the engine stores it, acting for whichever project sends).
+      projectId: sql`(select ${campaigns.projectId} from ${campaigns} where ${campaigns.id} = ${campaignId})`,
+      campaignId,
+      content,
+      expiresAt: sql`now() + make_interval(secs => ${Math.max(ttlSeconds, 600) + GRACE_SECONDS})`,
+    })
     .returning({ id: messages.id });
   return row!.id;
 }
 
-/** The content behind a pointer: 401 without a token, 403 with a wrong one, 404 once expired. */
+/**
+ * The content behind a pointer: 401 without a token, 403 with a wrong one, 404 once expired. The
+ * capability token is the scope here: it opens exactly one message, whichever project's worker asks.
+ */
 export async function readStoredMessage({ db }: DbCtx, id: string, token: string | null): Promise<unknown> {
   if (!token) throw new AppError('unauthorized', 'A message token is required.');
   if (!isId(id) || !tokenMatches(id, token)) throw new AppError('forbidden', 'That token does not open this message.');

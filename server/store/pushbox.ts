@@ -11,6 +11,7 @@ import { rowsOf } from '../../db';
 import { storeMessages, subscriptions } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { apiPrincipal, assertCan, type Ctx } from '../context';
+import { idInProject, ofProject } from '../projects/scope';
 
 export const MAX_STORE_DATA = 64 * 1024;
 export const MAX_STORE_TTL = 30 * 24 * 3600;
@@ -55,7 +56,10 @@ function ownerOf(ctx: Ctx): string {
  */
 async function subscriptionExists(ctx: Ctx, subscriptionId: string) {
   requireId(subscriptionId, 'No such subscription.');
-  const [row] = await ctx.db.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.id, subscriptionId));
+  const [row] = await ctx.db
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(idInProject(subscriptions, ctx, subscriptionId));
   if (!row) throw new AppError('not_found', 'No such subscription.');
   const a = ctx.actor;
   const limit =
@@ -81,7 +85,7 @@ export async function storeWrite(ctx: Ctx, subscriptionId: string, input: unknow
   await subscriptionExists(ctx, subscriptionId);
   const [row] = await ctx.db
     .insert(storeMessages)
-    .values({ subscriptionId, owner, data: parsed.data.data, expiresAt: sql`now() + make_interval(secs => ${parsed.data.ttl})` })
+    .values({ projectId: ctx.project.id, subscriptionId, owner, data: parsed.data.data, expiresAt: sql`now() + make_interval(secs => ${parsed.data.ttl})` })
     .returning({ idx: storeMessages.idx });
   return { index: row!.idx };
 }
@@ -98,6 +102,7 @@ export async function storeRead(ctx: Ctx, subscriptionId: string, input: unknown
     .from(storeMessages)
     .where(
       and(
+        ofProject(storeMessages, ctx),
         eq(storeMessages.subscriptionId, subscriptionId),
         eq(storeMessages.owner, owner),
         gt(storeMessages.idx, index),
@@ -113,5 +118,7 @@ export async function storeRead(ctx: Ctx, subscriptionId: string, input: unknown
 export async function storeDelete(ctx: Ctx, subscriptionId: string): Promise<void> {
   const owner = ownerOf(ctx);
   await subscriptionExists(ctx, subscriptionId);
-  await ctx.db.delete(storeMessages).where(and(eq(storeMessages.subscriptionId, subscriptionId), eq(storeMessages.owner, owner)));
+  await ctx.db
+    .delete(storeMessages)
+    .where(and(ofProject(storeMessages, ctx), eq(storeMessages.subscriptionId, subscriptionId), eq(storeMessages.owner, owner)));
 }

@@ -9,11 +9,12 @@
  * or topic name starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`).
  */
 import 'server-only';
-import { inArray } from 'drizzle-orm';
+import { and, inArray } from 'drizzle-orm';
 import { subscriptions } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { recordAudit } from '../audit/record';
 import { assertCan, type Ctx } from '../context';
+import { ofProject } from '../projects/scope';
 import { subscriberPage, type SubscriberRow } from './queries';
 import { subscriberFiltersSchema, type SubscriberFilters } from './schemas';
 
@@ -106,9 +107,12 @@ async function keyedRows(ctx: Ctx, items: SubscriberRow[]): Promise<KeyedRow[]> 
     .select({ id: subscriptions.id, endpoint: subscriptions.endpoint, p256dh: subscriptions.p256dh, auth: subscriptions.auth })
     .from(subscriptions)
     .where(
-      inArray(
-        subscriptions.id,
-        items.map((r) => r.id),
+      and(
+        ofProject(subscriptions, ctx),
+        inArray(
+          subscriptions.id,
+          items.map((r) => r.id),
+        ),
       ),
     );
   const byId = new Map(found.map((f) => [f.id, f]));

@@ -26,6 +26,7 @@ import { checkPushSubscription } from '../subscribers/subscribe';
 import { pushSubscriptionSchemaFor, topicListSchema } from '../subscribers/subscribe-schemas';
 import { IMPORT_MAX_ROWS, importSubscribersSchema, type ImportFormat } from './schemas';
 import { checkImportText, csvCandidates, detectFormat, fileError, jsonCandidates, type Candidate } from './import-file';
+import { idInProject, ofProject } from '../projects/scope';
 import { projectTopics } from '../topics/scope';
 
 export type ImportRowStatus = 'accepted' | 'updated' | 'unchanged' | 'rejected';
@@ -136,7 +137,7 @@ async function existingByEndpoint(ctx: Ctx, endpoints: string[], lock: boolean):
         endedAt: subscriptions.endedAt,
       })
       .from(subscriptions)
-      .where(inArray(subscriptions.endpoint, part));
+      .where(and(ofProject(subscriptions, ctx), inArray(subscriptions.endpoint, part)));
     // Locked when writing: a browser re-subscribing the same endpoint waits for the import.
     const rows = lock ? await q.for('update') : await q;
     if (!rows.length) continue;
@@ -180,7 +181,7 @@ export async function importSubscribers(ctx: Ctx, input: unknown): Promise<Impor
   const [key] = await ctx.db
     .select({ id: vapidKeys.id, name: vapidKeys.name, publicKey: vapidKeys.publicKey })
     .from(vapidKeys)
-    .where(eq(vapidKeys.id, vapidKeyId));
+    .where(idInProject(vapidKeys, ctx, vapidKeyId));
   if (!key) {
     throw new AppError('validation_failed', 'That VAPID key does not exist. Import the key the subscriptions were made with first.', {
       fieldErrors: { vapidKeyId: ['That VAPID key does not exist.'] },
@@ -247,6 +248,7 @@ export async function importSubscribers(ctx: Ctx, input: unknown): Promise<Impor
         .values(
           part.map((v) => ({
             id: v.id,
+            projectId: tx.project.id,
             endpoint: v.endpoint,
             p256dh: v.p256dh,
             auth: v.auth,
@@ -255,7 +257,7 @@ export async function importSubscribers(ctx: Ctx, input: unknown): Promise<Impor
             expiresAt: v.expiresAt,
           })),
         )
-        .onConflictDoNothing({ target: subscriptions.endpoint })
+        .onConflictDoNothing({ target: [subscriptions.projectId, subscriptions.endpoint] })
         .returning({ id: subscriptions.id });
       if (inserted.length !== part.length) {
         // A browser subscribed one of these endpoints after we looked (its row was not there to lock).
@@ -277,7 +279,7 @@ export async function importSubscribers(ctx: Ctx, input: unknown): Promise<Impor
       await tx.db
         .update(subscriptions)
         .set({ p256dh: v.p256dh, auth: v.auth, vapidKeyId: key.id, expiresAt: v.expiresAt ?? e.expiresAt, updatedAt: now })
-        .where(and(eq(subscriptions.id, e.id), eq(subscriptions.status, 'active')));
+        .where(and(idInProject(subscriptions, tx, e.id), eq(subscriptions.status, 'active')));
     }
     const links = [
       ...fresh.flatMap((v) => v.topicIds.map((topicId) => ({ subscriptionId: v.id, topicId }))),

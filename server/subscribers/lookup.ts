@@ -3,6 +3,7 @@ import { and, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import { subscriptions } from '../../db/schema';
 import { escapeLike } from '../audit/queries';
 import { assertCan, type Ctx } from '../context';
+import { ofProject } from '../projects/scope';
 
 /** Active subscribers for the composer's "send a test" picker: newest first, by id prefix or push service. */
 export async function searchSubscribersForTest(ctx: Ctx, q: string): Promise<{ id: string; label: string }[]> {
@@ -17,6 +18,7 @@ export async function searchSubscribersForTest(ctx: Ctx, q: string): Promise<{ i
     .from(subscriptions)
     .where(
       and(
+        ofProject(subscriptions, ctx),
         eq(subscriptions.status, 'active'),
         term
           ? or(

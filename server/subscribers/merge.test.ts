@@ -6,7 +6,18 @@ import { createECDH, randomBytes } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_MIGRATIONS, mergeEndpointSpellings, runCodeMigrations } from '../../db/code-migrations';
-import { campaigns, codeMigrations, deliveries, receipts, storeMessages, subscriptions, subscriptionTopics, topics, vapidKeys } from '../../db/schema';
+import {
+  campaigns,
+  codeMigrations,
+  deliveries,
+  receipts,
+  storeMessages,
+  subscriptions,
+  subscriptionTopics,
+  topics,
+  vapidKeys,
+  DEFAULT_PROJECT_ID,
+} from '../../db/schema';
 import { ctxFor, openTestDatabase, type TestDatabase } from '../../tests/support/db';
 import { createTopic } from '../topics/mutations';
 import { ensureActiveVapidKey } from '../vapid/mutations';
@@ -40,6 +51,7 @@ describe('merging endpoint spellings', () => {
       const [r] = await tdb.db
         .insert(subscriptions)
         .values({
+          projectId: DEFAULT_PROJECT_ID,
           endpoint,
           ...k,
           vapidKeyId: key!.id,
@@ -58,21 +70,29 @@ describe('merging endpoint spellings', () => {
     ]);
     const [c1] = await tdb.db
       .insert(campaigns)
-      .values({ name: 'one', content: { title: 'one' }, createdByLabel: 'test', status: 'completed' })
+      .values({ projectId: DEFAULT_PROJECT_ID, name: 'one', content: { title: 'one' }, createdByLabel: 'test', status: 'completed' })
       .returning();
     const [c2] = await tdb.db
       .insert(campaigns)
-      .values({ name: 'two', content: { title: 'two' }, createdByLabel: 'test', status: 'completed' })
+      .values({ projectId: DEFAULT_PROJECT_ID, name: 'two', content: { title: 'two' }, createdByLabel: 'test', status: 'completed' })
       .returning();
     // Campaign one reached all three spellings; campaign two only the second.
     for (const r of rows) await tdb.db.insert(deliveries).values({ campaignId: c1!.id, subscriptionId: r.id, status: 'sent', pushService: '127.0.0.1' });
     await tdb.db.insert(deliveries).values({ campaignId: c2!.id, subscriptionId: rows[1]!.id, status: 'sent', pushService: '127.0.0.1', httpStatus: 201 });
     await tdb.db.insert(receipts).values({ campaignId: c2!.id, subscriptionId: rows[1]!.id, kind: 'clicked' });
-    await tdb.db.insert(storeMessages).values({ subscriptionId: rows[2]!.id, owner: 'key:x', data: 'kept', expiresAt: new Date(Date.now() + 3600_000) });
+    await tdb.db
+      .insert(storeMessages)
+      .values({ projectId: DEFAULT_PROJECT_ID, subscriptionId: rows[2]!.id, owner: 'key:x', data: 'kept', expiresAt: new Date(Date.now() + 3600_000) });
     // A lone non-canonical spelling is rewritten in place.
     const [lone] = await tdb.db
       .insert(subscriptions)
-      .values({ endpoint: `https://FCM.googleapis.com:443/fcm/send/${token}?x=9`, ...keys(), vapidKeyId: key!.id, pushService: 'fcm.googleapis.com' })
+      .values({
+        projectId: DEFAULT_PROJECT_ID,
+        endpoint: `https://FCM.googleapis.com:443/fcm/send/${token}?x=9`,
+        ...keys(),
+        vapidKeyId: key!.id,
+        pushService: 'fcm.googleapis.com',
+      })
       .returning();
 
     await tdb.db.delete(codeMigrations);

@@ -10,6 +10,7 @@ import { subscriptions, subscriptionTopics, topics } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { recordAudit } from '../audit/record';
 import { assertCan, inTx, type Ctx } from '../context';
+import { idInProject } from '../projects/scope';
 import { deleteSubscriberSchema } from './schemas';
 
 export async function deleteSubscriber(ctx: Ctx, input: unknown): Promise<{ id: string }> {
@@ -23,7 +24,7 @@ export async function deleteSubscriber(ctx: Ctx, input: unknown): Promise<{ id: 
     const [target] = await tx.db
       .select({ id: subscriptions.id, pushService: subscriptions.pushService, status: subscriptions.status, createdAt: subscriptions.createdAt })
       .from(subscriptions)
-      .where(eq(subscriptions.id, id))
+      .where(idInProject(subscriptions, tx, id))
       .for('update');
     if (!target) throw new AppError('not_found', 'That subscriber does not exist (perhaps it was deleted already).');
     const memberOf = await tx.db
@@ -32,7 +33,7 @@ export async function deleteSubscriber(ctx: Ctx, input: unknown): Promise<{ id: 
       .innerJoin(topics, eq(topics.id, subscriptionTopics.topicId))
       .where(eq(subscriptionTopics.subscriptionId, id))
       .orderBy(asc(topics.slug));
-    await tx.db.delete(subscriptions).where(eq(subscriptions.id, id));
+    await tx.db.delete(subscriptions).where(idInProject(subscriptions, tx, id));
     await recordAudit(tx, {
       action: 'subscriber.delete',
       targetType: 'subscriber',

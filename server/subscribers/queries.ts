@@ -14,6 +14,7 @@ import { rowsOf } from '../../db';
 import { campaigns, deliveries, subscriptions, subscriptionTopics, topics, vapidKeys, type Subscription, type VapidKey } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { assertCan, type Ctx } from '../context';
+import { idInProject, ofProject } from '../projects/scope';
 import { browserName } from '../subscribers/lookup';
 import { subscriberListSchema, type SubscriberFilters, type SubscriberListInput } from './schemas';
 import { projectTopics } from '../topics/scope';
@@ -40,8 +41,8 @@ export function uuidv7Bound(ms: number, end: 'lo' | 'hi'): string {
 const dayStart = (d: string) => new Date(`${d}T00:00:00.000Z`);
 const dayEnd = (d: string) => new Date(`${d}T23:59:59.999Z`);
 
-function filterConditions(f: SubscriberFilters, before?: string): SQL[] {
-  const where: SQL[] = [];
+function filterConditions(ctx: Ctx, f: SubscriberFilters, before?: string): SQL[] {
+  const where: SQL[] = [ofProject(subscriptions, ctx)];
   if (f.status) where.push(eq(subscriptions.status, f.status));
   if (f.pushService) where.push(eq(subscriptions.pushService, f.pushService));
   if (f.vapidKeyId) where.push(eq(subscriptions.vapidKeyId, f.vapidKeyId));
@@ -97,7 +98,7 @@ async function topicsOf(ctx: Ctx, ids: string[]): Promise<Map<string, Subscriber
     .select({ subscriptionId: subscriptionTopics.subscriptionId, id: topics.id, name: topics.name, slug: topics.slug })
     .from(subscriptionTopics)
     .innerJoin(topics, eq(topics.id, subscriptionTopics.topicId))
-    .where(inArray(subscriptionTopics.subscriptionId, ids))
+    .where(and(projectTopics(ctx), inArray(subscriptionTopics.subscriptionId, ids)))
     .orderBy(asc(topics.name));
   for (const r of rows) {
     const list = out.get(r.subscriptionId) ?? [];
@@ -109,7 +110,7 @@ async function topicsOf(ctx: Ctx, ids: string[]): Promise<Map<string, Subscriber
 
 /** One keyset page, newest first. Shared by the list and the CSV export; no permission check. */
 export async function subscriberPage(ctx: Ctx, f: SubscriberFilters, before: string | undefined, limit: number) {
-  const where = filterConditions(f, before);
+  const where = filterConditions(ctx, f, before);
   if (before) where.push(lt(subscriptions.id, before));
   const rows = await ctx.db
     .select({
@@ -123,7 +124,7 @@ export async function subscriberPage(ctx: Ctx, f: SubscriberFilters, before: str
     })
     .from(subscriptions)
     .leftJoin(vapidKeys, eq(vapidKeys.id, subscriptions.vapidKeyId))
-    .where(where.length ? and(...where) : undefined)
+    .where(and(...where))
     .orderBy(desc(subscriptions.id))
     .limit(limit + 1);
   const hasMore = rows.length > limit;
@@ -161,9 +162,9 @@ export async function subscriberFacets(ctx: Ctx) {
   // instead of reading every subscription.
   const servicesQuery = ctx.db.execute(sql`
     with recursive s(v) as (
-      select min(push_service) from subscriptions
+      select min(push_service) from subscriptions where project_id = ${ctx.project.id}
       union all
-      select (select min(push_service) from subscriptions where push_service > s.v) from s where s.v is not null
+      select (select min(push_service) from subscriptions where project_id = ${ctx.project.id} and push_service > s.v) from s where s.v is not null
     ) select v from s where v is not null`);
   const [topicRows, services, keys] = await Promise.all([
     ctx.db.select({ id: topics.id, name: topics.name }).from(topics).where(projectTopics(ctx)).orderBy(asc(topics.name)),
@@ -171,6 +172,7 @@ export async function subscriberFacets(ctx: Ctx) {
     ctx.db
       .select({ id: vapidKeys.id, name: vapidKeys.name, status: vapidKeys.status, publicKey: vapidKeys.publicKey })
       .from(vapidKeys)
+      .where(ofProject(vapidKeys, ctx))
       .orderBy(sql`case ${vapidKeys.status} when 'active' then 0 when 'standby' then 1 else 2 end`, desc(vapidKeys.createdAt)),
   ]);
   return {
@@ -201,7 +203,7 @@ export async function getSubscriber(ctx: Ctx, id: string) {
     })
     .from(subscriptions)
     .leftJoin(vapidKeys, eq(vapidKeys.id, subscriptions.vapidKeyId))
-    .where(eq(subscriptions.id, id));
+    .where(idInProject(subscriptions, ctx, id));
   if (!row) throw new AppError('not_found', 'That subscriber does not exist.');
   const [topicMap, history] = await Promise.all([
     topicsOf(ctx, [id]),
@@ -221,7 +223,7 @@ export async function getSubscriber(ctx: Ctx, id: string) {
       })
       .from(deliveries)
       .innerJoin(campaigns, eq(campaigns.id, deliveries.campaignId))
-      .where(eq(deliveries.subscriptionId, id))
+      .where(and(eq(deliveries.subscriptionId, id), ofProject(campaigns, ctx)))
       .orderBy(desc(deliveries.createdAt))
       .limit(50),
   ]);

@@ -65,7 +65,10 @@ export async function subscribeBrowser(ctx: Ctx, input: unknown, userAgent: stri
   let tokenTopics: string[] | undefined;
   if (token !== undefined) {
     if (typeof token !== 'string') throw validationError([{ path: ['token'], message: 'token must be a string.' }], 'token must be a string.');
-    const actor = await authenticateToken(ctx.db, token);
+    const { actor, project } = await authenticateToken(ctx.db, token);
+    if (project.id !== ctx.project.id) {
+      throw new AppError('forbidden', `This token belongs to the project "${project.slug}"; it cannot subscribe to "${ctx.project.slug}".`);
+    }
     if (!actor.scopes.includes('subscribe')) throw new AppError('forbidden', 'This token does not have the "subscribe" scope.');
     tokenTopics = actor.topics;
   }
@@ -113,18 +116,18 @@ export async function subscribe(ctx: DbCtx, input: unknown, opts: SubscribeOptio
   const [r] = rowsOf<{ key_id: string | null; refused: string[] | string | null; topic_ids: string[] | string | null; id: string | null }>(
     await db.execute(sql`
       with k as (
-        select id from vapid_keys where ${keyCondition}
+        select id from vapid_keys where project_id = ${ctx.project.id} and ${keyCondition}
       ), t as (
         select id, slug, is_public from topics where project_id = ${ctx.project.id} and slug = any(${pgArrayLiteral(slugs, true)}::text[])
       ), refused as (
         select s from unnest(${pgArrayLiteral(slugs, true)}::text[]) s
         where not exists (select 1 from t where t.slug = s and (t.is_public or t.slug = any(${pgArrayLiteral(opts.tokenTopics ?? [], true)}::text[])))
       ), ins as (
-        insert into subscriptions (id, endpoint, p256dh, auth, vapid_key_id, push_service, expires_at, user_agent)
-        select ${uuidv7()}, ${row.endpoint}, ${row.p256dh}, ${row.auth}, k.id, ${row.pushService}, ${row.expiresAt?.toISOString() ?? null}::timestamptz, ${row.userAgent}
+        insert into subscriptions (id, project_id, endpoint, p256dh, auth, vapid_key_id, push_service, expires_at, user_agent)
+        select ${uuidv7()}, ${ctx.project.id}, ${row.endpoint}, ${row.p256dh}, ${row.auth}, k.id, ${row.pushService}, ${row.expiresAt?.toISOString() ?? null}::timestamptz, ${row.userAgent}
         from k
         where ${replaces === null} and not exists (select 1 from refused)
-        on conflict (endpoint) do nothing
+        on conflict (project_id, endpoint) do nothing
         returning id
       ), linked as (
         insert into subscription_topics (subscription_id, topic_id) select ins.id, t.id from ins, t
@@ -149,9 +152,9 @@ export async function subscribe(ctx: DbCtx, input: unknown, opts: SubscribeOptio
   return db.transaction(async (tx) => {
     const [saved] = await tx
       .insert(subscriptions)
-      .values({ id: uuidv7(), ...row, vapidKeyId: keyId })
+      .values({ id: uuidv7(), projectId: ctx.project.id, ...row, vapidKeyId: keyId })
       .onConflictDoUpdate({
-        target: subscriptions.endpoint,
+        target: [subscriptions.projectId, subscriptions.endpoint],
         set: {
           p256dh: row.p256dh,
           auth: row.auth,
@@ -167,34 +170,41 @@ export async function subscribe(ctx: DbCtx, input: unknown, opts: SubscribeOptio
     const id = saved!.id;
     await tx.delete(subscriptionTopics).where(eq(subscriptionTopics.subscriptionId, id));
     if (topicIds.length) await tx.insert(subscriptionTopics).values(topicIds.map((topicId) => ({ subscriptionId: id, topicId })));
-    if (replaces) await endSubscription(tx as unknown as Db, replaces, id);
+    if (replaces) await endSubscription({ db: tx as unknown as Db, project: ctx.project }, replaces, id);
     return { id, topics: slugs, created: !!saved!.created };
   });
 }
 
 const unknownKey = () => unprocessable('vapidPublicKey is not a key of this server. Fetch /api/push/vapid-public-key and subscribe again.', 'vapidPublicKey');
 
-/** Marks a subscription unsubscribed and drops its topics; deliveries keep their history. */
-async function endSubscription(db: Db, endpoint: string, exceptId?: string): Promise<boolean> {
+/** Marks the project's subscription unsubscribed and drops its topics; deliveries keep their history. */
+async function endSubscription({ db, project }: DbCtx, endpoint: string, exceptId?: string): Promise<boolean> {
   const ended = await db
     .update(subscriptions)
     .set({ status: 'unsubscribed', endedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(subscriptions.endpoint, endpoint), eq(subscriptions.status, 'active'), exceptId ? ne(subscriptions.id, exceptId) : undefined))
+    .where(
+      and(
+        eq(subscriptions.projectId, project.id),
+        eq(subscriptions.endpoint, endpoint),
+        eq(subscriptions.status, 'active'),
+        exceptId ? ne(subscriptions.id, exceptId) : undefined,
+      ),
+    )
     .returning({ id: subscriptions.id });
   if (ended[0]) await db.delete(subscriptionTopics).where(eq(subscriptionTopics.subscriptionId, ended[0].id));
   return ended.length > 0;
 }
 
 /** Idempotent: unknown or already-ended endpoints are fine. */
-export async function unsubscribe({ db }: DbCtx, input: unknown): Promise<void> {
+export async function unsubscribe({ db, project }: DbCtx, input: unknown): Promise<void> {
   const parsed = endpointSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message ?? 'endpoint is required.');
-  await db.transaction((tx) => endSubscription(tx as unknown as Db, parsed.data.endpoint));
+  await db.transaction((tx) => endSubscription({ db: tx as unknown as Db, project }, parsed.data.endpoint));
 }
 
 /** What the public page shows for a browser's own subscription (the endpoint is its secret). */
 export async function lookupSubscription(
-  { db }: DbCtx,
+  { db, project }: DbCtx,
   input: unknown,
 ): Promise<{ id: string; status: string; topics: string[]; vapidPublicKey: string | null }> {
   const parsed = endpointSchema.safeParse(input);
@@ -203,7 +213,7 @@ export async function lookupSubscription(
     select s.id, s.status, k.public_key,
       coalesce((select array_agg(t.slug order by t.slug) from subscription_topics st join topics t on t.id = st.topic_id where st.subscription_id = s.id), '{}') as topics
     from subscriptions s left join vapid_keys k on k.id = s.vapid_key_id
-    where s.endpoint = ${parsed.data.endpoint}`);
+    where s.project_id = ${project.id} and s.endpoint = ${parsed.data.endpoint}`);
   const r = rowsOf<{ id: string; status: string; public_key: string | null; topics: string[] | string }>(rows)[0];
   if (!r) throw new AppError('not_found', 'This endpoint is not subscribed.');
   const topicList = pgArrayValues(r.topics);

@@ -5,7 +5,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLogs, campaigns, deliveries, subscriptions, subscriptionTopics, vapidKeys, type Role } from '../../db/schema';
+import { auditLogs, campaigns, deliveries, subscriptions, subscriptionTopics, vapidKeys, type Role, DEFAULT_PROJECT_ID } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
 import { ctxFor, openTestDatabase, type TestDatabase } from '../../tests/support/db';
@@ -67,9 +67,17 @@ async function seedPast(day: string, service: keyof typeof HOSTS, topicSlugs: st
   const { host, endpoint } = HOSTS[service](randomBytes(12).toString('base64url'));
   const keys = browserKeys();
   const id = uuidv7At(at.getTime());
-  await tdb.db
-    .insert(subscriptions)
-    .values({ id, endpoint, p256dh: keys.p256dh, auth: keys.auth, vapidKeyId: key1, pushService: host, createdAt: at, updatedAt: at });
+  await tdb.db.insert(subscriptions).values({
+    projectId: DEFAULT_PROJECT_ID,
+    id,
+    endpoint,
+    p256dh: keys.p256dh,
+    auth: keys.auth,
+    vapidKeyId: key1,
+    pushService: host,
+    createdAt: at,
+    updatedAt: at,
+  });
   for (const slug of topicSlugs) await tdb.db.insert(subscriptionTopics).values({ subscriptionId: id, topicId: topicIds[slug]! });
   const s: Seeded = { id, endpoint, ...keys, status: 'active', pushService: host, keyId: key1, topics: topicSlugs, createdAt: at };
   seeded.push(s);
@@ -309,7 +317,7 @@ describe('getSubscriber', () => {
     const mk = async (name: string, at: Date, status: 'sent' | 'failed') => {
       const [c] = await tdb.db
         .insert(campaigns)
-        .values({ name, content: { title: name }, createdByLabel: 'test', status: 'completed' })
+        .values({ projectId: DEFAULT_PROJECT_ID, name, content: { title: name }, createdByLabel: 'test', status: 'completed' })
         .returning();
       await tdb.db.insert(deliveries).values({
         campaignId: c!.id,
@@ -400,6 +408,7 @@ describe('CSV export', () => {
   it('walks more than one chunk of 1000 without gaps', async () => {
     const at = Date.UTC(2023, 0, 1);
     const extra = Array.from({ length: 2345 }, (_, i) => ({
+      projectId: DEFAULT_PROJECT_ID,
       id: uuidv7At(at + i * 1000),
       endpoint: `https://fcm.googleapis.com/fcm/send/bulk-${i}`,
       p256dh: 'x',

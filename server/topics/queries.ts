@@ -12,7 +12,7 @@ export async function listTopics(ctx: Ctx): Promise<TopicWithCount[]> {
     .select({ topicId: subscriptionTopics.topicId, n: sql<number>`count(*)::int`.as('n') })
     .from(subscriptionTopics)
     .innerJoin(subscriptions, eq(subscriptions.id, subscriptionTopics.subscriptionId))
-    .where(eq(subscriptions.status, 'active'))
+    .where(and(eq(subscriptions.projectId, ctx.project.id), eq(subscriptions.status, 'active')))
     .groupBy(subscriptionTopics.topicId)
     .as('counts');
   const rows = await ctx.db

@@ -4,7 +4,7 @@
  */
 import 'server-only';
 import type { DbCtx } from '../context';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { vapidClaims, vapidKeys, type VapidKey } from '../../db/schema';
 import { AppError } from '../../lib/errors';
@@ -23,12 +23,26 @@ function unsealPrivateKey(row: Pick<VapidKey, 'id' | 'privateKeyEnc'>): string {
   return open(row.privateKeyEnc, 'vapid-at-rest', aad(row.id)).toString('utf8');
 }
 
-/** Records a claim and returns its id (the delivery rows reference it). */
-export function claimRecorder(db: Db, publicKeyOf: (keyId: string) => string) {
+/** What a claim records about the key that signed it. */
+export interface SigningKey {
+  publicKey: string;
+  projectId: string;
+}
+
+/** Records a claim (in the key's project) and returns its id (the delivery rows reference it). */
+export function claimRecorder(db: Db, keyOf: (keyId: string) => SigningKey) {
   return async (keyId: string, claims: VapidClaims): Promise<number> => {
+    const key = keyOf(keyId);
     const [row] = await db
       .insert(vapidClaims)
-      .values({ vapidKeyId: keyId, publicKey: publicKeyOf(keyId), aud: claims.aud, sub: claims.sub, exp: new Date(claims.exp * 1000) })
+      .values({
+        projectId: key.projectId,
+        vapidKeyId: keyId,
+        publicKey: key.publicKey,
+        aud: claims.aud,
+        sub: claims.sub,
+        exp: new Date(claims.exp * 1000),
+      })
       .returning({ id: vapidClaims.id });
     return row!.id;
   };
@@ -36,15 +50,17 @@ export function claimRecorder(db: Db, publicKeyOf: (keyId: string) => string) {
 
 /**
  * Signers per key, created on demand and kept while the key's row is unchanged (a new contact
- * subject means new JWTs). One keyring per process or per sending run.
+ * subject means new JWTs). One keyring per process or per sending run. It serves every project:
+ * the engine sends each subscription with the key it was made with, which is its project's, and
+ * asks by key id (the ids come from subscription rows already chosen within a campaign's project).
  */
 export class Keyring {
   private cache = new Map<string, { updatedAt: number; signer: VapidSigner }>();
-  private publicKeys = new Map<string, string>();
+  private keys = new Map<string, SigningKey>();
   private readonly record: (keyId: string, claims: VapidClaims) => Promise<number>;
 
   constructor(private readonly db: Db) {
-    this.record = claimRecorder(db, (id) => this.publicKeys.get(id)!);
+    this.record = claimRecorder(db, (id) => this.keys.get(id)!);
   }
 
   /** Signers for these key ids (one query for the ones not cached or changed). */
@@ -54,6 +70,7 @@ export class Keyring {
       ? await this.db
           .select({
             id: vapidKeys.id,
+            projectId: vapidKeys.projectId,
             updatedAt: vapidKeys.updatedAt,
             publicKey: vapidKeys.publicKey,
             subject: vapidKeys.subject,
@@ -69,7 +86,7 @@ export class Keyring {
         out.set(row.id, cached.signer);
         continue;
       }
-      this.publicKeys.set(row.id, row.publicKey);
+      this.keys.set(row.id, { publicKey: row.publicKey, projectId: row.projectId });
       const signer = new VapidSigner(
         {
           id: row.id,
@@ -93,17 +110,21 @@ export class Keyring {
 /** Used until someone sets a real contact; the first owner's address replaces it at setup. */
 export const PLACEHOLDER_SUBJECT = 'mailto:push-contact@pushdeck.invalid';
 
-// The public key changes only on rotation; a short cache spares a query per page view and
-// subscribe request. Rotation in this process clears it at once; other processes within 2 s.
-let cached: { at: number; key: { id: string; publicKey: string } | null } | null = null;
+// The public key changes only on rotation; a short cache (per project) spares a query per page
+// view and subscribe request. Rotation in this process clears it at once; other processes within 2 s.
+const cached = new Map<string, { at: number; key: { id: string; publicKey: string } | null }>();
 const CACHE_MS = 2000;
 
-/** The active key's public half (public: the subscribe page and API hand it out). */
-export async function activePublicKey({ db }: DbCtx): Promise<{ id: string; publicKey: string } | null> {
-  if (cached && Date.now() - cached.at < CACHE_MS) return cached.key;
-  const [row] = await db.select({ id: vapidKeys.id, publicKey: vapidKeys.publicKey }).from(vapidKeys).where(eq(vapidKeys.status, 'active'));
-  cached = { at: Date.now(), key: row ?? null };
-  return cached.key;
+/** The project's active key's public half (public: the subscribe page and API hand it out). */
+export async function activePublicKey({ db, project }: DbCtx): Promise<{ id: string; publicKey: string } | null> {
+  const hit = cached.get(project.id);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.key;
+  const [row] = await db
+    .select({ id: vapidKeys.id, publicKey: vapidKeys.publicKey })
+    .from(vapidKeys)
+    .where(and(eq(vapidKeys.projectId, project.id), eq(vapidKeys.status, 'active')));
+  cached.set(project.id, { at: Date.now(), key: row ?? null });
+  return row ?? null;
 }
 
 /**
@@ -118,5 +139,5 @@ export async function publicKeyAnswer(ctx: DbCtx, accept: string | null): Promis
 }
 
 export function forgetActiveKeyCache() {
-  cached = null;
+  cached.clear();
 }

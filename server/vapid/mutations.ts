@@ -17,7 +17,7 @@ import { logger } from '../../lib/logger';
 import { generateKeyPair, importKeyPair, KeyFormatError, type RawKeyPair } from '../../lib/push/p256';
 import { uuidv7 } from '../../lib/ids';
 import { recordAudit } from '../audit/record';
-import { assertCan, inTx, makeCtx, type Ctx } from '../context';
+import { assertCan, DEFAULT_PROJECT, inTx, makeCtx, type Ctx, type ProjectRef } from '../context';
 import { forgetActiveKeyCache, PLACEHOLDER_SUBJECT, sealPrivateKey } from './keys';
 import { generateKeySchema, importKeySchema, keyIdSchema, updateKeySchema } from './schemas';
 import { config } from '../../lib/env';
@@ -36,7 +36,7 @@ async function insertKey(tx: Ctx, pair: RawKeyPair, name: string, subject: strin
   const id = uuidv7();
   const [row] = await tx.db
     .insert(vapidKeys)
-    .values({ id, name, subject, publicKey: pair.publicKey, privateKeyEnc: sealPrivateKey(id, pair.privateKey) })
+    .values({ id, projectId: tx.project.id, name, subject, publicKey: pair.publicKey, privateKeyEnc: sealPrivateKey(id, pair.privateKey) })
     .onConflictDoNothing({ target: vapidKeys.publicKey })
     .returning();
   if (!row) throw new AppError('conflict', 'That key is already here.', { fieldErrors: { privateKey: ['That key is already here.'] } });
@@ -70,21 +70,31 @@ export async function importVapidKey(ctx: Ctx, input: unknown): Promise<PublicVa
   return publicView(await inTx(ctx, (tx) => insertKey(tx, pair, name, subject, activate, 'vapid-key.import')));
 }
 
-/** Makes `id` the active key inside `tx`; the previously active key retires. */
+/** The project's key `id`, locked for the change (not_found for another project's key). */
+async function lockKey(tx: Ctx, id: string): Promise<VapidKey> {
+  const [k] = await tx.db
+    .select()
+    .from(vapidKeys)
+    .where(and(eq(vapidKeys.id, id), eq(vapidKeys.projectId, tx.project.id)))
+    .for('update');
+  if (!k) throw new AppError('not_found', 'That key does not exist.');
+  return k;
+}
+
+/** Makes `id` the active key inside `tx`; the project's previously active key retires. */
 async function activateIn(tx: Ctx, id: string): Promise<VapidKey> {
-  const [target] = await tx.db.select().from(vapidKeys).where(eq(vapidKeys.id, id)).for('update');
-  if (!target) throw new AppError('not_found', 'That key does not exist.');
+  const target = await lockKey(tx, id);
   if (target.status === 'active') return target;
   const now = new Date();
   const retired = await tx.db
     .update(vapidKeys)
     .set({ status: 'retired', retiredAt: now, updatedAt: now })
-    .where(and(eq(vapidKeys.status, 'active'), ne(vapidKeys.id, id)))
+    .where(and(eq(vapidKeys.projectId, tx.project.id), eq(vapidKeys.status, 'active'), ne(vapidKeys.id, id)))
     .returning();
   const [row] = await tx.db
     .update(vapidKeys)
     .set({ status: 'active', activatedAt: now, retiredAt: null, updatedAt: now })
-    .where(eq(vapidKeys.id, id))
+    .where(and(eq(vapidKeys.id, id), eq(vapidKeys.projectId, tx.project.id)))
     .returning();
   forgetActiveKeyCache();
   for (const r of retired) {
@@ -121,14 +131,13 @@ export async function retireVapidKey(ctx: Ctx, input: unknown): Promise<PublicVa
   if (!parsed.success) throw validationError(parsed.error.issues);
   return publicView(
     await inTx(ctx, async (tx) => {
-      const [k] = await tx.db.select().from(vapidKeys).where(eq(vapidKeys.id, parsed.data.id)).for('update');
-      if (!k) throw new AppError('not_found', 'That key does not exist.');
+      const k = await lockKey(tx, parsed.data.id);
       if (k.status === 'active') throw new AppError('conflict', 'Activate another key first: visitors need an active key to subscribe.');
       if (k.status === 'retired') return k;
       const [row] = await tx.db
         .update(vapidKeys)
         .set({ status: 'retired', retiredAt: new Date(), updatedAt: new Date() })
-        .where(eq(vapidKeys.id, k.id))
+        .where(and(eq(vapidKeys.id, k.id), eq(vapidKeys.projectId, tx.project.id)))
         .returning();
       await recordAudit(tx, {
         action: 'vapid-key.retire',
@@ -150,9 +159,12 @@ export async function updateVapidKey(ctx: Ctx, input: unknown): Promise<PublicVa
   const { id, name, subject } = parsed.data;
   return publicView(
     await inTx(ctx, async (tx) => {
-      const [k] = await tx.db.select().from(vapidKeys).where(eq(vapidKeys.id, id)).for('update');
-      if (!k) throw new AppError('not_found', 'That key does not exist.');
-      const [row] = await tx.db.update(vapidKeys).set({ name, subject, updatedAt: new Date() }).where(eq(vapidKeys.id, id)).returning();
+      const k = await lockKey(tx, id);
+      const [row] = await tx.db
+        .update(vapidKeys)
+        .set({ name, subject, updatedAt: new Date() })
+        .where(and(eq(vapidKeys.id, id), eq(vapidKeys.projectId, tx.project.id)))
+        .returning();
       await recordAudit(tx, {
         action: 'vapid-key.update',
         targetType: 'vapid-key',
@@ -171,22 +183,21 @@ export async function deleteVapidKey(ctx: Ctx, input: unknown): Promise<void> {
   const parsed = keyIdSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
   await inTx(ctx, async (tx) => {
-    const [k] = await tx.db.select().from(vapidKeys).where(eq(vapidKeys.id, parsed.data.id)).for('update');
-    if (!k) throw new AppError('not_found', 'That key does not exist.');
+    const k = await lockKey(tx, parsed.data.id);
     if (k.status === 'active') throw new AppError('conflict', 'The active key cannot be deleted. Activate another key first.');
     // The FOR UPDATE above blocks subscription inserts that reference this key (they take
     // FOR KEY SHARE on it), so none can appear between this count and the delete.
     const [{ n }] = (await tx.db
       .select({ n: count() })
       .from(subscriptions)
-      .where(and(eq(subscriptions.vapidKeyId, k.id), eq(subscriptions.status, 'active')))) as [{ n: number }];
+      .where(and(eq(subscriptions.projectId, tx.project.id), eq(subscriptions.vapidKeyId, k.id), eq(subscriptions.status, 'active')))) as [{ n: number }];
     if (Number(n) > 0) {
       throw new AppError(
         'conflict',
         `${n} active subscription${Number(n) === 1 ? '' : 's'} still use this key. It can be deleted once they have moved to the active key.`,
       );
     }
-    await tx.db.delete(vapidKeys).where(eq(vapidKeys.id, k.id));
+    await tx.db.delete(vapidKeys).where(and(eq(vapidKeys.id, k.id), eq(vapidKeys.projectId, tx.project.id)));
     await recordAudit(tx, {
       action: 'vapid-key.delete',
       targetType: 'vapid-key',
@@ -198,25 +209,38 @@ export async function deleteVapidKey(ctx: Ctx, input: unknown): Promise<void> {
 }
 
 /**
- * First start: make sure a key is active so the public page works out of the box. Safe to
- * run from several processes at once (the one-active index makes all but one insert no-ops).
+ * First start (and a new project): make sure the project has an active key so its public page
+ * works out of the box. Safe to run from several processes at once (the one-active index makes
+ * all but one insert no-ops). Pass `tx` to create it inside a caller's transaction.
  */
-export async function ensureActiveVapidKey(db: Db, subject = config().VAPID_SUBJECT || PLACEHOLDER_SUBJECT): Promise<void> {
-  const [existing] = await db.select({ id: vapidKeys.id }).from(vapidKeys).where(eq(vapidKeys.status, 'active'));
+export async function ensureActiveVapidKey(
+  db: Db,
+  subject = config().VAPID_SUBJECT || PLACEHOLDER_SUBJECT,
+  project: ProjectRef = DEFAULT_PROJECT,
+  tx?: Ctx,
+): Promise<void> {
+  const inProject = eq(vapidKeys.projectId, project.id);
+  const [existing] = await db
+    .select({ id: vapidKeys.id })
+    .from(vapidKeys)
+    .where(and(inProject, eq(vapidKeys.status, 'active')));
   if (existing) return;
-  const [any] = await db.select({ id: vapidKeys.id }).from(vapidKeys).limit(1);
+  const [any] = await db.select({ id: vapidKeys.id }).from(vapidKeys).where(inProject).limit(1);
   if (any) {
-    logger.warn('vapid.no-active-key', { hint: 'Activate a key on the VAPID keys page; visitors cannot subscribe until one is active.' });
+    logger.warn('vapid.no-active-key', {
+      project: project.slug,
+      hint: 'Activate a key on the VAPID keys page; visitors cannot subscribe until one is active.',
+    });
     return;
   }
-  const ctx = makeCtx(db, { kind: 'system', label: 'system' });
   const pair = generateKeyPair();
   const id = uuidv7();
-  await inTx(ctx, async (tx) => {
+  const create = async (tx: Ctx) => {
     const [row] = await tx.db
       .insert(vapidKeys)
       .values({
         id,
+        projectId: project.id,
         name: 'Default',
         subject,
         publicKey: pair.publicKey,
@@ -228,12 +252,17 @@ export async function ensureActiveVapidKey(db: Db, subject = config().VAPID_SUBJ
       .returning();
     if (row) {
       await recordAudit(tx, { action: 'vapid-key.generate', targetType: 'vapid-key', targetId: id, targetLabel: 'Default', after: auditView(row) });
-      logger.info('vapid.generated-default-key', { keyId: id });
+      logger.info('vapid.generated-default-key', { keyId: id, project: project.slug });
     }
-  });
+  };
+  if (tx) return create({ ...tx, project });
+  await inTx(makeCtx(db, { kind: 'system', label: 'system' }, { project }), create);
 }
 
-/** After first-run setup: a placeholder contact becomes the owner's address. */
+/**
+ * After first-run setup: a placeholder contact becomes the owner's address. Installation-wide on
+ * purpose: it runs once, before anyone can have created a second project.
+ */
 export async function adoptOwnerContact(ctx: Ctx, email: string): Promise<void> {
   const subject = `mailto:${email}`;
   const changed = await ctx.db

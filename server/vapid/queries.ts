@@ -1,5 +1,5 @@
 import 'server-only';
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { subscriptions, vapidKeys } from '../../db/schema';
 import { assertCan, type Ctx } from '../context';
 import { PLACEHOLDER_SUBJECT } from './keys';
@@ -13,12 +13,13 @@ export async function listVapidKeys(ctx: Ctx): Promise<VapidKeyRow[]> {
   const counts = ctx.db
     .select({ keyId: subscriptions.vapidKeyId, n: sql<number>`count(*)::int`.as('n') })
     .from(subscriptions)
-    .where(eq(subscriptions.status, 'active'))
+    .where(and(eq(subscriptions.projectId, ctx.project.id), eq(subscriptions.status, 'active')))
     .groupBy(subscriptions.vapidKeyId)
     .as('counts');
   const rows = await ctx.db
     .select({
       id: vapidKeys.id,
+      projectId: vapidKeys.projectId,
       name: vapidKeys.name,
       publicKey: vapidKeys.publicKey,
       subject: vapidKeys.subject,
@@ -31,6 +32,7 @@ export async function listVapidKeys(ctx: Ctx): Promise<VapidKeyRow[]> {
     })
     .from(vapidKeys)
     .leftJoin(counts, eq(counts.keyId, vapidKeys.id))
+    .where(eq(vapidKeys.projectId, ctx.project.id))
     .orderBy(sql`case ${vapidKeys.status} when 'active' then 0 when 'standby' then 1 else 2 end`, desc(vapidKeys.createdAt));
   return rows.map((r) => ({ ...r, activeSubscriptions: Number(r.activeSubscriptions), placeholderSubject: r.subject === PLACEHOLDER_SUBJECT }));
 }

@@ -61,7 +61,7 @@ describe('0006 projects: an existing installation moves into the default project
   beforeAll(async () => {
     env = await emptyDatabase();
     before = migrationsUpTo('0005_hardening');
-    await runMigrations(env.database, before);
+    await runMigrations(env.database, before, { code: false });
     await env.database.db.execute(sql`
       insert into topics (id, slug, name, description, is_public) values
         ('01900000-0000-7000-8000-0000000000a1', 'news', 'News', 'What is new', true),
@@ -97,6 +97,81 @@ describe('0006 projects: an existing installation moves into the default project
     ).rejects.toThrow();
     await expect(
       db.execute(sql`insert into topics (id, slug, name) values ('01900000-0000-7000-8000-0000000000b4', 'orphan', 'No project')`),
+    ).rejects.toThrow();
+  });
+});
+
+describe('0007 projects everywhere: every row of a site moves into the default project', () => {
+  let env: Awaited<ReturnType<typeof emptyDatabase>>;
+  let before: string;
+  const id = (n: number) => `01900000-0000-7000-8000-0000000001${String(n).padStart(2, '0')}`;
+
+  beforeAll(async () => {
+    env = await emptyDatabase();
+    before = migrationsUpTo('0006_projects');
+    await runMigrations(env.database, before, { code: false });
+    const db = env.database.db;
+    await db.execute(
+      sql`insert into vapid_keys (id, public_key, private_key_enc, subject, status) values (${id(1)}, 'pub-1', 'sealed', 'mailto:a@example.com', 'active')`,
+    );
+    await db.execute(
+      sql`insert into vapid_claims (vapid_key_id, public_key, aud, sub, exp) values (${id(1)}, 'pub-1', 'https://fcm.googleapis.com', 'mailto:a@example.com', now())`,
+    );
+    await db.execute(
+      sql`insert into subscriptions (id, endpoint, p256dh, auth, vapid_key_id, push_service) values (${id(2)}, 'https://fcm.googleapis.com/fcm/send/x', 'p', 'a', ${id(1)}, 'fcm.googleapis.com')`,
+    );
+    await db.execute(sql`insert into campaigns (id, name, content, created_by_label) values (${id(3)}, 'Launch', '{"title":"Hi"}', 'test')`);
+    await db.execute(sql`insert into messages (id, campaign_id, content, expires_at) values (${id(4)}, ${id(3)}, '{}', now() + interval '1 day')`);
+    await db.execute(sql`insert into store_messages (subscription_id, owner, data, expires_at) values (${id(2)}, 'key:x', 'd', now() + interval '1 day')`);
+    await db.execute(sql`insert into api_keys (id, name, prefix, key_hash, created_by_label) values (${id(5)}, 'Key', 'pd_live_abc', 'hash', 'test')`);
+    await db.execute(sql`insert into token_keys (id, name, public_key_pem, fingerprint, created_by_label) values (${id(6)}, 'Signer', 'pem', 'fp', 'test')`);
+    await db.execute(
+      sql`insert into audit_logs (actor_label, action) values ('cli', 'user.create'), ('cli', 'topic.create'), ('cli', 'settings.update'), ('cli', 'campaign.send')`,
+    );
+    await runMigrations(env.database, MIGRATIONS);
+  }, 120_000);
+
+  afterAll(async () => {
+    await env?.dispose();
+    if (before) rmSync(before, { recursive: true, force: true });
+  });
+
+  it('gives every row the default project, and the audit trail only its project-level entries', async () => {
+    const db = env.database.db;
+    for (const table of ['vapid_keys', 'vapid_claims', 'subscriptions', 'campaigns', 'messages', 'store_messages', 'api_keys', 'token_keys']) {
+      const rows = rowsOf<{ project_id: string; n: number }>(
+        await db.execute(sql`select project_id, count(*)::int as n from ${sql.identifier(table)} group by 1`),
+      );
+      expect({ table, rows }).toEqual({ table, rows: [{ project_id: DEFAULT_PROJECT_ID, n: 1 }] });
+    }
+    const audit = rowsOf<{ action: string; project_id: string | null }>(await db.execute(sql`select action, project_id from audit_logs order by id`));
+    expect(audit).toEqual([
+      { action: 'user.create', project_id: null },
+      { action: 'topic.create', project_id: DEFAULT_PROJECT_ID },
+      { action: 'settings.update', project_id: null },
+      { action: 'campaign.send', project_id: DEFAULT_PROJECT_ID },
+    ]);
+  });
+
+  it('makes new rows name their project; endpoints and the active key are unique per project', async () => {
+    const db = env.database.db;
+    await expect(db.execute(sql`insert into campaigns (name, id, content, created_by_label) values ('x', ${id(7)}, '{}', 't')`)).rejects.toThrow();
+    await db.execute(sql`insert into projects (id, slug, name) values (${id(8)}, 'shop', 'Shop')`);
+    await db.execute(
+      sql`insert into vapid_keys (id, project_id, public_key, private_key_enc, subject, status) values (${id(9)}, ${id(8)}, 'pub-2', 'sealed', 'mailto:a@example.com', 'active')`,
+    );
+    await db.execute(
+      sql`insert into subscriptions (id, project_id, endpoint, p256dh, auth, vapid_key_id, push_service) values (${id(10)}, ${id(8)}, 'https://fcm.googleapis.com/fcm/send/x', 'p', 'a', ${id(9)}, 'fcm.googleapis.com')`,
+    );
+    await expect(
+      db.execute(
+        sql`insert into subscriptions (id, project_id, endpoint, p256dh, auth, push_service) values (${id(11)}, ${id(8)}, 'https://fcm.googleapis.com/fcm/send/x', 'p', 'a', 'fcm.googleapis.com')`,
+      ),
+    ).rejects.toThrow();
+    await expect(
+      db.execute(
+        sql`insert into vapid_keys (id, project_id, public_key, private_key_enc, subject, status) values (${id(12)}, ${id(8)}, 'pub-3', 'sealed', 'mailto:a@example.com', 'active')`,
+      ),
     ).rejects.toThrow();
   });
 });

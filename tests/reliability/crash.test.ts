@@ -12,7 +12,7 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db';
-import { campaigns, subscriptions, vapidKeys } from '../../db/schema';
+import { campaigns, subscriptions, vapidKeys, DEFAULT_PROJECT_ID } from '../../db/schema';
 import { createCampaign, sendCampaignNow } from '../../server/campaigns/mutations';
 import { updateDeliverySettings } from '../../server/delivery/settings';
 import { getRuntime, stopRuntime } from '../../server/runtime';
@@ -95,6 +95,7 @@ describe.runIf(onPostgres)('worker processes killed mid-campaign', () => {
         server.setBehaviour(s.id, { delayMs: 20 }); // slow enough that kills find requests in flight
         testIds.push(s.id);
         rows.push({
+          projectId: DEFAULT_PROJECT_ID,
           endpoint: s.subscription.endpoint,
           p256dh: s.subscription.keys.p256dh,
           auth: s.subscription.keys.auth,

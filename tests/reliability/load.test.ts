@@ -11,7 +11,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { POST as subscribeRoute } from '../../app/api/push/subscriptions/route';
-import { campaigns, subscriptions, subscriptionTopics, vapidKeys } from '../../db/schema';
+import { campaigns, subscriptions, subscriptionTopics, vapidKeys, DEFAULT_PROJECT_ID } from '../../db/schema';
 import { createCampaign, sendCampaignNow } from '../../server/campaigns/mutations';
 import { updateDeliverySettings } from '../../server/delivery/settings';
 import { getRuntime, stopRuntime } from '../../server/runtime';
@@ -55,6 +55,7 @@ it(`loses no subscription under ${SECONDS} s of subscribe traffic while campaign
   for (let i = 0; i < base.length; i += 500) {
     await tdb.db.insert(subscriptions).values(
       base.slice(i, i + 500).map((s) => ({
+        projectId: DEFAULT_PROJECT_ID,
         endpoint: s.subscription.endpoint,
         p256dh: s.subscription.keys.p256dh,
         auth: s.subscription.keys.auth,

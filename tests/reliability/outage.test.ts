@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as health } from '../../app/api/health/route';
 import { POST as subscribeRoute } from '../../app/api/push/subscriptions/route';
 import { openDatabase, rowsOf, type Database } from '../../db';
-import { campaigns, subscriptions, vapidKeys } from '../../db/schema';
+import { campaigns, subscriptions, vapidKeys, DEFAULT_PROJECT_ID } from '../../db/schema';
 import { createCampaign, sendCampaignNow } from '../../server/campaigns/mutations';
 import { makeCtx } from '../../server/context';
 import { updateDeliverySettings } from '../../server/delivery/settings';
@@ -80,6 +80,7 @@ describe.runIf(onPostgres && !unavailable)('PostgreSQL restarted mid-campaign', 
       server.setBehaviour(s.id, { delayMs: 25 });
       testIds.push(s.id);
       rows.push({
+        projectId: DEFAULT_PROJECT_ID,
         endpoint: s.subscription.endpoint,
         p256dh: s.subscription.keys.p256dh,
         auth: s.subscription.keys.auth,

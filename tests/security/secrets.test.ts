@@ -9,7 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { POST as notificationsRoute } from '../../app/api/v1/notifications/route';
-import { apiKeys, campaigns, subscriptions, users, vapidKeys } from '../../db/schema';
+import { apiKeys, campaigns, subscriptions, users, vapidKeys, DEFAULT_PROJECT_ID } from '../../db/schema';
 import { errorText, logger } from '../../lib/logger';
 import { generateKeyPair } from '../../lib/push/p256';
 import { createApiKey, revokeApiKey } from '../../server/api-keys/mutations';
@@ -127,6 +127,7 @@ it('logs a failed query by its code and message, never its parameters (endpoints
   const s = server.createSubscriber({ applicationServerKey: active!.publicKey });
   await subscribe(tdb, { subscription: s.subscription, topics: [] });
   const row = {
+    projectId: DEFAULT_PROJECT_ID,
     endpoint: s.subscription.endpoint,
     p256dh: s.subscription.keys.p256dh,
     auth: s.subscription.keys.auth,

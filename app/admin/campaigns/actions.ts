@@ -108,7 +108,7 @@ export async function countAudienceAction(input: unknown): Promise<ActionResult<
   return runAction('countAudienceAction', 'campaigns.read', async (ctx) => {
     const parsed = audienceSchema.safeParse(input);
     if (!parsed.success) throw validationError(parsed.error.issues);
-    return countAudience(ctx.db, parsed.data);
+    return countAudience(ctx, parsed.data);
   });
 }
 
