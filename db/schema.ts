@@ -456,7 +456,8 @@ export type AudienceMode = (typeof audienceModes)[number];
 // Programmatic access: API keys, token verification keys, receipts
 // ---------------------------------------------------------------------------------------------
 
-export const apiScopes = ['send', 'manage'] as const;
+/** send: campaigns; manage: the project's topics and subscribers; admin: the installation's projects (owners grant it). */
+export const apiScopes = ['send', 'manage', 'admin'] as const;
 
 export const apiKeys = pgTable(
   'api_keys',

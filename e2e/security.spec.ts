@@ -71,7 +71,7 @@ test.beforeAll(async () => {
     await apiLogin(ctx, email, 'matrix-password-123');
     principals.push({ who: { name: role, kind: 'user', role }, ctx });
   }
-  for (const scope of ['send', 'manage'] as const) {
+  for (const scope of ['send', 'manage', 'admin'] as const) {
     const r = await callAction(owner, byName('createApiKeyAction'), { form: { name: `matrix-${scope}-${run}`, scopes: scope, expiresAt: '' } });
     const key = /"key":"(pd_[^"]+)"/.exec(r.text)?.[1];
     expect(key, `creating the ${scope} key: ${r.text.slice(0, 300)}`).toBeTruthy();

@@ -11,7 +11,8 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { getDb } from '../db';
 import { apiCtx, bearerOf } from './api/auth';
-import { publicCtx, type Ctx } from './context';
+import { makeCtx, type Ctx } from './context';
+import { corsFor, requestedProject, resolveProject } from './projects/resolve';
 import { AppError, isAppError, isDatabaseUnavailable } from '../lib/errors';
 import { config } from '../lib/env';
 import { clientIp } from '../lib/http/client-ip';
@@ -98,7 +99,10 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
   return value;
 }
 
-/** Open to any origin: the public push API carries no cookies, so `*` exposes nothing. */
+/**
+ * The public push API's CORS headers; `Access-Control-Allow-Origin` is then set per project
+ * (corsFor: its listed origins, or `*` where it lists `*`).
+ */
 export const PUBLIC_CORS: Record<string, string> = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
@@ -108,7 +112,10 @@ export const PUBLIC_CORS: Record<string, string> = {
 };
 
 export function withHeaders(res: Response, headers: Record<string, string>): Response {
-  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+  for (const [k, v] of Object.entries(headers)) {
+    if (k === 'vary') res.headers.append('vary', v);
+    else res.headers.set(k, v);
+  }
   return res;
 }
 
@@ -145,24 +152,38 @@ export interface PublicRouteOptions {
   cors?: Record<string, string>;
 }
 
-/** A route visitors' browsers call from any site: rate-limited per address, CORS on every answer. */
+/**
+ * A route visitors' browsers call from the project's sites: in the project the request names
+ * (`?project=<slug>` or `Pushdeck-Project`, else the default one; an unknown slug is a 404),
+ * rate-limited per address, with CORS for the project's listed origins on every answer.
+ */
 export function publicRoute<P = Record<string, never>>(where: string, fn: (call: Call<P>) => Promise<Response>, opts: PublicRouteOptions = {}) {
-  const cors = opts.cors ?? PUBLIC_CORS;
-  return route(
-    where,
-    async (req: Request, rc?: RouteContext<P>) => {
+  const base = opts.cors ?? PUBLIC_CORS;
+  return async (req: Request, rc?: RouteContext<P>): Promise<Response> => {
+    // Errors before the project is known (rate limited, unknown project) are readable from any
+    // origin, as before projects: they say nothing about any project.
+    let cors = base;
+    try {
       if (opts.limit !== false) limitPublic(req);
+      const db = await getDb();
+      const project = await resolveProject(db, requestedProject(req));
+      // A route that opts out of CORS (a capability URL read by service workers) stays without it.
+      cors = opts.cors && !Object.keys(opts.cors).length ? {} : corsFor(base, project.origins, req.headers.get('origin'));
       const body = opts.body === undefined ? undefined : await readJson(req, opts.body);
-      const ctx = publicCtx(await getDb(), clientIp(req.headers));
+      const ctx = makeCtx(db, { kind: 'public', ip: clientIp(req.headers) }, { project: project.ref });
       return withHeaders(await fn({ ctx, req, params: await paramsOf(rc), body }), cors);
-    },
-    { headers: cors },
-  );
+    } catch (e) {
+      return withHeaders(jsonError(e, where), cors);
+    }
+  };
 }
 
-/** The preflight answer for a public route. */
-export function publicOptions(cors: Record<string, string> = PUBLIC_CORS) {
-  return () => new Response(null, { status: 204, headers: cors });
+/** The preflight answer for a public route: the project's CORS, or a 404 for an unknown project. */
+export function publicOptions(base: Record<string, string> = PUBLIC_CORS) {
+  return route('OPTIONS public', async (req: Request) => {
+    const project = await resolveProject(await getDb(), requestedProject(req));
+    return new Response(null, { status: 204, headers: corsFor(base, project.origins, req.headers.get('origin')) });
+  });
 }
 
 export interface ApiRouteOptions {

@@ -3,6 +3,8 @@
 -- default (PostgreSQL stores it once, no table rewrite even at millions of rows), then the default
 -- is dropped so every new row must name its project. The audit trail's project-level entries
 -- move too; installation-wide ones (users, projects, settings) keep a null project.
+-- The default project keeps the public API open to any origin, as it was before projects (`*`);
+-- new projects list their sites.
 DROP INDEX "subscriptions_endpoint_key";--> statement-breakpoint
 DROP INDEX "campaigns_created_idx";--> statement-breakpoint
 DROP INDEX "subscriptions_status_id_idx";--> statement-breakpoint
@@ -25,6 +27,7 @@ ALTER TABLE "subscriptions" ALTER COLUMN "project_id" DROP DEFAULT;--> statement
 ALTER TABLE "token_keys" ALTER COLUMN "project_id" DROP DEFAULT;--> statement-breakpoint
 ALTER TABLE "vapid_claims" ALTER COLUMN "project_id" DROP DEFAULT;--> statement-breakpoint
 ALTER TABLE "vapid_keys" ALTER COLUMN "project_id" DROP DEFAULT;--> statement-breakpoint
+UPDATE "projects" SET "origins" = '{*}' WHERE "id" = '01900000-0000-7000-8000-000000000001' AND "origins" = '{}';--> statement-breakpoint
 UPDATE "audit_logs" SET "project_id" = '01900000-0000-7000-8000-000000000001' WHERE split_part("action", '.', 1) NOT IN ('user', 'project', 'settings', 'setup');--> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "campaigns" ADD CONSTRAINT "campaigns_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -89,6 +89,8 @@ export const ROUTES: Record<string, Rule> = {
   'DELETE /api/v1/store/[subscriptionId]': api('campaigns.send'),
   'GET /api/v1/subscribers': api('subscribers.read'),
   'DELETE /api/v1/subscribers/[id]': api('subscribers.manage'),
+  'GET /api/v1/projects': api('projects.manage'),
+  'POST /api/v1/projects': api('projects.manage'),
   'GET /api/v1/topics': api('topics.read'),
   'POST /api/v1/topics': api('topics.manage'),
   'PATCH /api/v1/topics/[slug]': api('topics.manage'),
@@ -119,7 +121,9 @@ export const PAGES: Record<string, Rule> = {
   '/admin/vapid': session('vapid.manage'),
 };
 
-export type Principal = { name: string } & ({ kind: 'anonymous' } | { kind: 'user'; role: Role } | { kind: 'api-key'; scopes: ('send' | 'manage')[] });
+export type Principal = { name: string } & (
+  { kind: 'anonymous' } | { kind: 'user'; role: Role } | { kind: 'api-key'; scopes: ('send' | 'manage' | 'admin')[] }
+);
 
 /** Whether the role table lets `who` through `rule`. */
 export function allowed(rule: Rule, who: Principal): boolean {

@@ -37,7 +37,7 @@ export type Permission = keyof typeof PERMISSIONS;
  * through the scope listed here (`send` keys send and read their own campaigns; `manage` keys
  * administer topics and subscribers). Anything not listed is dashboard-only.
  */
-export const API_SCOPE_FOR: Partial<Record<Permission, 'send' | 'manage'>> = {
+export const API_SCOPE_FOR: Partial<Record<Permission, 'send' | 'manage' | 'admin'>> = {
   'campaigns.read': 'send',
   'campaigns.write': 'send',
   'campaigns.send': 'send',
@@ -45,6 +45,7 @@ export const API_SCOPE_FOR: Partial<Record<Permission, 'send' | 'manage'>> = {
   'topics.manage': 'manage',
   'subscribers.read': 'manage',
   'subscribers.manage': 'manage',
+  'projects.manage': 'admin',
 };
 
 export function roleAtLeast(role: Role, min: Role): boolean {

@@ -33,6 +33,8 @@ export async function createApiKey(ctx: Ctx, input: unknown): Promise<{ key: str
   const parsed = createApiKeySchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
   const { name, scopes, topicIds, expiresAt } = parsed.data;
+  // The installation-level scope is the owner's to give.
+  if (scopes.includes('admin')) assertCan(ctx, 'projects.manage');
   if (expiresAt && expiresAt.getTime() <= Date.now()) {
     throw new AppError('validation_failed', 'The expiry must be in the future.', { fieldErrors: { expiresAt: ['The expiry must be in the future.'] } });
   }

@@ -13,6 +13,7 @@ import { AppError } from '../../lib/errors';
 import { clientIp } from '../../lib/http/client-ip';
 import { TokenBuckets } from '../../lib/http/rate-limit';
 import { createPublicKey } from 'node:crypto';
+import { requestedProject } from '../projects/resolve';
 import { DEFAULT_PROJECT, makeCtx, type Actor, type Ctx, type ProjectRef } from '../context';
 import { API_KEY_PREFIX, hashApiKey } from '../api-keys/mutations';
 import { environmentTokenKey } from '../api-keys/queries';
@@ -129,12 +130,6 @@ async function authenticateLimited(db: Db, credential: string | null, ip: string
     if (credential && e instanceof AppError && e.code === 'unauthorized') failures.take(who);
     throw e;
   }
-}
-
-/** The project a request names, if any: the `Pushdeck-Project` header or `?project=`. */
-export function requestedProject(req: Request): string | null {
-  const named = req.headers.get('pushdeck-project') ?? new URL(req.url).searchParams.get('project');
-  return named?.trim().toLowerCase() || null;
 }
 
 /**

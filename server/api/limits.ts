@@ -8,6 +8,7 @@ import { MAX_BODY_BYTES } from '../subscribers/subscribe-schemas';
 export const API_BODY_LIMITS = {
   notifications: 80 * 1024,
   topics: 8 * 1024,
+  projects: 8 * 1024,
   /** The stored data (at most MAX_STORE_DATA characters) plus the JSON around it. */
   store: MAX_STORE_DATA * 2 + 1024,
   subscriptions: MAX_BODY_BYTES,

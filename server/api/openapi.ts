@@ -14,6 +14,9 @@ import { apiCampaignListSchema } from './campaigns';
 import { apiSubscriberViewSchema, apiTopicViewSchema } from './manage';
 import { apiSubscriberListSchema } from '../subscribers/schemas';
 import { apiTopicSchema, topicPatchSchema } from '../topics/schemas';
+import { projectSchema } from '../projects/schemas';
+
+const apiProjectViewSchema = z.object({ slug: z.string(), name: z.string(), origins: z.array(z.string()), createdAt: z.string() });
 import { v1NotificationSchema } from './notifications';
 import pkg from '../../package.json';
 
@@ -205,6 +208,23 @@ export function openApiDocument(serverUrl?: string) {
           security: [{ bearer: [] }],
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
           responses: { '200': ok('The campaign', apiCampaignSchema), '404': err('Not found, or not created with this key'), ...authErrors },
+        },
+      },
+      '/api/v1/projects': {
+        get: {
+          operationId: 'listProjects',
+          summary: 'Every project (site) of the installation',
+          description: 'Scope "admin" (installation level; only owners create such keys).',
+          security: [{ bearer: [] }],
+          responses: { '200': ok('Projects, by slug', z.object({ projects: z.array(apiProjectViewSchema) })), ...authErrors, '429': common['429'] },
+        },
+        post: {
+          operationId: 'createProject',
+          summary: 'Create a project, with its own active VAPID key',
+          description: 'Scope "admin". Origins are the sites whose pages may call its public API (scheme, host and port), or "*".',
+          security: [{ bearer: [] }],
+          requestBody: body(projectSchema),
+          responses: { '201': ok('Created', apiProjectViewSchema), '409': err('A project with that slug exists'), ...common, ...authErrors },
         },
       },
       '/api/v1/topics': {

@@ -10,6 +10,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as listSubscribersRoute } from '../../app/api/v1/subscribers/route';
 import { GET as listTopicsRoute } from '../../app/api/v1/topics/route';
+import { GET as listProjectsRoute, POST as createProjectRoute } from '../../app/api/v1/projects/route';
+import { GET as vapidKeyRoute, OPTIONS as vapidKeyOptions } from '../../app/api/push/vapid-public-key/route';
 import { campaigns, deliveries, vapidKeys } from '../../db/schema';
 import { ctxFor, openTestDatabase, owner, useAsProcessDatabase, type TestDatabase } from '../../tests/support/db';
 import { createApiKey, revokeApiKey } from '../api-keys/mutations';
@@ -30,6 +32,7 @@ import { activePublicKey } from '../vapid/keys';
 import { activateVapidKey, deleteVapidKey, ensureActiveVapidKey, generateVapidKey } from '../vapid/mutations';
 import { listVapidKeys } from '../vapid/queries';
 import { createProject } from './mutations';
+import { projectBySlug } from './queries';
 
 let tdb: TestDatabase;
 let shop: ProjectRef;
@@ -222,5 +225,58 @@ describe('audit trail and inbox per project', () => {
     const b = await pollInbox(inShop(), { topics: null, since: null });
     expect(a.kind === 'changed' && a.messages.map((i) => i.title)).toEqual(['Hello']);
     expect(b.kind === 'changed' && b.messages.map((i) => i.title)).toEqual(['Sale']);
+  });
+});
+
+describe('public API per project', () => {
+  const call = (path: string, origin?: string) =>
+    new Request(`http://localhost${path}`, { headers: { 'x-pushdeck-client-ip': '192.0.2.40', ...(origin ? { origin } : {}) } });
+
+  it("hands out each project's own key, with CORS for its listed origins only", async () => {
+    const shopRes = await vapidKeyRoute(call('/api/push/vapid-public-key?project=shop', 'https://shop.example'));
+    expect(shopRes.status).toBe(200);
+    expect(shopRes.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(((await shopRes.json()) as { publicKey: string }).publicKey).toBe((await activePublicKey(inShop()))!.publicKey);
+    const evil = await vapidKeyRoute(call('/api/push/vapid-public-key?project=shop', 'https://evil.example'));
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await vapidKeyOptions(
+      new Request('http://localhost/api/push/vapid-public-key?project=shop', { method: 'OPTIONS', headers: { origin: 'https://shop.example' } }),
+    );
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+  });
+
+  it('keeps the default project open to any origin, as before projects, and 404s an unknown project', async () => {
+    const res = await vapidKeyRoute(call('/api/push/vapid-public-key', 'https://anywhere.example'));
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(((await res.json()) as { publicKey: string }).publicKey).toBe((await activePublicKey(inDefault()))!.publicKey);
+    const unknown = await vapidKeyRoute(call('/api/push/vapid-public-key?project=nope', 'https://shop.example'));
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe('There is no project "nope".');
+  });
+});
+
+describe('GET/POST /api/v1/projects', () => {
+  const call = (key: string, body?: unknown) =>
+    new Request('http://localhost/api/v1/projects', {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-pushdeck-client-ip': '192.0.2.50' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('lists and creates projects with an admin key, refuses others, and only owners grant the scope', async () => {
+    const admin = (await createApiKey(inDefault(), { name: 'Installation admin', scopes: ['admin'] })).key;
+    const listed = (await (await listProjectsRoute(call(admin))).json()) as { projects: { slug: string }[] };
+    expect(listed.projects.map((p) => p.slug)).toEqual(['default', 'shop']);
+    const created = await createProjectRoute(call(admin, { slug: 'blog', name: 'Blog', origins: ['https://blog.example'] }));
+    expect(created.status).toBe(201);
+    expect(await activePublicKey(ctxFor(tdb, owner, { id: (await projectBySlug(tdb.db, 'blog')).id, slug: 'blog' }))).not.toBeNull();
+    expect((await createProjectRoute(call(admin, { slug: 'blog', name: 'Again' }))).status).toBe(409);
+    expect((await listProjectsRoute(call(defaultKey))).status).toBe(403);
+    const siteAdmin: Ctx = {
+      ...inDefault(),
+      actor: { kind: 'user', id: '01900000-0000-7000-8000-0000000000ee', email: 'm@example.com', name: 'M', role: 'admin' },
+    };
+    expect(await code(createApiKey(siteAdmin, { name: 'Sneaky', scopes: ['admin'] }))).toBe('forbidden');
   });
 });

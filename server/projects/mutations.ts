@@ -10,11 +10,15 @@ import { AppError, validationError } from '../../lib/errors';
 import { recordAudit } from '../audit/record';
 import { assertCan, inTx, type Ctx } from '../context';
 import { ensureActiveVapidKey } from '../vapid/mutations';
+import { forgetResolvedProjects } from './resolve';
 import { PLACEHOLDER_SUBJECT } from '../vapid/keys';
 import { config } from '../../lib/env';
 import { projectPatchSchema, projectSchema } from './schemas';
 
 const view = (p: Project) => ({ slug: p.slug, name: p.name, origins: p.origins });
+
+/** A project as the v1 API shows it. */
+export const apiProjectView = (p: Project) => ({ ...view(p), createdAt: p.createdAt.toISOString() });
 const slugTaken = () =>
   new AppError('conflict', 'A project with that slug already exists.', { fieldErrors: { slug: ['A project with that slug already exists.'] } });
 
@@ -29,6 +33,7 @@ export async function createProject(ctx: Ctx, input: unknown): Promise<Project> 
     // Its own VAPID key, active at once, so the new site can subscribe visitors straight away.
     const subject = config().VAPID_SUBJECT || (ctx.actor.kind === 'user' ? `mailto:${ctx.actor.email}` : PLACEHOLDER_SUBJECT);
     await ensureActiveVapidKey(tx.db, subject, { id: row.id, slug: row.slug }, tx);
+    forgetResolvedProjects();
     return row;
   });
 }
@@ -58,6 +63,7 @@ export async function updateProject(ctx: Ctx, slug: string, input: unknown): Pro
       before: view(before),
       after: view(row!),
     });
+    forgetResolvedProjects();
     return row!;
   });
 }

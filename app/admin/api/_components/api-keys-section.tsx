@@ -53,7 +53,7 @@ export function ApiKeysSection({ apiKeys, topics, now }: { apiKeys: Awaited<Retu
                   <Td className="max-w-[16rem]">
                     <div className="flex flex-wrap gap-1">
                       {k.scopes.map((s) => (
-                        <Badge key={s} tone={s === 'manage' ? 'orange' : 'blue'}>
+                        <Badge key={s} tone={s === 'admin' ? 'red' : s === 'manage' ? 'orange' : 'blue'}>
                           {s}
                         </Badge>
                       ))}

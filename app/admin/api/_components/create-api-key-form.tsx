@@ -15,6 +15,7 @@ export type TopicOption = { id: string; name: string; slug: string; isPublic: bo
 const SCOPES = [
   { value: 'send', label: 'send', hint: 'Send notifications and read the campaigns this key created.' },
   { value: 'manage', label: 'manage (topics and subscribers)', hint: 'Administer topics and subscribers through the API.' },
+  { value: 'admin', label: 'admin (the installation’s projects)', hint: 'List and create projects through the API. Only owners can grant it.' },
 ] as const;
 
 /**
