@@ -158,8 +158,10 @@ export class DeliveryStore {
   }
 
   /**
-   * Sending campaigns with deliveries to claim now, oldest first (what a worker looks for when
-   * it is free). Each branch of the test is its own index probe on (campaign_id, status).
+   * Sending campaigns with deliveries to claim now (what a worker looks for when it is free), fair
+   * across projects: each project's oldest campaign first, then each one's second, and so on, so
+   * one project's many campaigns never fill the list and starve another project's one. Each
+   * branch of the test is its own index probe on (campaign_id, status).
    */
   async dueCampaigns(leaseSeconds: number, limit = 20): Promise<string[]> {
     const rows = rowsOf<{ id: string }>(
@@ -170,7 +172,7 @@ export class DeliveryStore {
           or exists (select 1 from deliveries d where d.campaign_id = c.id and d.status = 'retrying' and d.next_attempt_at <= now())
           or exists (select 1 from deliveries d where d.campaign_id = c.id and d.status = 'sending'
                      and d.claimed_at < now() - make_interval(secs => ${leaseSeconds})))
-        order by c.started_at nulls last, c.id
+        order by row_number() over (partition by c.project_id order by c.started_at nulls last, c.id), c.started_at nulls last, c.id
         limit ${limit}`),
     );
     return rows.map((r) => r.id);
