@@ -172,7 +172,7 @@ describe('API keys', () => {
     const topic = await cli(['create-api-key', '--name', 'X', '--topics', 'nope']);
     expect(topic.code).toBe(2);
     expect(topic.err).toMatch(/^Unknown topic: nope\./);
-    const scope = await cli(['create-api-key', '--name', `Bad scope ${stamp}`, '--scopes', 'admin']);
+    const scope = await cli(['create-api-key', '--name', `Bad scope ${stamp}`, '--scopes', 'superuser']);
     expect(scope).toMatchObject({ code: 1, err: 'Error: Unknown scope.\n' });
     expect(
       await tdb.db

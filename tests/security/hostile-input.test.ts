@@ -52,6 +52,7 @@ const ROUTES: Record<string, Kind> = {
   'api/v1/campaigns/[id]': 'api',
   'api/v1/messages/[id]': 'public',
   'api/v1/notifications': 'api',
+  'api/v1/projects': 'api',
   'api/v1/store/[subscriptionId]': 'api',
   'api/v1/subscribers': 'api',
   'api/v1/subscribers/[id]': 'api',
