@@ -59,7 +59,11 @@ const createApiKeyCommand: Command = {
   usage: 'create-api-key --name N [--scopes send,manage] [--topics a,b] [--expires YYYY-MM-DD]',
   options: {
     name: { type: 'string', description: 'what the key is for, e.g. "Shop backend"', placeholder: 'name' },
-    scopes: { type: 'string', description: 'send (notifications; the default), manage (topics and subscribers) and/or admin (the installation'\''s projects, through /api/v1/projects)', placeholder: 'scopes' },
+    scopes: {
+      type: 'string',
+      description: 'send (notifications; the default), manage (topics and subscribers) and/or admin (the projects API)',
+      placeholder: 'scopes',
+    },
     topics: { type: 'string', description: 'limit the key to these topic slugs (default: any topic)', placeholder: 'slugs' },
     expires: { type: 'string', description: 'expiry date or ISO date-time (default: never)', placeholder: 'date' },
   },
