@@ -167,8 +167,7 @@ export function publicRoute<P = Record<string, never>>(where: string, fn: (call:
       if (opts.limit !== false) limitPublic(req);
       const db = await getDb();
       const project = await resolveProject(db, requestedProject(req));
-      // A route that opts out of CORS (a capability URL read by service workers) stays without it.
-      cors = opts.cors && !Object.keys(opts.cors).length ? {} : corsFor(base, project.origins, req.headers.get('origin'));
+      cors = corsFor(base, project.origins, req.headers.get('origin'));
       const body = opts.body === undefined ? undefined : await readJson(req, opts.body);
       const ctx = makeCtx(db, { kind: 'public', ip: clientIp(req.headers) }, { project: project.ref });
       return withHeaders(await fn({ ctx, req, params: await paramsOf(rc), body }), cors);

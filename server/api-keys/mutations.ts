@@ -4,13 +4,14 @@
  */
 import 'server-only';
 import { createHmac, randomBytes } from 'node:crypto';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, inArray, isNull } from 'drizzle-orm';
 import { apiKeys, tokenKeys, topics, type ApiKey, type TokenKey } from '../../db/schema';
 import { parseVerifyKey } from '../../lib/auth/jwt';
 import { AppError, validationError } from '../../lib/errors';
 import { deriveKey } from '../../lib/secrets';
 import { recordAudit } from '../audit/record';
 import { actorLabel, assertCan, inTx, type Ctx } from '../context';
+import { idInProject } from '../projects/scope';
 import { apiKeyIdSchema, createApiKeySchema, tokenKeySchema } from './schemas';
 import { projectTopics } from '../topics/scope';
 
@@ -82,7 +83,7 @@ export async function revokeApiKey(ctx: Ctx, input: unknown): Promise<PublicApiK
     const [row] = await tx.db
       .update(apiKeys)
       .set({ revokedAt: new Date() })
-      .where(and(eq(apiKeys.projectId, ctx.project.id), eq(apiKeys.id, parsed.data.id), isNull(apiKeys.revokedAt)))
+      .where(and(idInProject(apiKeys, ctx, parsed.data.id), isNull(apiKeys.revokedAt)))
       .returning();
     if (!row) throw new AppError('not_found', 'No such key, or it is already revoked.');
     await recordAudit(tx, {
@@ -142,7 +143,7 @@ export async function revokeTokenKey(ctx: Ctx, input: unknown): Promise<TokenKey
     const [row] = await tx.db
       .update(tokenKeys)
       .set({ revokedAt: new Date() })
-      .where(and(eq(tokenKeys.projectId, ctx.project.id), eq(tokenKeys.id, parsed.data.id), isNull(tokenKeys.revokedAt)))
+      .where(and(idInProject(tokenKeys, ctx, parsed.data.id), isNull(tokenKeys.revokedAt)))
       .returning();
     if (!row) throw new AppError('not_found', 'No such key, or it is already revoked.');
     await recordAudit(tx, {

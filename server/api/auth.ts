@@ -13,7 +13,7 @@ import { AppError } from '../../lib/errors';
 import { clientIp } from '../../lib/http/client-ip';
 import { TokenBuckets } from '../../lib/http/rate-limit';
 import { createPublicKey } from 'node:crypto';
-import { requestedProject } from '../projects/resolve';
+import { requestedProject, resolveProject } from '../projects/resolve';
 import { DEFAULT_PROJECT, makeCtx, type Actor, type Ctx, type ProjectRef } from '../context';
 import { API_KEY_PREFIX, hashApiKey } from '../api-keys/mutations';
 import { environmentTokenKey } from '../api-keys/queries';
@@ -138,8 +138,7 @@ async function authenticateLimited(db: Db, credential: string | null, ip: string
  */
 async function checkNamedProject(db: Db, caller: Caller, named: string | null): Promise<void> {
   if (!named || named === caller.project.slug) return;
-  const [other] = await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, named));
-  if (!other) throw new AppError('not_found', `There is no project "${named}".`);
+  await resolveProject(db, named); // not_found for a project that does not exist
   throw new AppError('forbidden', `This key belongs to the project "${caller.project.slug}"; it cannot act in "${named}".`);
 }
 

@@ -80,6 +80,9 @@ export async function getOverview(ctx: Ctx, opts: { now?: Date } = {}): Promise<
   const todayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const seriesStart = new Date(todayStart - (SERIES_DAYS - 1) * DAY_MS);
 
+  // campaign_stats rows belong to a project through their campaign.
+  const projectCampaigns = sql`(select id from ${campaigns} where project_id = ${ctx.project.id})`;
+
   const [active, created, ended, byTopic, sends, daily, recent, upcoming] = await Promise.all([
     ctx.db.execute(sql`select count(*)::int as n from ${subscriptions} where project_id = ${ctx.project.id} and status = 'active'`),
     // The id bound (a day of slack for clock skew) turns "created in 30 days" into a primary-key range.
@@ -114,7 +117,7 @@ export async function getOverview(ctx: Ctx, opts: { now?: Date } = {}): Promise<
         coalesce(sum(count) filter (where outcome = 'failed'), 0)::int as failed30,
         coalesce(sum(count) filter (where outcome = 'expired'), 0)::int as expired30
       from campaign_stats
-      where campaign_id in (select id from ${campaigns} where project_id = ${ctx.project.id})
+      where campaign_id in ${projectCampaigns}
         and bucket >= ${since30.toISOString()}::timestamptz and bucket <= ${now.toISOString()}::timestamptz`),
     ctx.db.execute(sql`
       select to_char((bucket at time zone 'UTC')::date, 'YYYY-MM-DD') as day,
@@ -122,7 +125,7 @@ export async function getOverview(ctx: Ctx, opts: { now?: Date } = {}): Promise<
         coalesce(sum(count) filter (where outcome = 'failed'), 0)::int as failed,
         coalesce(sum(count) filter (where outcome = 'expired'), 0)::int as expired
       from campaign_stats
-      where campaign_id in (select id from ${campaigns} where project_id = ${ctx.project.id}) and bucket >= ${seriesStart.toISOString()}::timestamptz
+      where campaign_id in ${projectCampaigns} and bucket >= ${seriesStart.toISOString()}::timestamptz
       group by 1 order by 1`),
     ctx.db.select(campaignColumns).from(campaigns).where(ofProject(campaigns, ctx)).orderBy(desc(campaigns.createdAt), desc(campaigns.id)).limit(5),
     ctx.db

@@ -5,7 +5,7 @@
  * the store, the audit trail, the overview and the inbox. Through the services and, for the API,
  * the real route handlers.
  */
-import { createECDH, randomBytes } from 'node:crypto';
+import { createECDH, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as listSubscribersRoute } from '../../app/api/v1/subscribers/route';
@@ -14,7 +14,8 @@ import { GET as listProjectsRoute, POST as createProjectRoute } from '../../app/
 import { GET as vapidKeyRoute, OPTIONS as vapidKeyOptions } from '../../app/api/push/vapid-public-key/route';
 import { campaigns, deliveries, vapidKeys } from '../../db/schema';
 import { ctxFor, openTestDatabase, owner, useAsProcessDatabase, type TestDatabase } from '../../tests/support/db';
-import { createApiKey, revokeApiKey } from '../api-keys/mutations';
+import { addTokenKey, createApiKey, revokeApiKey } from '../api-keys/mutations';
+import { es256Token } from '../../tests/support/tokens';
 import { listApiKeys } from '../api-keys/queries';
 import { listAuditLogs } from '../audit/queries';
 import { createCampaign, deleteCampaign, sendCampaignNow, updateCampaign } from '../campaigns/mutations';
@@ -26,7 +27,7 @@ import { getOverview } from '../overview/queries';
 import { storeRead, storeWrite } from '../store/pushbox';
 import { deleteSubscriber } from '../subscribers/mutations';
 import { getSubscriber, listSubscribers } from '../subscribers/queries';
-import { lookupSubscription, subscribe, unsubscribe } from '../subscribers/subscribe';
+import { lookupSubscription, subscribe, subscribeBrowser, unsubscribe } from '../subscribers/subscribe';
 import { createTopic } from '../topics/mutations';
 import { activePublicKey } from '../vapid/keys';
 import { activateVapidKey, deleteVapidKey, ensureActiveVapidKey, generateVapidKey } from '../vapid/mutations';
@@ -136,6 +137,18 @@ describe('subscribers per project', () => {
     expect((await lookupSubscription(inDefault(), { endpoint: other.endpoint })).status).toBe('unsubscribed');
     expect((await lookupSubscription(inShop(), { endpoint: other.endpoint })).status).toBe('active');
     await deleteSubscriber(inShop(), { id: shopId });
+  });
+
+  it("refuses a signed token of another project's key, and subscribes with it in its own", async () => {
+    const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    await addTokenKey(inShop(), { name: 'Shop signer', publicKey: signer.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    const now = Math.floor(Date.now() / 1000);
+    const token = () => es256Token({ scope: ['subscribe'], topics: ['news'], iat: now, exp: now + 300 }, signer.privateKey);
+    const body = () => ({ subscription: browser(), topics: ['news'], token: token() });
+    expect(await code(subscribeBrowser(inDefault(), body(), null))).toBe('forbidden');
+    const made = await subscribeBrowser(inShop(), body(), null);
+    expect(made.topics).toEqual(['news']);
+    await deleteSubscriber(inShop(), { id: made.id });
   });
 
   it('counts an audience within the project only', async () => {

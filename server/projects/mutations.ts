@@ -9,8 +9,9 @@ import { projects, type Project } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
 import { recordAudit } from '../audit/record';
 import { assertCan, inTx, type Ctx } from '../context';
-import { ensureActiveVapidKey } from '../vapid/mutations';
+import { createFirstKey } from '../vapid/mutations';
 import { forgetResolvedProjects } from './resolve';
+import { noSuchProject } from './queries';
 import { PLACEHOLDER_SUBJECT } from '../vapid/keys';
 import { config } from '../../lib/env';
 import { projectPatchSchema, projectSchema } from './schemas';
@@ -26,16 +27,17 @@ export async function createProject(ctx: Ctx, input: unknown): Promise<Project> 
   assertCan(ctx, 'projects.manage');
   const parsed = projectSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message);
-  return inTx(ctx, async (tx) => {
+  const created = await inTx(ctx, async (tx) => {
     const [row] = await tx.db.insert(projects).values(parsed.data).onConflictDoNothing({ target: projects.slug }).returning();
     if (!row) throw slugTaken();
     await recordAudit(tx, { action: 'project.create', targetType: 'project', targetId: row.id, targetLabel: row.slug, after: view(row) });
     // Its own VAPID key, active at once, so the new site can subscribe visitors straight away.
     const subject = config().VAPID_SUBJECT || (ctx.actor.kind === 'user' ? `mailto:${ctx.actor.email}` : PLACEHOLDER_SUBJECT);
-    await ensureActiveVapidKey(tx.db, subject, { id: row.id, slug: row.slug }, tx);
-    forgetResolvedProjects();
+    await createFirstKey({ ...tx, project: { id: row.id, slug: row.slug } }, subject);
     return row;
   });
+  forgetResolvedProjects();
+  return created;
 }
 
 /** Changes the slug, name or origins of the project with this slug. */
@@ -43,9 +45,9 @@ export async function updateProject(ctx: Ctx, slug: string, input: unknown): Pro
   assertCan(ctx, 'projects.manage');
   const parsed = projectPatchSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues, parsed.error.issues[0]?.message);
-  return inTx(ctx, async (tx) => {
+  const updated = await inTx(ctx, async (tx) => {
     const [before] = await tx.db.select().from(projects).where(eq(projects.slug, slug.trim().toLowerCase())).for('update');
-    if (!before) throw new AppError('not_found', `There is no project "${slug}".`);
+    if (!before) throw noSuchProject(slug);
     if (parsed.data.slug && parsed.data.slug !== before.slug) {
       const [clash] = await tx.db.select({ id: projects.id }).from(projects).where(eq(projects.slug, parsed.data.slug));
       if (clash) throw slugTaken();
@@ -63,7 +65,9 @@ export async function updateProject(ctx: Ctx, slug: string, input: unknown): Pro
       before: view(before),
       after: view(row!),
     });
-    forgetResolvedProjects();
     return row!;
   });
+  // After the commit: a lookup made meanwhile would otherwise cache the old origins again.
+  forgetResolvedProjects();
+  return updated;
 }

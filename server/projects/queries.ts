@@ -4,7 +4,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { projects, type Project } from '../../db/schema';
 import { AppError } from '../../lib/errors';
-import { assertCan, type Ctx, type ProjectRef } from '../context';
+import { assertCan, DEFAULT_PROJECT, type Ctx, type ProjectRef } from '../context';
 import { slugSchema } from '../topics/schemas';
 
 export async function listProjects(ctx: Ctx): Promise<Project[]> {
@@ -12,10 +12,31 @@ export async function listProjects(ctx: Ctx): Promise<Project[]> {
   return ctx.db.select().from(projects).orderBy(asc(projects.slug));
 }
 
+/** The error for a slug no project has (never another project in its place). */
+export const noSuchProject = (slug: string | null) => new AppError('not_found', `There is no project "${slug}".`);
+
+/** A project found by slug (null: the default one), with the origins its public API answers. */
+export interface ProjectWithOrigins {
+  ref: ProjectRef;
+  /** The sites allowed to call its public API from a browser (`*`: any). */
+  origins: string[];
+}
+
+/** The project a slug names, or null; a malformed slug names none and costs no query. */
+export async function findProject(db: Db, slug: string | null): Promise<ProjectWithOrigins | null> {
+  let where = eq(projects.id, DEFAULT_PROJECT.id);
+  if (slug !== null) {
+    const parsed = slugSchema.safeParse(slug);
+    if (!parsed.success) return null;
+    where = eq(projects.slug, parsed.data);
+  }
+  const [row] = await db.select({ id: projects.id, slug: projects.slug, origins: projects.origins }).from(projects).where(where);
+  return row ? { ref: { id: row.id, slug: row.slug }, origins: row.origins } : null;
+}
+
 /** The project a slug names; an unknown or malformed slug is `not_found`, never another project. */
 export async function projectBySlug(db: Db, slug: string): Promise<ProjectRef> {
-  const parsed = slugSchema.safeParse(slug);
-  const [row] = parsed.success ? await db.select({ id: projects.id, slug: projects.slug }).from(projects).where(eq(projects.slug, parsed.data)) : [];
-  if (!row) throw new AppError('not_found', `There is no project "${slug}".`);
-  return row;
+  const found = await findProject(db, slug);
+  if (!found) throw noSuchProject(slug);
+  return found.ref;
 }

@@ -4,17 +4,8 @@
  * change rarely; a rename or new origin reaches every process within 2 s).
  */
 import 'server-only';
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db';
-import { projects } from '../../db/schema';
-import { AppError } from '../../lib/errors';
-import { DEFAULT_PROJECT, type ProjectRef } from '../context';
-
-export interface ResolvedProject {
-  ref: ProjectRef;
-  /** The sites allowed to call its public API from a browser (`*`: any). */
-  origins: string[];
-}
+import { findProject, noSuchProject, type ProjectWithOrigins } from './queries';
 
 /** The project slug a request names, if any. */
 export function requestedProject(req: Request): string | null {
@@ -23,23 +14,19 @@ export function requestedProject(req: Request): string | null {
 }
 
 const CACHE_MS = 2000;
-const cache = new Map<string, { at: number; project: ResolvedProject | null }>();
+const cache = new Map<string, { at: number; project: ProjectWithOrigins | null }>();
 
 /** The project by slug (null: the default one); `not_found` for a slug no project has. */
-export async function resolveProject(db: Db, slug: string | null): Promise<ResolvedProject> {
+export async function resolveProject(db: Db, slug: string | null): Promise<ProjectWithOrigins> {
   const key = slug ?? '';
   const hit = cache.get(key);
   let project = hit && Date.now() - hit.at < CACHE_MS ? hit.project : undefined;
   if (project === undefined) {
-    const [row] = await db
-      .select({ id: projects.id, slug: projects.slug, origins: projects.origins })
-      .from(projects)
-      .where(slug ? eq(projects.slug, slug) : eq(projects.id, DEFAULT_PROJECT.id));
-    project = row ? { ref: { id: row.id, slug: row.slug }, origins: row.origins } : null;
+    project = await findProject(db, slug);
     if (cache.size > 1000) cache.clear();
     cache.set(key, { at: Date.now(), project });
   }
-  if (!project) throw new AppError('not_found', `There is no project "${slug}".`);
+  if (!project) throw noSuchProject(slug);
   return project;
 }
 
@@ -53,6 +40,8 @@ export function forgetResolvedProjects(): void {
  * Same-origin requests (Pushdeck's own pages) need none.
  */
 export function corsFor(base: Record<string, string>, origins: string[], requestOrigin: string | null): Record<string, string> {
+  // A route that opts out of CORS (a capability URL read by service workers) stays without it.
+  if (!Object.keys(base).length) return {};
   const { 'access-control-allow-origin': _any, ...rest } = base;
   // Answers differ by the project a request names in a header, and (below) by its origin.
   if (origins.includes('*')) return { ...rest, 'access-control-allow-origin': '*', vary: 'Pushdeck-Project' };

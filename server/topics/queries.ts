@@ -2,6 +2,7 @@ import 'server-only';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { subscriptions, subscriptionTopics, topics, type Topic } from '../../db/schema';
 import { assertCan, type Ctx, type DbCtx } from '../context';
+import { ofProject } from '../projects/scope';
 import { projectTopics } from './scope';
 
 export type TopicWithCount = Topic & { activeSubscribers: number };
@@ -12,7 +13,7 @@ export async function listTopics(ctx: Ctx): Promise<TopicWithCount[]> {
     .select({ topicId: subscriptionTopics.topicId, n: sql<number>`count(*)::int`.as('n') })
     .from(subscriptionTopics)
     .innerJoin(subscriptions, eq(subscriptions.id, subscriptionTopics.subscriptionId))
-    .where(and(eq(subscriptions.projectId, ctx.project.id), eq(subscriptions.status, 'active')))
+    .where(and(ofProject(subscriptions, ctx), eq(subscriptions.status, 'active')))
     .groupBy(subscriptionTopics.topicId)
     .as('counts');
   const rows = await ctx.db

@@ -4,6 +4,7 @@
  */
 import 'server-only';
 import type { DbCtx } from '../context';
+import { ofProject } from '../projects/scope';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { vapidClaims, vapidKeys, type VapidKey } from '../../db/schema';
@@ -122,7 +123,7 @@ export async function activePublicKey({ db, project }: DbCtx): Promise<{ id: str
   const [row] = await db
     .select({ id: vapidKeys.id, publicKey: vapidKeys.publicKey })
     .from(vapidKeys)
-    .where(and(eq(vapidKeys.projectId, project.id), eq(vapidKeys.status, 'active')));
+    .where(and(ofProject(vapidKeys, { project }), eq(vapidKeys.status, 'active')));
   cached.set(project.id, { at: Date.now(), key: row ?? null });
   return row ?? null;
 }

@@ -17,7 +17,8 @@ import { logger } from '../../lib/logger';
 import { generateKeyPair, importKeyPair, KeyFormatError, type RawKeyPair } from '../../lib/push/p256';
 import { uuidv7 } from '../../lib/ids';
 import { recordAudit } from '../audit/record';
-import { assertCan, DEFAULT_PROJECT, inTx, makeCtx, type Ctx, type ProjectRef } from '../context';
+import { assertCan, inTx, makeCtx, type Ctx } from '../context';
+import { idInProject, ofProject } from '../projects/scope';
 import { forgetActiveKeyCache, PLACEHOLDER_SUBJECT, sealPrivateKey } from './keys';
 import { generateKeySchema, importKeySchema, keyIdSchema, updateKeySchema } from './schemas';
 import { config } from '../../lib/env';
@@ -75,7 +76,7 @@ async function lockKey(tx: Ctx, id: string): Promise<VapidKey> {
   const [k] = await tx.db
     .select()
     .from(vapidKeys)
-    .where(and(eq(vapidKeys.id, id), eq(vapidKeys.projectId, tx.project.id)))
+    .where(idInProject(vapidKeys, tx, id))
     .for('update');
   if (!k) throw new AppError('not_found', 'That key does not exist.');
   return k;
@@ -89,12 +90,12 @@ async function activateIn(tx: Ctx, id: string): Promise<VapidKey> {
   const retired = await tx.db
     .update(vapidKeys)
     .set({ status: 'retired', retiredAt: now, updatedAt: now })
-    .where(and(eq(vapidKeys.projectId, tx.project.id), eq(vapidKeys.status, 'active'), ne(vapidKeys.id, id)))
+    .where(and(ofProject(vapidKeys, tx), eq(vapidKeys.status, 'active'), ne(vapidKeys.id, id)))
     .returning();
   const [row] = await tx.db
     .update(vapidKeys)
     .set({ status: 'active', activatedAt: now, retiredAt: null, updatedAt: now })
-    .where(and(eq(vapidKeys.id, id), eq(vapidKeys.projectId, tx.project.id)))
+    .where(idInProject(vapidKeys, tx, id))
     .returning();
   forgetActiveKeyCache();
   for (const r of retired) {
@@ -137,7 +138,7 @@ export async function retireVapidKey(ctx: Ctx, input: unknown): Promise<PublicVa
       const [row] = await tx.db
         .update(vapidKeys)
         .set({ status: 'retired', retiredAt: new Date(), updatedAt: new Date() })
-        .where(and(eq(vapidKeys.id, k.id), eq(vapidKeys.projectId, tx.project.id)))
+        .where(idInProject(vapidKeys, tx, k.id))
         .returning();
       await recordAudit(tx, {
         action: 'vapid-key.retire',
@@ -163,7 +164,7 @@ export async function updateVapidKey(ctx: Ctx, input: unknown): Promise<PublicVa
       const [row] = await tx.db
         .update(vapidKeys)
         .set({ name, subject, updatedAt: new Date() })
-        .where(and(eq(vapidKeys.id, id), eq(vapidKeys.projectId, tx.project.id)))
+        .where(idInProject(vapidKeys, tx, id))
         .returning();
       await recordAudit(tx, {
         action: 'vapid-key.update',
@@ -190,14 +191,14 @@ export async function deleteVapidKey(ctx: Ctx, input: unknown): Promise<void> {
     const [{ n }] = (await tx.db
       .select({ n: count() })
       .from(subscriptions)
-      .where(and(eq(subscriptions.projectId, tx.project.id), eq(subscriptions.vapidKeyId, k.id), eq(subscriptions.status, 'active')))) as [{ n: number }];
+      .where(and(ofProject(subscriptions, tx), eq(subscriptions.vapidKeyId, k.id), eq(subscriptions.status, 'active')))) as [{ n: number }];
     if (Number(n) > 0) {
       throw new AppError(
         'conflict',
         `${n} active subscription${Number(n) === 1 ? '' : 's'} still use this key. It can be deleted once they have moved to the active key.`,
       );
     }
-    await tx.db.delete(vapidKeys).where(and(eq(vapidKeys.id, k.id), eq(vapidKeys.projectId, tx.project.id)));
+    await tx.db.delete(vapidKeys).where(idInProject(vapidKeys, tx, k.id));
     await recordAudit(tx, {
       action: 'vapid-key.delete',
       targetType: 'vapid-key',
@@ -209,54 +210,50 @@ export async function deleteVapidKey(ctx: Ctx, input: unknown): Promise<void> {
 }
 
 /**
- * First start (and a new project): make sure the project has an active key so its public page
- * works out of the box. Safe to run from several processes at once (the one-active index makes
- * all but one insert no-ops). Pass `tx` to create it inside a caller's transaction.
+ * A new project's first key, active at once, inside the caller's transaction (in `tx.project`).
+ * Returns null when another process made one first (the one-active index lets only one insert win).
  */
-export async function ensureActiveVapidKey(
-  db: Db,
-  subject = config().VAPID_SUBJECT || PLACEHOLDER_SUBJECT,
-  project: ProjectRef = DEFAULT_PROJECT,
-  tx?: Ctx,
-): Promise<void> {
-  const inProject = eq(vapidKeys.projectId, project.id);
+export async function createFirstKey(tx: Ctx, subject: string): Promise<VapidKey | null> {
+  const pair = generateKeyPair();
+  const id = uuidv7();
+  const [row] = await tx.db
+    .insert(vapidKeys)
+    .values({
+      id,
+      projectId: tx.project.id,
+      name: 'Default',
+      subject,
+      publicKey: pair.publicKey,
+      privateKeyEnc: sealPrivateKey(id, pair.privateKey),
+      status: 'active',
+      activatedAt: new Date(),
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (row) {
+    await recordAudit(tx, { action: 'vapid-key.generate', targetType: 'vapid-key', targetId: id, targetLabel: 'Default', after: auditView(row) });
+    logger.info('vapid.generated-default-key', { keyId: id, project: tx.project.slug });
+  }
+  return row ?? null;
+}
+
+/**
+ * First start: make sure the default project has an active key so the public page works out of
+ * the box. Safe to run from several processes at once (see createFirstKey).
+ */
+export async function ensureActiveVapidKey(db: Db, subject = config().VAPID_SUBJECT || PLACEHOLDER_SUBJECT): Promise<void> {
+  const ctx = makeCtx(db, { kind: 'system', label: 'system' });
   const [existing] = await db
     .select({ id: vapidKeys.id })
     .from(vapidKeys)
-    .where(and(inProject, eq(vapidKeys.status, 'active')));
+    .where(and(ofProject(vapidKeys, ctx), eq(vapidKeys.status, 'active')));
   if (existing) return;
-  const [any] = await db.select({ id: vapidKeys.id }).from(vapidKeys).where(inProject).limit(1);
+  const [any] = await db.select({ id: vapidKeys.id }).from(vapidKeys).where(ofProject(vapidKeys, ctx)).limit(1);
   if (any) {
-    logger.warn('vapid.no-active-key', {
-      project: project.slug,
-      hint: 'Activate a key on the VAPID keys page; visitors cannot subscribe until one is active.',
-    });
+    logger.warn('vapid.no-active-key', { hint: 'Activate a key on the VAPID keys page; visitors cannot subscribe until one is active.' });
     return;
   }
-  const pair = generateKeyPair();
-  const id = uuidv7();
-  const create = async (tx: Ctx) => {
-    const [row] = await tx.db
-      .insert(vapidKeys)
-      .values({
-        id,
-        projectId: project.id,
-        name: 'Default',
-        subject,
-        publicKey: pair.publicKey,
-        privateKeyEnc: sealPrivateKey(id, pair.privateKey),
-        status: 'active',
-        activatedAt: new Date(),
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (row) {
-      await recordAudit(tx, { action: 'vapid-key.generate', targetType: 'vapid-key', targetId: id, targetLabel: 'Default', after: auditView(row) });
-      logger.info('vapid.generated-default-key', { keyId: id, project: project.slug });
-    }
-  };
-  if (tx) return create({ ...tx, project });
-  await inTx(makeCtx(db, { kind: 'system', label: 'system' }, { project }), create);
+  await inTx(ctx, (tx) => createFirstKey(tx, subject));
 }
 
 /**

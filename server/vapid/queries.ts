@@ -2,6 +2,7 @@ import 'server-only';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { subscriptions, vapidKeys } from '../../db/schema';
 import { assertCan, type Ctx } from '../context';
+import { ofProject } from '../projects/scope';
 import { PLACEHOLDER_SUBJECT } from './keys';
 import type { PublicVapidKey } from './mutations';
 
@@ -13,7 +14,7 @@ export async function listVapidKeys(ctx: Ctx): Promise<VapidKeyRow[]> {
   const counts = ctx.db
     .select({ keyId: subscriptions.vapidKeyId, n: sql<number>`count(*)::int`.as('n') })
     .from(subscriptions)
-    .where(and(eq(subscriptions.projectId, ctx.project.id), eq(subscriptions.status, 'active')))
+    .where(and(ofProject(subscriptions, ctx), eq(subscriptions.status, 'active')))
     .groupBy(subscriptions.vapidKeyId)
     .as('counts');
   const rows = await ctx.db
@@ -32,7 +33,7 @@ export async function listVapidKeys(ctx: Ctx): Promise<VapidKeyRow[]> {
     })
     .from(vapidKeys)
     .leftJoin(counts, eq(counts.keyId, vapidKeys.id))
-    .where(eq(vapidKeys.projectId, ctx.project.id))
+    .where(ofProject(vapidKeys, ctx))
     .orderBy(sql`case ${vapidKeys.status} when 'active' then 0 when 'standby' then 1 else 2 end`, desc(vapidKeys.createdAt));
   return rows.map((r) => ({ ...r, activeSubscriptions: Number(r.activeSubscriptions), placeholderSubject: r.subject === PLACEHOLDER_SUBJECT }));
 }

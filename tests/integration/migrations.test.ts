@@ -54,31 +54,42 @@ async function emptyDatabase(): Promise<{ database: Database; dispose: () => Pro
   };
 }
 
-describe('0006 projects: an existing installation moves into the default project', () => {
-  let env: Awaited<ReturnType<typeof emptyDatabase>>;
-  let before: string;
-
+/**
+ * An installation upgraded across a migration: before all tests, an empty database migrated up to
+ * `lastTag` (SQL only, as that release left it), `seed` writing rows the way that schema held
+ * them, then every migration, as an app start runs them. Returns the database's handle.
+ */
+function upgradedFrom(lastTag: string, seed: (db: Database['db']) => Promise<void>): () => Database['db'] {
+  let env: Awaited<ReturnType<typeof emptyDatabase>> | undefined;
+  let before: string | undefined;
   beforeAll(async () => {
     env = await emptyDatabase();
-    before = migrationsUpTo('0005_hardening');
+    before = migrationsUpTo(lastTag);
     await runMigrations(env.database, before, { code: false });
-    await env.database.db.execute(sql`
-      insert into topics (id, slug, name, description, is_public) values
-        ('01900000-0000-7000-8000-0000000000a1', 'news', 'News', 'What is new', true),
-        ('01900000-0000-7000-8000-0000000000a2', 'vip', 'VIP', '', false)`);
+    await seed(env.database.db);
     await runMigrations(env.database, MIGRATIONS);
   }, 120_000);
-
   afterAll(async () => {
     await env?.dispose();
     if (before) rmSync(before, { recursive: true, force: true });
   });
+  return () => env!.database.db;
+}
+
+describe('0006 projects: an existing installation moves into the default project', () => {
+  const upgraded = upgradedFrom('0005_hardening', async (db) => {
+    await db.execute(sql`
+      insert into topics (id, slug, name, description, is_public) values
+        ('01900000-0000-7000-8000-0000000000a1', 'news', 'News', 'What is new', true),
+        ('01900000-0000-7000-8000-0000000000a2', 'vip', 'VIP', '', false)`);
+  });
 
   it('creates the default project and gives it every topic, unchanged', async () => {
-    const projects = rowsOf<{ id: string; slug: string }>(await env.database.db.execute(sql`select id, slug from projects`));
+    const db = upgraded();
+    const projects = rowsOf<{ id: string; slug: string }>(await db.execute(sql`select id, slug from projects`));
     expect(projects).toEqual([{ id: DEFAULT_PROJECT_ID, slug: 'default' }]);
     const topics = rowsOf<{ id: string; slug: string; name: string; description: string; is_public: boolean; project_id: string }>(
-      await env.database.db.execute(sql`select id, slug, name, description, is_public, project_id from topics order by slug`),
+      await db.execute(sql`select id, slug, name, description, is_public, project_id from topics order by slug`),
     );
     expect(topics).toEqual([
       { id: '01900000-0000-7000-8000-0000000000a1', slug: 'news', name: 'News', description: 'What is new', is_public: true, project_id: DEFAULT_PROJECT_ID },
@@ -87,7 +98,7 @@ describe('0006 projects: an existing installation moves into the default project
   });
 
   it('makes slugs unique per project, not per installation', async () => {
-    const db = env.database.db;
+    const db = upgraded();
     await db.execute(sql`insert into projects (id, slug, name) values ('01900000-0000-7000-8000-0000000000b1', 'shop', 'Shop')`);
     await db.execute(
       sql`insert into topics (id, project_id, slug, name) values ('01900000-0000-7000-8000-0000000000b2', '01900000-0000-7000-8000-0000000000b1', 'news', 'Shop news')`,
@@ -102,15 +113,8 @@ describe('0006 projects: an existing installation moves into the default project
 });
 
 describe('0007 projects everywhere: every row of a site moves into the default project', () => {
-  let env: Awaited<ReturnType<typeof emptyDatabase>>;
-  let before: string;
   const id = (n: number) => `01900000-0000-7000-8000-0000000001${String(n).padStart(2, '0')}`;
-
-  beforeAll(async () => {
-    env = await emptyDatabase();
-    before = migrationsUpTo('0006_projects');
-    await runMigrations(env.database, before, { code: false });
-    const db = env.database.db;
+  const upgraded = upgradedFrom('0006_projects', async (db) => {
     await db.execute(
       sql`insert into vapid_keys (id, public_key, private_key_enc, subject, status) values (${id(1)}, 'pub-1', 'sealed', 'mailto:a@example.com', 'active')`,
     );
@@ -128,16 +132,10 @@ describe('0007 projects everywhere: every row of a site moves into the default p
     await db.execute(
       sql`insert into audit_logs (actor_label, action) values ('cli', 'user.create'), ('cli', 'topic.create'), ('cli', 'settings.update'), ('cli', 'campaign.send')`,
     );
-    await runMigrations(env.database, MIGRATIONS);
-  }, 120_000);
-
-  afterAll(async () => {
-    await env?.dispose();
-    if (before) rmSync(before, { recursive: true, force: true });
   });
 
   it('gives every row the default project, and the audit trail only its project-level entries', async () => {
-    const db = env.database.db;
+    const db = upgraded();
     for (const table of ['vapid_keys', 'vapid_claims', 'subscriptions', 'campaigns', 'messages', 'store_messages', 'api_keys', 'token_keys']) {
       const rows = rowsOf<{ project_id: string; n: number }>(
         await db.execute(sql`select project_id, count(*)::int as n from ${sql.identifier(table)} group by 1`),
@@ -154,7 +152,7 @@ describe('0007 projects everywhere: every row of a site moves into the default p
   });
 
   it('makes new rows name their project; endpoints and the active key are unique per project', async () => {
-    const db = env.database.db;
+    const db = upgraded();
     await expect(db.execute(sql`insert into campaigns (name, id, content, created_by_label) values ('x', ${id(7)}, '{}', 't')`)).rejects.toThrow();
     await db.execute(sql`insert into projects (id, slug, name) values (${id(8)}, 'shop', 'Shop')`);
     await db.execute(
