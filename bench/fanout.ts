@@ -2,7 +2,11 @@
  * Benchmarks 1 and 2: one campaign through the whole engine — pg-boss jobs, keyset fan-out,
  * claimed batches, the sender, batched result writes — with the delivery worker in its own
  * process (server/worker.ts, as `npm run worker` runs it), against two baselines measured in
- * the same run: the naive web-push sender and the node:crypto floor.
+ * the same run: the naive web-push sender and the node:crypto floor. Then the same n
+ * subscribers spread over 10 projects (each its own VAPID key and n/10 subscribers; 10
+ * campaigns, one per project, sent at once) against the one-project campaign run before and
+ * after it in the same worker: the throughput ratio, and how far apart the projects finished
+ * (the delivery engine's fairness across projects).
  *
  * What is measured, and from where:
  *  - wall time from "send now" (the marketer's click) until the campaign row says completed;
@@ -16,8 +20,9 @@ import path from 'node:path';
 import { PgCpuMeter } from './lib/procstat';
 import { forkTs, request, ROOT, spawnTs, type Child } from './lib/proc';
 import { fmt, type Row } from './lib/report';
-import { BODY, settle, SUBJECT, TITLE, URL_, type Bench } from './lib/setup';
-import type { SinkReport } from './sink';
+import { BODY, seedProjects, settle, SUBJECT, TITLE, URL_, type Bench } from './lib/setup';
+import type { ProjectRef } from '../server/context';
+import type { SinkKeyRange, SinkReport } from './sink';
 
 export const CONTENT = { title: TITLE, body: BODY, url: URL_ };
 
@@ -51,8 +56,8 @@ export function assertExactlyOnce(label: string, s: SinkReport, expected: number
   if (problems.length) throw new Error(`${label}: ${problems.join('; ')}`);
 }
 
-export async function sinkReset(b: Bench): Promise<void> {
-  await request(b.sink, { type: 'reset' }, 'reset-done');
+export async function sinkReset(b: Bench, keys?: SinkKeyRange[]): Promise<void> {
+  await request(b.sink, { type: 'reset', keys }, 'reset-done');
 }
 
 export async function sinkReport(b: Bench, from: number, to: number): Promise<SinkReport> {
@@ -129,6 +134,103 @@ export async function startWorker(b: Bench, nodeArgs: string[] = []): Promise<Ch
 
 type Audience = { audience: 'all' } | { audience: 'any'; topicIds: string[] };
 
+/** One campaign of a measurement: in `project` (the default one when absent). */
+export interface CampaignSpec {
+  name: string;
+  target: Audience;
+  /** How many subscribers it must reach (targeted = sent = this). */
+  expected: number;
+  project?: ProjectRef;
+}
+
+export interface CampaignsRun {
+  ids: string[];
+  messages: number;
+  /** From the first "send now" until the last campaign row says completed. */
+  wallMs: number;
+  /** Per campaign (as `campaigns`): its completed_at, from just before the first "send now". */
+  finishMs: number[];
+  workerCpuMs: number;
+  pgCpuMs: number;
+  sink: SinkReport;
+}
+
+/**
+ * Sends `campaigns` at the same moment (each one's "send now" concurrently) and measures them
+ * together until the last is completed; the sink must have seen exactly one message for each
+ * endpoint in [0, endpoints), signed with the key `keys` names for it (else the default key).
+ */
+export async function runCampaigns(
+  b: Bench,
+  worker: Child,
+  o: {
+    label: string;
+    campaigns: CampaignSpec[];
+    endpoints: number;
+    keys?: SinkKeyRange[];
+    log: (s: string) => void;
+    onTick?: (campaignIds: string[]) => Promise<void>;
+    timeoutMs?: number;
+  },
+): Promise<CampaignsRun> {
+  const db = (await b.app.runtime()).database.db;
+  const sends: { ctx: ReturnType<typeof b.app.systemCtx>; id: string }[] = [];
+  for (const c of o.campaigns) {
+    const ctx = b.app.systemCtx(db, c.project);
+    const row = await b.app.createCampaign(ctx, { name: c.name, content: CONTENT, options: { ttl: 86_400, urgency: 'normal' }, ...c.target });
+    sends.push({ ctx, id: row.id });
+  }
+  const ids = sends.map((s) => s.id);
+  const expected = o.campaigns.reduce((a, c) => a + c.expected, 0);
+  await sinkReset(b, o.keys);
+  await settle(b);
+  const meter = new PgCpuMeter(b.sql, b.dbName);
+  await meter.start();
+  const cpu0 = worker.cpuMs();
+  // Epoch milliseconds on the database's clock (completed_at is set by it); Number() because this
+  // client may hand numerics over as text.
+  const [clock] = await b.sql<{ at: number }[]>`select extract(epoch from clock_timestamp())::float8 * 1000 as at`;
+  const dbT0 = Number(clock!.at);
+  const t0 = performance.now();
+  await Promise.all(sends.map((s) => b.app.sendCampaignNow(s.ctx, { id: s.id })));
+  const until = Date.now() + (o.timeoutMs ?? 3_600_000);
+  let lastLog = Date.now();
+  let lastTick = Date.now();
+  for (;;) {
+    const rows = await b.sql<{ status: string; targeted: number; sent: number }[]>`
+      select status, targeted, sent from campaigns where id in ${b.sql(ids)}`;
+    const sent = rows.reduce((a, r) => a + r.sent, 0);
+    if (rows.every((r) => r.status === 'completed')) break;
+    const stuck = rows.find((r) => r.status !== 'completed' && r.status !== 'sending' && r.status !== 'queued');
+    if (stuck) throw new Error(`${o.label}: a campaign is ${stuck.status}`);
+    if (Date.now() > until) throw new Error(`${o.label}: not completed in time (${sent}/${expected} sent)\n${worker.tail()}`);
+    if (worker.proc.exitCode !== null) throw new Error(`${o.label}: the worker exited\n${worker.tail()}`);
+    if (Date.now() - lastLog > 10_000) {
+      lastLog = Date.now();
+      o.log(`  ${o.label}: ${fmt.int(sent)} / ${fmt.int(expected)} sent`);
+    }
+    if (o.onTick && Date.now() - lastTick >= 1000) {
+      lastTick = Date.now();
+      await o.onTick(ids);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const wallMs = performance.now() - t0;
+  const workerCpuMs = worker.cpuMs() - cpu0;
+  const pgCpuMs = await meter.stop();
+  const done = await b.sql<{ id: string; targeted: number; sent: number; completed_ms: number }[]>`
+    select id, targeted, sent, extract(epoch from completed_at)::float8 * 1000 as completed_ms from campaigns where id in ${b.sql(ids)}`;
+  const byId = new Map(done.map((r) => [r.id, r]));
+  const finishMs = o.campaigns.map((c, i) => {
+    const r = byId.get(ids[i]!)!;
+    if (r.targeted !== c.expected || r.sent !== c.expected) throw new Error(`${c.name}: targeted ${r.targeted}, sent ${r.sent}, expected ${c.expected}`);
+    return Number(r.completed_ms) - dbT0;
+  });
+  const sink = await sinkReport(b, 0, o.endpoints);
+  assertExactlyOnce(o.label, sink, expected);
+  return { ids, messages: expected, wallMs, finishMs, workerCpuMs, pgCpuMs, sink };
+}
+
 /**
  * Sends one campaign to `expected` subscribers (ids [0, expected)) and measures it. `onTick`
  * runs every second while it sends (the scale benchmark polls the dashboard there).
@@ -138,46 +240,16 @@ export async function runCampaign(
   worker: Child,
   o: { name: string; target: Audience; expected: number; log: (s: string) => void; onTick?: (campaignId: string) => Promise<void>; timeoutMs?: number },
 ): Promise<CampaignRun> {
-  const db = (await b.app.runtime()).database.db;
-  const ctx = b.app.systemCtx(db);
-  const c = await b.app.createCampaign(ctx, { name: o.name, content: CONTENT, options: { ttl: 86_400, urgency: 'normal' }, ...o.target });
-  await sinkReset(b);
-  await settle(b);
-  const meter = new PgCpuMeter(b.sql, b.dbName);
-  await meter.start();
-  const cpu0 = worker.cpuMs();
-  const t0 = performance.now();
-  await b.app.sendCampaignNow(ctx, { id: c.id });
-  const until = Date.now() + (o.timeoutMs ?? 3_600_000);
-  let lastLog = Date.now();
-  let lastTick = Date.now();
-  for (;;) {
-    const [row] = await b.sql<{ status: string; targeted: number; sent: number; failed: number; expired: number; skipped: number }[]>`
-      select status, targeted, sent, failed, expired, skipped from campaigns where id = ${c.id}`;
-    if (row!.status === 'completed') break;
-    if (row!.status !== 'sending' && row!.status !== 'queued') throw new Error(`${o.name}: campaign is ${row!.status}`);
-    if (Date.now() > until) throw new Error(`${o.name}: not completed in time (${row!.sent}/${row!.targeted} sent)\n${worker.tail()}`);
-    if (worker.proc.exitCode !== null) throw new Error(`${o.name}: the worker exited\n${worker.tail()}`);
-    if (Date.now() - lastLog > 10_000) {
-      lastLog = Date.now();
-      o.log(`  ${o.name}: ${fmt.int(row!.sent)} / ${fmt.int(o.expected)} sent`);
-    }
-    if (o.onTick && Date.now() - lastTick >= 1000) {
-      lastTick = Date.now();
-      await o.onTick(c.id);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const wallMs = performance.now() - t0;
-  const workerCpuMs = worker.cpuMs() - cpu0;
-  const pgCpuMs = await meter.stop();
-  const [done] = await b.sql<{ targeted: number; sent: number }[]>`select targeted, sent from campaigns where id = ${c.id}`;
-  if (done!.targeted !== o.expected || done!.sent !== o.expected) {
-    throw new Error(`${o.name}: targeted ${done!.targeted}, sent ${done!.sent}, expected ${o.expected}`);
-  }
-  const sink = await sinkReport(b, 0, o.expected);
-  assertExactlyOnce(o.name, sink, o.expected);
-  return { id: c.id, messages: o.expected, wallMs, workerCpuMs, pgCpuMs, sink };
+  const { onTick } = o;
+  const r = await runCampaigns(b, worker, {
+    label: o.name,
+    campaigns: [{ name: o.name, target: o.target, expected: o.expected }],
+    endpoints: o.expected,
+    log: o.log,
+    onTick: onTick && ((ids) => onTick(ids[0]!)),
+    timeoutMs: o.timeoutMs,
+  });
+  return { id: r.ids[0]!, messages: r.messages, wallMs: r.wallMs, workerCpuMs: r.workerCpuMs, pgCpuMs: r.pgCpuMs, sink: r.sink };
 }
 
 /**
@@ -195,11 +267,21 @@ export interface FanoutResult {
   rows: Row[];
 }
 
+/** How many projects the projects comparison spreads the n subscribers over. */
+export const PROJECTS = 10;
+
+/** The projects comparison's measurements: the 10-project run and the 1-project one after it. */
+interface ProjectsRun {
+  spread: CampaignsRun;
+  after: CampaignRun;
+}
+
 export async function fanoutBench(
   b: Bench,
   o: { n: number; floorMessages: number; log: (s: string) => void; profile?: string; baselines?: boolean },
 ): Promise<FanoutResult> {
   const { n, log } = o;
+  const projects = n >= PROJECTS ? await seedProjects(b, { n, count: PROJECTS, log }) : undefined;
   log(`crypto floor: ${fmt.int(o.floorMessages)} messages`);
   const floorBefore = await measureFloor(b, o.floorMessages);
   let naive: BaselineRun = { messages: n, wallMs: NaN, cpuMs: NaN };
@@ -211,13 +293,41 @@ export async function fanoutBench(
   const worker = await startWorker(b, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profile}`] : []);
   let engine: CampaignRun;
   let workerPeakRssMiB: number;
+  let compared: ProjectsRun | undefined;
   try {
     await warmUp(b, worker, log);
     engine = await runCampaign(b, worker, { name: `fan-out ${fmt.int(n)}`, target: { audience: 'all' }, expected: n, log });
     workerPeakRssMiB = worker.peakRssMiB();
+    if (projects) {
+      // Same worker, same n, right after the one-project campaign; then that one again, so the
+      // baseline brackets the measurement (as the crypto floor brackets the engine).
+      log(`projects: ${fmt.int(n)} subscribers over ${PROJECTS} projects, ${PROJECTS} campaigns sent at once`);
+      const spread = await runCampaigns(b, worker, {
+        label: `fan-out ${fmt.int(n)} over ${PROJECTS} projects`,
+        campaigns: projects.projects.map((p) => ({
+          name: `fan-out ${fmt.int(p.to - p.from)} (${p.slug})`,
+          target: { audience: 'all' },
+          expected: p.to - p.from,
+          project: { id: p.id, slug: p.slug },
+        })),
+        endpoints: n,
+        keys: projects.projects.map((p) => ({ from: p.from, to: p.to, publicKey: p.vapidPublicKey })),
+        log,
+      });
+      log(
+        `projects: finished at ${[...spread.finishMs]
+          .sort((x, y) => x - y)
+          .map(fmt.dur)
+          .join(', ')} from the send`,
+      );
+      log(`projects: one project again, ${fmt.int(n)} subscribers`);
+      const after = await runCampaign(b, worker, { name: `fan-out ${fmt.int(n)} (1 project, after)`, target: { audience: 'all' }, expected: n, log });
+      compared = { spread, after };
+    }
   } finally {
     await worker.stop();
   }
+  await projects?.drop();
   log(`crypto floor again: ${fmt.int(o.floorMessages)} messages`);
   const floorAll = pooled(floorBefore, await measureFloor(b, o.floorMessages));
   const floor = floorAll.reused;
@@ -282,5 +392,40 @@ export async function fanoutBench(
       value: `${fmt.int(engine.sink.accepted)} accepted, 0 missed, 0 duplicates, ${engine.sink.decrypted} sampled decrypted`,
     },
   ];
+  if (compared) rows.push(...projectRows(bench, n, engine, compared));
   return { engine, workerPeakRssMiB, rows };
+}
+
+/** The projects comparison's rows: throughput against one project, the finish spread, the sink. */
+function projectRows(bench: string, n: number, before: CampaignRun, r: ProjectsRun): Row[] {
+  const { spread, after } = r;
+  const perS = (messages: number, ms: number) => (messages / ms) * 1000;
+  const spreadWall = perS(spread.messages, spread.wallMs);
+  const oneWall = perS(before.messages + after.messages, before.wallMs + after.wallMs);
+  const oneCpuPerMsg = (before.workerCpuMs + after.workerCpuMs) / (before.messages + after.messages);
+  const finish = [...spread.finishMs].sort((x, y) => x - y);
+  const first = finish[0]!;
+  const last = finish[finish.length - 1]!;
+  const median = (finish[(finish.length - 1) >> 1]! + finish[finish.length >> 1]!) / 2;
+  const per = fmt.int(n / PROJECTS);
+  return [
+    {
+      bench,
+      figure: `${PROJECTS} projects × ${per} subscribers (a VAPID key each; ${PROJECTS} campaigns sent at once) against 1 project × ${fmt.int(n)}: wall throughput`,
+      value: `${fmt.int(spreadWall)} msgs/s (worker ${fmt.ms(spread.workerCpuMs / spread.messages)}/msg)`,
+      baseline: `1 project, 1 campaign: ${fmt.int(oneWall)} msgs/s (before ${fmt.int(perS(before.messages, before.wallMs))}, after ${fmt.int(perS(after.messages, after.wallMs))}; worker ${fmt.ms(oneCpuPerMsg)}/msg)`,
+      ratio: fmt.x(spreadWall / oneWall),
+    },
+    {
+      bench,
+      figure: `${PROJECTS} projects: finish spread, slowest project's completion ÷ fastest's, both from the send (1× = all together; one after another ≈ ${PROJECTS}×)`,
+      value: `fastest ${fmt.dur(first)}, median ${fmt.dur(median)}, slowest ${fmt.dur(last)}`,
+      ratio: fmt.x(last / first),
+    },
+    {
+      bench,
+      figure: `sink, ${PROJECTS} projects: delivered exactly once, each endpoint with its own project's VAPID key, none refused`,
+      value: `${fmt.int(spread.sink.accepted)} accepted, 0 missed, 0 duplicates, ${spread.sink.jwtsVerified} JWTs verified, ${spread.sink.decrypted} sampled decrypted (and the 1-project run after it: ${fmt.int(after.sink.accepted)})`,
+    },
+  ];
 }

@@ -8,6 +8,10 @@
  *   npm run bench -- --n 20000             fan-out size (scale stays 1M unless --scale-n)
  *   npm run bench -- --smoke               tiny sizes, seconds: checks that everything runs
  *
+ * The fan-out also sends to the same n subscribers spread over 10 projects (a VAPID key and
+ * n/10 subscribers each, 10 campaigns at once) against 1 project: the throughput ratio and the
+ * spread of the projects' finish times (fairness), delivered exactly once in both.
+ *
  * Other flags: --scale-n N, --deliveries N (dashboard rows, default 5 × scale-n),
  * --no-build (reuse .next), --keep (keep the bench database), --profile DIR (worker
  * --cpu-prof during the fan-out), --profile-app DIR (the production server under --cpu-prof; the

@@ -6,7 +6,9 @@
  * What it checks on every request (anything else is answered 400/401/403/413 and counted as bad):
  *  - POST to /push/<n> with n < capacity;
  *  - `Authorization: vapid t=<JWT>, k=<key>`: the JWT is ES256, its signature verifies with k,
- *    k is the VAPID key the benchmark expects, `aud` is this origin, `exp` is in the future and
+ *    k is the VAPID key the benchmark expects for that endpoint (the configured key, or for a
+ *    range of endpoints the key `reset` named: the projects comparison, one key per project),
+ *    `aud` is this origin, `exp` is in the future and
  *    at most 24 h ahead, `sub` is mailto:/https:. The signature is verified once per distinct
  *    header and the result cached (a real push service does the same; the app re-uses its JWT),
  *    `exp` is re-checked on every request;
@@ -46,7 +48,19 @@ export interface SinkConfig {
   expectTitle: string;
 }
 
-export type SinkRequest = { type: 'config'; config: SinkConfig } | { type: 'reset' } | { type: 'report'; from: number; to: number } | { type: 'stop' };
+/** Endpoints [from, to) must carry this VAPID key (base64url) instead of the configured one. */
+export interface SinkKeyRange {
+  from: number;
+  to: number;
+  publicKey: string;
+}
+
+export type SinkRequest =
+  | { type: 'config'; config: SinkConfig }
+  /** Zeroes the counts; `keys` holds until the next reset. */
+  | { type: 'reset'; keys?: SinkKeyRange[] }
+  | { type: 'report'; from: number; to: number }
+  | { type: 'stop' };
 
 export interface SinkReport {
   type: 'report';
@@ -81,8 +95,10 @@ let origin = '';
 let cpuAtReset = process.cpuUsage();
 let seq = 0;
 
-/** Verified Authorization headers → their exp (seconds). */
-const verified = new Map<string, number>();
+let keyRanges: SinkKeyRange[] = [];
+
+/** Verified Authorization headers → their exp (seconds) and key. */
+const verified = new Map<string, { exp: number; k: string }>();
 const URGENCIES = new Set(['very-low', 'low', 'normal', 'high']);
 
 class Refusal extends Error {
@@ -112,18 +128,26 @@ function publicKeyOf(k: string): KeyObject {
   });
 }
 
-function checkVapid(header: string | undefined): void {
+/** The VAPID key endpoint n's messages must be signed with (undefined before `config`). */
+function expectedKey(n: number): string | undefined {
+  for (const r of keyRanges) if (n >= r.from && n < r.to) return r.publicKey;
+  return cfg?.vapidPublicKey;
+}
+
+function checkVapid(header: string | undefined, n: number): void {
   if (!header) throw new Refusal(401, 'no Authorization');
   const nowS = Date.now() / 1000;
-  const cachedExp = verified.get(header);
-  if (cachedExp !== undefined) {
-    if (cachedExp <= nowS) throw new Refusal(401, 'JWT expired');
+  const expected = expectedKey(n);
+  const cached = verified.get(header);
+  if (cached !== undefined) {
+    if (expected !== undefined && cached.k !== expected) throw new Refusal(403, 'unexpected VAPID key');
+    if (cached.exp <= nowS) throw new Refusal(401, 'JWT expired');
     return;
   }
   const m = /^vapid t=([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+), k=([A-Za-z0-9_-]+)$/.exec(header);
   if (!m) throw new Refusal(401, 'Authorization is not "vapid t=…, k=…"');
   const [token, k] = [m[1]!, m[2]!];
-  if (cfg && k !== cfg.vapidPublicKey) throw new Refusal(403, 'unexpected VAPID key');
+  if (expected !== undefined && k !== expected) throw new Refusal(403, 'unexpected VAPID key');
   const [h, p, s] = token.split('.') as [string, string, string];
   const jwtHeader = parseJson(h);
   if (jwtHeader?.alg !== 'ES256') throw new Refusal(401, 'JWT alg is not ES256');
@@ -137,7 +161,7 @@ function checkVapid(header: string | undefined): void {
   if (!ok) throw new Refusal(401, 'JWT signature does not verify');
   jwtsVerified++;
   if (verified.size > 50_000) verified.clear(); // a naive sender signs per message: bound the cache
-  verified.set(header, exp);
+  verified.set(header, { exp, k });
 }
 
 function checkBody(body: Buffer): void {
@@ -172,7 +196,7 @@ function handle(
     const m = /^\/push\/(\d+)$/.exec(url ?? '');
     const n = m ? Number(m[1]) : -1;
     if (n < 0 || n >= capacity) throw new Refusal(404, 'unknown endpoint');
-    checkVapid(headers.authorization as string | undefined);
+    checkVapid(headers.authorization as string | undefined, n);
     const ttl = headers.ttl;
     if (typeof ttl !== 'string' || !/^\d+$/.test(ttl)) throw new Refusal(400, 'TTL missing or not an integer');
     const urgency = headers.urgency;
@@ -217,7 +241,8 @@ function report(from: number, to: number): SinkReport {
   };
 }
 
-function reset(): void {
+function reset(keys: SinkKeyRange[] = []): void {
+  keyRanges = keys;
   counts.fill(0);
   accepted = 0;
   bad = {};
@@ -272,7 +297,7 @@ process.on('message', (msg: SinkRequest) => {
       break;
     }
     case 'reset':
-      reset();
+      reset(msg.keys);
       process.send?.({ type: 'reset-done' });
       break;
     case 'report':

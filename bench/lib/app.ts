@@ -4,13 +4,14 @@
  * keys, topics and users are made exactly as the product makes them.
  */
 import type { Db } from '../../db';
-import { makeCtx, type Ctx } from '../../server/context';
+import { makeCtx, type Ctx, type ProjectRef } from '../../server/context';
 import { getRuntime } from '../../server/runtime';
 
 export { stopRuntime } from '../../server/runtime';
 export { generateKeyPair } from '../../lib/push/p256';
 export { importVapidKey } from '../../server/vapid/mutations';
 export { createTopic } from '../../server/topics/mutations';
+export { createProject } from '../../server/projects/mutations';
 export { createUser } from '../../server/users/mutations';
 export { createCampaign, sendCampaignNow } from '../../server/campaigns/mutations';
 export { getDeliverySettings } from '../../server/delivery/settings';
@@ -22,6 +23,7 @@ export function runtime() {
   return getRuntime('cli');
 }
 
-export function systemCtx(db: Db): Ctx {
-  return makeCtx(db, { kind: 'system', label: 'cli' });
+/** The command line's context, in the default project unless another is named. */
+export function systemCtx(db: Db, project?: ProjectRef): Ctx {
+  return makeCtx(db, { kind: 'system', label: 'cli' }, { project });
 }

@@ -96,7 +96,10 @@ const USER_AGENTS = [
 
 /**
  * Inserts subscribers [from, to) and their topic memberships, `chunk` rows per statement (one
- * INSERT … SELECT over generate_series each: no rows travel through Node).
+ * INSERT … SELECT over generate_series each: no rows travel through Node). They belong to the
+ * project of `vapidKeyId`. `idOffset` mints subscriber n's id (and sign-up time) as n + idOffset's,
+ * so another project can have endpoints [from, to) too (the sink counts by endpoint); without
+ * `topics`, no memberships (the fixture topics are the default project's).
  */
 export async function seedSubscribers(
   sql: Sql,
@@ -106,12 +109,15 @@ export async function seedSubscribers(
     sinkPort: number;
     vapidKeyId: string;
     baseMs: number;
-    topics: SeedTopics;
+    topics?: SeedTopics;
+    idOffset?: number;
     chunk?: number;
     onProgress?: (done: number) => void;
   },
 ): Promise<void> {
   const chunk = o.chunk ?? 100_000;
+  const off = o.idOffset ?? 0;
+  const topics = o.topics;
   const poolSize = Number((await sql<{ n: number }[]>`select count(*)::int as n from bench_keys`)[0]!.n);
   for (let lo = o.from; lo < o.to; lo += chunk) {
     const hi = Math.min(o.to, lo + chunk) - 1;
@@ -119,18 +125,19 @@ export async function seedSubscribers(
       await tx`set local synchronous_commit = off`;
       await tx`
         insert into subscriptions (id, project_id, endpoint, p256dh, auth, vapid_key_id, push_service, status, user_agent, created_at, updated_at)
-        select bench_sub_id(g), (select project_id from vapid_keys where id = ${o.vapidKeyId}::uuid), ${`https://127.0.0.1:${o.sinkPort}/push/`} || g, k.p256dh, k.auth, ${o.vapidKeyId}::uuid, '127.0.0.1', 'active',
-          (${sql.array(USER_AGENTS)}::text[])[1 + g % 4], to_timestamp((${o.baseMs}::bigint + g) / 1000.0), to_timestamp((${o.baseMs}::bigint + g) / 1000.0)
+        select bench_sub_id(g + ${off}::bigint), (select project_id from vapid_keys where id = ${o.vapidKeyId}::uuid), ${`https://127.0.0.1:${o.sinkPort}/push/`} || g, k.p256dh, k.auth, ${o.vapidKeyId}::uuid, '127.0.0.1', 'active',
+          (${sql.array(USER_AGENTS)}::text[])[1 + g % 4], to_timestamp((${o.baseMs}::bigint + ${off}::bigint + g) / 1000.0), to_timestamp((${o.baseMs}::bigint + ${off}::bigint + g) / 1000.0)
         from generate_series(${lo}::bigint, ${hi}::bigint) g
         join bench_keys k on k.i = g % ${poolSize}`;
+      if (!topics) return;
       await tx`
         insert into subscription_topics (subscription_id, topic_id)
-        select bench_sub_id(g), t.topic_id from generate_series(${lo}::bigint, ${hi}::bigint) g
+        select bench_sub_id(g + ${off}::bigint), t.topic_id from generate_series(${lo}::bigint, ${hi}::bigint) g
         cross join lateral (values
-          (case when g < 1000 then ${o.topics.warmup}::uuid end),
-          (case when g % 2 = 0 then ${o.topics.news}::uuid end),
-          (case when g % 10 = 3 then ${o.topics.sports}::uuid end),
-          (case when g % 100 = 7 then ${o.topics.rare}::uuid end)) as t(topic_id)
+          (case when g < 1000 then ${topics.warmup}::uuid end),
+          (case when g % 2 = 0 then ${topics.news}::uuid end),
+          (case when g % 10 = 3 then ${topics.sports}::uuid end),
+          (case when g % 100 = 7 then ${topics.rare}::uuid end)) as t(topic_id)
         where t.topic_id is not null`;
     });
     o.onProgress?.(hi + 1 - o.from);

@@ -22,10 +22,14 @@ export interface Section {
   seconds: number;
 }
 
+const ms = (v: number) => `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : Math.round(v).toLocaleString('en')} ms`;
+
 export const fmt = {
   int: (v: number) => Math.round(v).toLocaleString('en'),
   n: (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '–'),
-  ms: (v: number) => `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : Math.round(v).toLocaleString('en')} ms`,
+  ms,
+  /** A duration: milliseconds below 10 s, seconds from there. */
+  dur: (v: number) => (v < 10_000 ? ms(v) : `${(v / 1000).toFixed(1)} s`),
   mib: (v: number) => `${Math.round(v)} MiB`,
   pct: (v: number) => `${(v * 100).toFixed(0)} %`,
   x: (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–'),

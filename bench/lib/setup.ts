@@ -1,7 +1,8 @@
 /**
  * One benchmark run's world: a fresh PostgreSQL database migrated by the app itself, the sink
  * in its own process, a VAPID key imported through the app's service (the naive baseline needs
- * the raw pair too), the fixture topics, an owner for the dashboard's session, and the key pool.
+ * the raw pair too), the fixture topics, an owner for the dashboard's session, and the key pool;
+ * on demand, more projects (seedProjects: the fan-out's projects comparison).
  *
  * The driver imports the app's services only after the environment below is in place: the
  * app reads its configuration once, on first use.
@@ -172,4 +173,56 @@ export async function settle(b: Bench, maxMs = 120_000): Promise<void> {
 export async function subscriberId(b: Bench, n: number): Promise<string> {
   const [r] = await b.sql<{ id: string }[]>`select bench_sub_id(${n}) as id`;
   return r!.id;
+}
+
+/** A project the fan-out's comparison sends in: its own VAPID key, subscribers at endpoints [from, to). */
+export interface SeededProject {
+  id: string;
+  slug: string;
+  vapidKeyId: string;
+  vapidPublicKey: string;
+  from: number;
+  to: number;
+}
+
+/** Project subscribers' ids are minted from n + this (endpoints stay n): no clash with [0, seeded). */
+const PROJECT_ID_OFFSET = 1_000_000_000;
+
+/**
+ * `count` new projects, made by the app's createProject (each gets its own active VAPID key),
+ * sharing subscribers [0, n) between them by endpoint: project i has [⌊i·n/count⌋, ⌊(i+1)·n/count⌋),
+ * seeded by the same INSERT … SELECT as the default project's (so the sink's counts, key pool
+ * and decryption work unchanged; only the ids differ). `drop` deletes the projects and, by
+ * cascade, all their rows, so later benchmarks see the database as before.
+ */
+export async function seedProjects(
+  b: Bench,
+  o: { n: number; count: number; log: (s: string) => void },
+): Promise<{ projects: SeededProject[]; drop(): Promise<void> }> {
+  const t0 = Date.now();
+  const db = (await b.app.runtime()).database.db;
+  const ctx = b.app.systemCtx(db);
+  const projects: SeededProject[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const slug = `bench-${i + 1}`;
+    const p = await b.app.createProject(ctx, { slug, name: `Benchmark ${i + 1}` });
+    const [key] = await b.sql<{ id: string; public_key: string }[]>`
+      select id, public_key from vapid_keys where project_id = ${p.id} and status = 'active'`;
+    if (!key) throw new Error(`project ${slug} has no active VAPID key`);
+    const from = Math.floor((i * o.n) / o.count);
+    const to = Math.floor(((i + 1) * o.n) / o.count);
+    await seedSubscribers(b.sql, { from, to, sinkPort: b.sinkPort, vapidKeyId: key.id, baseMs: b.baseMs, idOffset: PROJECT_ID_OFFSET });
+    projects.push({ id: p.id, slug, vapidKeyId: key.id, vapidPublicKey: key.public_key, from, to });
+  }
+  await b.sql`vacuum analyze subscriptions`;
+  o.log(`seeded ${o.count} projects, ${o.n.toLocaleString('en')} subscribers between them, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return {
+    projects,
+    async drop() {
+      const t1 = Date.now();
+      await b.sql`delete from projects where id in ${b.sql(projects.map((p) => p.id))}`;
+      await b.sql`vacuum analyze subscriptions`;
+      o.log(`dropped the ${o.count} projects in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+    },
+  };
 }
