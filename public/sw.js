@@ -13,6 +13,10 @@
  *    /api/v1/messages/{m} before it is shown (its short title is the fallback).
  *  - receipts: "shown", "clicked" (with the action) and "closed" go back to /api/push/receipts
  *    with the delivery's signed reference from the payload, so campaigns can count them.
+ *  - projects: one registration per project's public page, the default project's at scope `/`,
+ *    project <slug>'s at `/p/<slug>/` (components/public/push-client.ts). The worker reads its
+ *    project from its scope, and every call to the public API names it (`?project=<slug>`), so
+ *    receipts, key checks and re-subscriptions go to the project that subscription belongs to.
  *
  * Plain JavaScript on purpose: it is served as-is from /sw.js, never bundled.
  */
@@ -75,6 +79,30 @@
  */
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
+/**
+ * The project this worker serves: the slug of a `/p/<slug>/` scope, or null (the default
+ * project, at `/`).
+ * @param {string} scope
+ * @returns {string | null}
+ */
+function projectOfScope(scope) {
+  const m = /^\/p\/([a-z0-9-]+)\/$/.exec(new URL(scope).pathname);
+  return m ? m[1] : null;
+}
+
+const PROJECT = projectOfScope(sw.registration.scope);
+
+/** The project's public page: where a notification without a link leads. */
+const HOME = self.location.origin + (PROJECT === null ? '/' : `/p/${PROJECT}`);
+
+/**
+ * The public API's `path` in this worker's project.
+ * @param {string} path
+ */
+function inProject(path) {
+  return PROJECT === null ? path : `${path}${path.includes('?') ? '&' : '?'}project=${encodeURIComponent(PROJECT)}`;
+}
 
 const KEY_CHECK_INTERVAL_MS = 5 * 60 * 1000;
 let lastKeyCheck = 0;
@@ -171,7 +199,7 @@ function toNotification(payload) {
     dir: p.dir === 'rtl' || p.dir === 'ltr' ? p.dir : 'auto',
     lang: str(p.lang, 35),
     actions,
-    data: { url: safeUrl(p.url) || self.location.origin + '/', actionUrls, custom: p.data ?? null, ref: p.ref ?? null },
+    data: { url: safeUrl(p.url) || HOME, actionUrls, custom: p.data ?? null, ref: p.ref ?? null },
   };
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
   return { title, options };
@@ -187,7 +215,7 @@ function toNotification(payload) {
 function report(ref, kind, action) {
   if (typeof ref !== 'string' || !ref) return Promise.resolve();
   const body = JSON.stringify(action ? { ref, kind, action } : { ref, kind });
-  return fetch('/api/push/receipts', { method: 'POST', headers: { 'content-type': 'application/json' }, body, keepalive: true }).catch(() => {});
+  return fetch(inProject('/api/push/receipts'), { method: 'POST', headers: { 'content-type': 'application/json' }, body, keepalive: true }).catch(() => {});
 }
 
 /**
@@ -242,7 +270,7 @@ async function focusOrOpen(url) {
 
 sw.addEventListener('notificationclick', (event) => {
   const data = /** @type {Partial<ShownData>} */ (event.notification.data || {});
-  const url = (event.action && data.actionUrls && data.actionUrls[event.action]) || data.url || self.location.origin + '/';
+  const url = (event.action && data.actionUrls && data.actionUrls[event.action]) || data.url || HOME;
   event.notification.close();
   event.waitUntil(Promise.all([focusOrOpen(url), report(data.ref, 'clicked', event.action || undefined)]));
 });
@@ -253,19 +281,19 @@ sw.addEventListener('notificationclose', (event) => {
 });
 
 /**
- * @param {string} path
+ * @param {string} path a public API path (called in this worker's project)
  * @param {unknown} body
  * @returns {Promise<any>} the answer's JSON
  */
 async function postJson(path, body) {
-  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(inProject(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${path} answered ${res.status}`);
   return res.json();
 }
 
 /** @returns {Promise<string>} the server's active VAPID public key (base64url) */
 async function currentServerKey() {
-  const res = await fetch('/api/push/vapid-public-key', { cache: 'no-store' });
+  const res = await fetch(inProject('/api/push/vapid-public-key'), { cache: 'no-store' });
   if (!res.ok) throw new Error('no key');
   return (await res.json()).publicKey;
 }

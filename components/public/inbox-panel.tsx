@@ -2,9 +2,10 @@
 /**
  * Recent notifications for the chosen topics, kept live with a long poll on /api/inbox (ETag +
  * If-None-Match): the way to follow along in browsers without Web Push, and live updates for
- * everyone while the page is open.
+ * everyone while the page is open. In the page's project (null: the default one).
  */
 import { useEffect, useState } from 'react';
+import { inProject } from './push-client';
 
 interface Item {
   id: string;
@@ -33,7 +34,7 @@ function safeHref(url: string | null): string | undefined {
   }
 }
 
-export function InboxPanel({ topics }: { topics: string[] }) {
+export function InboxPanel({ topics, project }: { topics: string[]; project: string | null }) {
   const [items, setItems] = useState<Item[] | null>(null);
   const [offline, setOffline] = useState(false);
   const key = [...topics].sort().join(',');
@@ -44,7 +45,7 @@ export function InboxPanel({ topics }: { topics: string[] }) {
     void (async () => {
       while (!abort.signal.aborted) {
         try {
-          const res = await fetch(`/api/inbox?topics=${encodeURIComponent(key)}`, {
+          const res = await fetch(inProject(`/api/inbox?topics=${encodeURIComponent(key)}`, project), {
             headers: etag ? { 'if-none-match': etag } : {},
             signal: abort.signal,
             cache: 'no-store',
@@ -65,7 +66,7 @@ export function InboxPanel({ topics }: { topics: string[] }) {
       }
     })();
     return () => abort.abort();
-  }, [key]);
+  }, [key, project]);
 
   return (
     <section className="mt-8" aria-labelledby="inbox-heading" data-testid="inbox">

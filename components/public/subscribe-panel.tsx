@@ -4,24 +4,28 @@
  * after that click), change topics, turn them off. Explains every state a browser can be in.
  * When the server's VAPID key has changed since this browser subscribed, it re-subscribes with
  * the new key and updates the server in one request.
+ *
+ * `project` is the project the page is for (null: the default one): every API call names it, and
+ * its subscription lives in its own service worker registration (push-client.ts).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { buttonClass } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { Notice } from '@/components/ui/notice';
 import { InboxPanel } from './inbox-panel';
-import { api, b64urlToBytes, detectSupport, registerWorker, sameKey, subscribeWithTimeout, type Topic } from './push-client';
+import { b64urlToBytes, detectSupport, publicApi, registerWorker, sameKey, subscribeWithTimeout, type Topic } from './push-client';
 
 type View = 'checking' | 'unsupported' | 'ios' | 'insecure' | 'no-key' | 'denied' | 'ready' | 'subscribed';
 type Message = { tone: 'success' | 'error' | 'info'; text: string } | null;
 
-export function SubscribePanel({ topics, publicKey }: { topics: Topic[]; publicKey: string | null }) {
+export function SubscribePanel({ topics, publicKey, project }: { topics: Topic[]; publicKey: string | null; project: string | null }) {
   const [view, setView] = useState<View>('checking');
   const [busy, setBusy] = useState<null | 'enable' | 'save' | 'off'>(null);
   const [selected, setSelected] = useState<string[]>(() => topics.map((t) => t.slug));
   const [saved, setSaved] = useState<string[]>([]);
   const [message, setMessage] = useState<Message>(null);
   const reg = useRef<ServiceWorkerRegistration | null>(null);
+  const api = useMemo(() => publicApi(project), [project]);
 
   const init = useCallback(async () => {
     const support = detectSupport();
@@ -29,7 +33,7 @@ export function SubscribePanel({ topics, publicKey }: { topics: Topic[]; publicK
     if (!publicKey) return setView('no-key');
     if (Notification.permission === 'denied') return setView('denied');
     try {
-      reg.current = await registerWorker();
+      reg.current = await registerWorker(project);
       const sub = await reg.current.pushManager.getSubscription();
       const server = sub ? await api.lookup(sub.endpoint) : null;
       if (!sub || !server || server.status !== 'active') return setView('ready');
@@ -47,7 +51,7 @@ export function SubscribePanel({ topics, publicKey }: { topics: Topic[]; publicK
       setMessage({ tone: 'error', text: (e as Error).message || 'Something went wrong while checking your notifications.' });
       setView('ready');
     }
-  }, [publicKey]);
+  }, [publicKey, project, api]);
 
   useEffect(() => {
     void init();
@@ -238,7 +242,7 @@ export function SubscribePanel({ topics, publicKey }: { topics: Topic[]; publicK
           </Notice>
         )}
       </section>
-      {view !== 'checking' && <InboxPanel topics={view === 'subscribed' ? saved : selected} />}
+      {view !== 'checking' && <InboxPanel topics={view === 'subscribed' ? saved : selected} project={project} />}
     </>
   );
 }

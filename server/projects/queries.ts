@@ -40,3 +40,17 @@ export async function projectBySlug(db: Db, slug: string): Promise<ProjectRef> {
   if (!found) throw noSuchProject(slug);
   return found.ref;
 }
+
+/** What a project's public page shows of it: the project and its name. */
+export interface PublicProject {
+  ref: ProjectRef;
+  name: string;
+}
+
+/** The project a public page's slug names, or null (unknown or malformed: the latter costs no query). */
+export async function publicProjectBySlug(db: Db, slug: string): Promise<PublicProject | null> {
+  const parsed = slugSchema.safeParse(slug);
+  if (!parsed.success) return null;
+  const [row] = await db.select({ id: projects.id, slug: projects.slug, name: projects.name }).from(projects).where(eq(projects.slug, parsed.data));
+  return row ? { ref: { id: row.id, slug: row.slug }, name: row.name } : null;
+}
