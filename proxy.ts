@@ -16,6 +16,8 @@ import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
 import { getToken } from 'next-auth/jwt';
 import { deriveKey } from './lib/secrets';
 import { actionAt } from './lib/http/action-pages';
+import { readProjectHeader, signProjectHeader } from './lib/http/project-header';
+import { PROJECT_HEADER, splitAdminPath } from './lib/http/project-path';
 
 export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === 'development'): string {
   return [
@@ -37,13 +39,39 @@ export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV 
   ].join('; ');
 }
 
+/**
+ * The project a dashboard request names: `/admin/p/<slug>/…` (rewritten onto `/admin/…`), or
+ * `?project=` on the dashboard's own route handlers (`/api/admin/…`). A client's own
+ * PROJECT_HEADER is dropped (it is not signed), so only the URL chooses; membership is checked by
+ * the session.
+ */
+function projectOf(req: NextRequest): { slug: string | null; rewrite: string | null } {
+  const { slug, inner } = splitAdminPath(req.nextUrl.pathname);
+  if (slug !== null) return { slug, rewrite: inner };
+  if (req.nextUrl.pathname.startsWith('/api/admin/')) return { slug: req.nextUrl.searchParams.get('project'), rewrite: null };
+  return { slug: null, rewrite: null };
+}
+
 function withCsp(req: NextRequest): NextResponse {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
   const csp = contentSecurityPolicy(nonce);
   // Next reads the nonce from the request's policy and applies it to the scripts it renders.
   const headers = new Headers(req.headers);
   headers.set('content-security-policy', csp);
-  const res = NextResponse.next({ request: { headers } });
+  // Next runs the proxy again for the request it rewrote: keep only a header this proxy signed.
+  const carried = readProjectHeader(req.headers.get(PROJECT_HEADER));
+  headers.delete(PROJECT_HEADER);
+  const project = projectOf(req);
+  const slug = project.slug ?? carried;
+  if (slug !== null) headers.set(PROJECT_HEADER, signProjectHeader(slug));
+  let res: NextResponse;
+  if (project.rewrite !== null) {
+    const url = req.nextUrl.clone();
+    url.pathname = project.rewrite;
+    res = NextResponse.rewrite(url, { request: { headers } });
+  } else {
+    res = NextResponse.next({ request: { headers } });
+  }
   res.headers.set('content-security-policy', csp);
   return res;
 }
@@ -78,7 +106,7 @@ const isAdmin = (pathname: string) => pathname === '/admin' || pathname.startsWi
  */
 async function strayAction(req: NextRequest): Promise<NextResponse | null> {
   if (req.method !== 'POST' || !req.headers.has('next-action')) return null;
-  if (actionAt(req.headers.get('next-action') ?? '', req.nextUrl.pathname) !== 'stray') return null;
+  if (actionAt(req.headers.get('next-action') ?? '', splitAdminPath(req.nextUrl.pathname).inner) !== 'stray') return null;
   // The session cookie is __Secure- prefixed behind https; look for either spelling.
   const token = (await getToken({ req, secret: sessionSecret, secureCookie: false })) ?? (await getToken({ req, secret: sessionSecret, secureCookie: true }));
   if (!token && isAdmin(req.nextUrl.pathname)) return null;
@@ -106,5 +134,6 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
 }
 
 // Every page: the public subscribe page, the dashboard and its sign-in pages. Route handlers answer
-// JSON, CSV or files and set their own headers.
-export const config = { matcher: ['/', '/login', '/setup', '/admin', '/admin/:path*'] };
+// JSON, CSV or files and set their own headers; the dashboard's own ones (`/api/admin/…`) pass
+// through here only to have their project named (a CSP on JSON does no harm).
+export const config = { matcher: ['/', '/p/:path*', '/login', '/setup', '/admin', '/admin/:path*', '/api/admin/:path*'] };

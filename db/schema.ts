@@ -8,6 +8,7 @@ import {
   type AnyPgColumn,
   bigint,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -92,6 +93,30 @@ export const users = pgTable(
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],
 );
+
+/**
+ * Who belongs to which project, and as what. Owners (`users.role = 'owner'`) administer the
+ * installation and act as owners in every project without a row here; everyone else acts only in
+ * the projects listed for them, with the role listed (never `owner`). For those accounts the
+ * role that counts is this one: `users.role` only says whether the account is an owner.
+ */
+export const projectMembers = pgTable(
+  'project_members',
+  {
+    projectId: projectId(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: userRole('role').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.userId] }),
+    index('project_members_user_idx').on(t.userId),
+    check('project_members_role_not_owner', sql`${t.role} <> 'owner'`),
+  ],
+);
+export type ProjectMember = typeof projectMembers.$inferSelect;
 
 export const auditLogs = pgTable(
   'audit_logs',

@@ -17,6 +17,7 @@ import { generateKeyPair } from '../lib/push/p256';
 import { baseURL } from '../playwright.config';
 import { ACTIONS, allowed, PAGES, ROUTES, type Principal, type Rule } from './support/access';
 import { callAction, deniedAction, discoverActions, errorCode, INVALID_ARG, INVALID_FORM, type ActionInfo } from './support/actions';
+import { adminPath } from '../lib/http/project-path';
 import { apiLogin, OWNER } from './support/auth';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -157,6 +158,89 @@ test('every action, route and page allows and denies exactly as the role table s
   console.info(
     `access matrix: ${actions.length} actions, ${discoverRoutes().length} route methods, ${discoverPages().length} pages × ${principals.length} callers = ${checks} checks`,
   );
+  expect(mismatches).toEqual([]);
+});
+
+test('a member of one project opens nothing of another: every page, action and route of the dashboard answers 404 there', async () => {
+  test.setTimeout(240_000);
+  const run = Date.now().toString(36);
+  const slug = `xp-${run}`;
+  const adminKey = principals.find((p) => p.who.name === 'api key (admin)')!;
+  const made = await adminKey.ctx.post('/api/v1/projects', { data: { slug, name: `Cross ${run}` } });
+  expect(made.status(), await made.text()).toBe(201);
+  // Someone who is admin of that project only, made there by the owner.
+  const byName = (n: string) => actions.find((a) => a.name === n)!;
+  const email = `xp-admin-${run}@e2e.test`;
+  const r = await callAction(owner, byName('createUserAction'), {
+    form: { email, name: 'XP admin', password: 'matrix-password-123', role: 'admin' },
+    project: slug,
+  });
+  expect(r.text, 'creating the project admin').toContain('"ok":true');
+  const xpAdmin = await playwrightRequest.newContext({ baseURL });
+  await apiLogin(xpAdmin, email, 'matrix-password-123');
+
+  // The default project's people in the other project, and the other project's admin in the default one.
+  const outsiders = [
+    ...principals.filter((p) => p.who.kind === 'user' && p.who.role !== 'owner').map((p) => ({ name: `${p.who.name} of default`, ctx: p.ctx, in: slug })),
+    { name: 'admin of xp', ctx: xpAdmin, in: 'default' },
+  ];
+  const mismatches: string[] = [];
+  let checks = 0;
+  const sample = '0190f0f0-0000-7000-8000-000000000000';
+  const inProject = (project: string, pattern: string) => adminPath(project, pattern.replace(/^\/admin/, '').replace(/\[[^\]]+\]/g, sample));
+  for (const a of actions) {
+    const rule = ACTIONS[a.name]!;
+    if (!('session' in rule)) continue; // public and account-level actions name no project
+    for (const o of outsiders) {
+      const res = await callAction(o.ctx, a, { project: o.in });
+      checks++;
+      if (errorCode(res.text) !== 'not_found') mismatches.push(`action ${a.name} in ${o.in} answered ${o.name}: ${res.status} ${res.text.slice(0, 120)}`);
+    }
+  }
+  for (const key of discoverRoutes()) {
+    const rule = ROUTES[key]!;
+    if (!('session' in rule)) continue;
+    const [method, pattern] = key.split(' ') as [string, string];
+    for (const o of outsiders) {
+      const url = pattern.startsWith('/admin') ? inProject(o.in, pattern) : `${pattern.replace(/\[[^\]]+\]/g, sample)}?project=${encodeURIComponent(o.in)}`;
+      const res = await o.ctx.fetch(url, { method, maxRedirects: 0 });
+      await res.body().catch(() => null);
+      checks++;
+      if (res.status() !== 404) mismatches.push(`${key} in ${o.in} answered ${o.name} with ${res.status()}`);
+    }
+  }
+  for (const pattern of discoverPages().filter((p) => p.startsWith('/admin'))) {
+    const rule = PAGES[pattern]!;
+    for (const o of outsiders) {
+      const res = await o.ctx.get(inProject(o.in, pattern), { maxRedirects: 0 });
+      checks++;
+      // `/admin` (the default project's overview) sends someone who is not in it to their own project.
+      if (pattern === '/admin' && o.in === 'default') {
+        if (res.status() !== 307 || res.headers().location !== `/admin/p/${slug}`)
+          mismatches.push(`/admin answered ${o.name} with ${res.status()} ${res.headers().location ?? ''}, not a redirect to their project`);
+        continue;
+      }
+      const want = 'account' in rule ? 200 : 404;
+      if (res.status() !== want) mismatches.push(`page ${pattern} in ${o.in} answered ${o.name} with ${res.status()}, not ${want}`);
+    }
+  }
+  // Inside, the same doors open as the role table says: the project's admin, and the owner.
+  for (const pattern of discoverPages().filter((p) => p.startsWith('/admin') && !p.includes('['))) {
+    const rule = PAGES[pattern]!;
+    for (const [name, ctx, role] of [
+      ['admin of xp', xpAdmin, 'admin'],
+      ['owner', owner, 'owner'],
+    ] as const) {
+      const res = await ctx.get(inProject(slug, pattern), { maxRedirects: 0 });
+      checks++;
+      const want = allowed(rule, { name, kind: 'user', role }) ? 200 : 403;
+      if (res.status() !== want) mismatches.push(`page ${pattern} in ${slug} answered ${name} with ${res.status()}, not ${want}`);
+    }
+  }
+  // An unknown project is a 404 for everyone, the owner too.
+  expect((await owner.get('/admin/p/no-such-project/campaigns', { maxRedirects: 0 })).status()).toBe(404);
+  await xpAdmin.dispose();
+  console.info(`cross-project matrix: ${checks} checks`);
   expect(mismatches).toEqual([]);
 });
 

@@ -13,7 +13,7 @@ test('owner adds users, changes a role (audited); a viewer cannot, not even by c
     [viewer, 'viewer'],
     [target, 'viewer'],
   ] as const) {
-    await page.getByLabel('E-mail').fill(u.email);
+    await page.getByLabel('E-mail', { exact: true }).fill(u.email);
     await page.getByLabel('Initial password').fill(u.password);
     await page.getByLabel('Role', { exact: true }).selectOption(role);
     await page.getByRole('button', { name: 'Add user' }).click();
@@ -30,10 +30,10 @@ test('owner adds users, changes a role (audited); a viewer cannot, not even by c
   await expect(row.getByTestId('role')).toHaveText('Marketer');
 
   // The audit log shows who changed what, with before and after.
-  await page.goto('/admin/audit?action=user.change-role');
+  await page.goto('/admin/audit?action=member.change-role');
   const entry = page.getByTestId('audit-row').first();
   await expect(entry).toContainText(OWNER.email);
-  await expect(entry).toContainText('user.change-role');
+  await expect(entry).toContainText('member.change-role');
   await expect(entry).toContainText('"viewer"');
   await expect(entry).toContainText('"marketer"');
 
@@ -67,7 +67,7 @@ test('owner adds users, changes a role (audited); a viewer cannot, not even by c
   // Nothing changed: still Marketer, and no second audit entry.
   await page.goto('/admin/users');
   await expect(page.getByTestId(`user-row-${target.email}`).getByTestId('role')).toHaveText('Marketer');
-  await page.goto(`/admin/audit?action=user.change-role`);
+  await page.goto(`/admin/audit?action=member.change-role`);
   await expect(page.getByTestId('audit-row').filter({ hasText: '"admin"' })).toHaveCount(0);
   await viewerContext.close();
 });

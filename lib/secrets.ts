@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { config, ConfigError, type Config } from './env';
 
-export type SecretPurpose = 'session' | 'vapid-at-rest' | 'receipts' | 'message-token' | 'api-keys' | 'check';
+export type SecretPurpose = 'session' | 'vapid-at-rest' | 'receipts' | 'message-token' | 'api-keys' | 'check' | 'project-header';
 
 let root: Buffer | undefined;
 

@@ -10,7 +10,7 @@ import type { Permission } from '../lib/auth/roles';
 import { AppError, isAppError, isDatabaseUnavailable, type ErrorCode, type FieldErrors } from '../lib/errors';
 import { textProblem } from '../lib/text';
 import { logger } from '../lib/logger';
-import { requireCtx } from './auth/session';
+import { requireAccountCtx, requireCtx } from './auth/session';
 import type { Ctx } from './context';
 
 export type ActionError = {
@@ -35,14 +35,18 @@ export function toActionError(e: unknown, where: string): ActionError {
   return { code: 'internal', message: `Something went wrong on our side (reference ${ref}). Try again.` };
 }
 
+/**
+ * `permission`: what the caller needs in the URL's project; `'account'` for what concerns only the
+ * caller's own account (any signed-in user, in no project unless they are a member of the URL's).
+ */
 export async function runAction<T>(
   name: string,
-  permission: Permission,
+  permission: Permission | 'account',
   fn: (ctx: Ctx) => Promise<T>,
   opts: { message?: string | ((data: T) => string); form?: FormData } = {},
 ): Promise<ActionResult<T>> {
   try {
-    const ctx = await requireCtx(permission);
+    const ctx = permission === 'account' ? await requireAccountCtx() : await requireCtx(permission);
     if ('form' in opts && !isFormData(opts.form)) throw new AppError('bad_request', NOT_A_FORM);
     const data = await fn({ ...ctx, log: ctx.log.child({ action: name }) });
     const message = typeof opts.message === 'function' ? opts.message(data) : opts.message;

@@ -11,8 +11,10 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Time } from '@/components/ui/time';
 import type { CampaignStatus } from '@/db/schema';
 import { can } from '@/lib/auth/roles';
-import { requirePageCtx } from '@/server/auth/session';
+import { redirect } from 'next/navigation';
+import { currentMember, currentProjects, requestedProjectSlug, requirePageCtx } from '@/server/auth/session';
 import { getOverview, type OverviewCampaign } from '@/server/overview/queries';
+import { adminPath } from '@/lib/http/project-path';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -48,12 +50,12 @@ function rateTone(rate: number | null): string {
   return 'text-red-600';
 }
 
-function CampaignItem({ c, upcoming }: { c: OverviewCampaign; upcoming?: boolean }) {
+function CampaignItem({ c, upcoming, at }: { c: OverviewCampaign; upcoming?: boolean; at: (path?: string) => string }) {
   const when = upcoming && c.status === 'scheduled' ? c.scheduledAt : (c.completedAt ?? c.startedAt ?? c.createdAt);
   return (
     <li className="flex items-start justify-between gap-3 px-5 py-3">
       <div className="min-w-0">
-        <Link href={`/admin/campaigns/${c.id}`} className="block truncate text-sm font-medium text-slate-900 hover:text-brand-700 hover:underline">
+        <Link href={at(`/campaigns/${c.id}`)} className="block truncate text-sm font-medium text-slate-900 hover:text-brand-700 hover:underline">
           {c.name || 'Untitled campaign'}
         </Link>
         <p className="mt-0.5 text-xs text-slate-500">
@@ -74,7 +76,22 @@ function CampaignItem({ c, upcoming }: { c: OverviewCampaign; upcoming?: boolean
 }
 
 export default async function OverviewPage() {
+  // `/admin` names the default project; someone who is not in it goes to the first of their own.
+  const member = await currentMember();
+  if (member && !member.project && (await requestedProjectSlug()) === null) {
+    const [first] = await currentProjects();
+    if (first) redirect(adminPath(first.slug));
+    return (
+      <>
+        <PageHeader title="Welcome to Pushdeck" />
+        <EmptyState title="You are not a member of any project yet">
+          An owner or a project&apos;s admin adds you to the projects you work on; they appear here and in the project menu as soon as they do.
+        </EmptyState>
+      </>
+    );
+  }
   const ctx = await requirePageCtx('dashboard.read', '/admin');
+  const at = (path = '') => adminPath(ctx.project.slug, path);
   const o = await getOverview(ctx);
   const mayWrite = can(ctx.actor.role, 'campaigns.write');
   const { subscribers: subs, sends } = o;
@@ -89,7 +106,7 @@ export default async function OverviewPage() {
         description="Your audience and what reached it, at a glance. Times and days are UTC."
         actions={
           mayWrite ? (
-            <Link href="/admin/campaigns/new" className={buttonClass('primary')}>
+            <Link href={at('/campaigns/new')} className={buttonClass('primary')}>
               New campaign
             </Link>
           ) : undefined
@@ -166,7 +183,7 @@ export default async function OverviewPage() {
             {subs.byTopic.length === 0 ? (
               <p className="py-6 text-center text-sm text-slate-500">
                 No topics yet.{' '}
-                <Link href="/admin/topics" className="font-medium text-brand-700 hover:underline">
+                <Link href={at('/topics')} className="font-medium text-brand-700 hover:underline">
                   Topics
                 </Link>{' '}
                 let visitors choose what they hear about.
@@ -184,7 +201,7 @@ export default async function OverviewPage() {
                 {subs.byTopic.length > topTopics.length && (
                   <p className="mt-3 text-xs text-slate-500">
                     And {subs.byTopic.length - topTopics.length} more on the{' '}
-                    <Link href="/admin/topics" className="text-brand-700 hover:underline">
+                    <Link href={at('/topics')} className="text-brand-700 hover:underline">
                       Topics page
                     </Link>
                     .
@@ -202,7 +219,7 @@ export default async function OverviewPage() {
             title="Recent campaigns"
             actions={
               o.recentCampaigns.length > 0 ? (
-                <Link href="/admin/campaigns" className="text-sm font-medium text-brand-700 hover:underline">
+                <Link href={at('/campaigns')} className="text-sm font-medium text-brand-700 hover:underline">
                   All campaigns →
                 </Link>
               ) : undefined
@@ -213,7 +230,7 @@ export default async function OverviewPage() {
               title="No campaigns yet"
               action={
                 mayWrite ? (
-                  <Link href="/admin/campaigns/new" className={buttonClass('primary', 'sm')}>
+                  <Link href={at('/campaigns/new')} className={buttonClass('primary', 'sm')}>
                     Create a campaign
                   </Link>
                 ) : undefined
@@ -226,7 +243,7 @@ export default async function OverviewPage() {
           ) : (
             <ul className="divide-y divide-slate-100">
               {o.recentCampaigns.map((c) => (
-                <CampaignItem key={c.id} c={c} />
+                <CampaignItem at={at} key={c.id} c={c} />
               ))}
             </ul>
           )}
@@ -238,7 +255,7 @@ export default async function OverviewPage() {
           ) : (
             <ul className="divide-y divide-slate-100">
               {o.upcomingCampaigns.map((c) => (
-                <CampaignItem key={c.id} c={c} upcoming />
+                <CampaignItem at={at} key={c.id} c={c} upcoming />
               ))}
             </ul>
           )}

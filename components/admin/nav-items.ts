@@ -32,6 +32,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
       { href: '/admin/vapid', label: 'VAPID keys', permission: 'vapid.manage', icon: 'key' },
       { href: '/admin/api', label: 'API', permission: 'api-keys.manage', icon: 'code' },
       { href: '/admin/users', label: 'Users', permission: 'users.read', icon: 'people' },
+      { href: '/admin/projects', label: 'Projects', permission: 'projects.manage', icon: 'home' },
       { href: '/admin/audit', label: 'Audit log', permission: 'audit.read', icon: 'list' },
     ],
   },

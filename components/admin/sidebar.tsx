@@ -7,16 +7,36 @@ import { Logo } from '@/components/brand/logo';
 import { cn } from '@/components/ui/cn';
 import { Icon } from './icons';
 import type { NavItem } from './nav-items';
+import { splitAdminPath } from '@/lib/http/project-path';
+import { useAdminHref } from './project-context';
+import { ProjectSwitcher, type SwitcherProject } from './project-switcher';
 
-export function Sidebar({ sections, user }: { sections: { section: string; items: NavItem[] }[]; user: { email: string; name: string; role: string } }) {
+export function Sidebar({
+  sections,
+  projects,
+  currentProject,
+  user,
+}: {
+  sections: { section: string; items: NavItem[] }[];
+  projects: SwitcherProject[];
+  /** The project shown, or null outside the user's projects. */
+  currentProject: string | null;
+  user: { email: string; name: string; role: string };
+}) {
   const pathname = usePathname();
+  const at = useAdminHref();
+  // The items name pages of the default project (`/admin/campaigns`); shown in the URL's project.
+  const home = at();
+  const hrefOf = (item: NavItem) => at(item.href.replace(/^\/admin/, ''));
   const [open, setOpen] = useState(false);
-  const isActive = (href: string) => (href === '/admin' ? pathname === '/admin' : pathname === href || pathname.startsWith(`${href}/`));
+  // Compared without the project prefix: the same either way the pathname comes.
+  const page = splitAdminPath(pathname).inner;
+  const isActive = (item: NavItem) => (item.href === '/admin' ? page === '/admin' : page === item.href || page.startsWith(`${item.href}/`));
 
   return (
     <>
       <div className="sticky top-0 z-30 flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 lg:hidden">
-        <Link href="/admin" className="flex items-center gap-2 font-semibold">
+        <Link href={home} className="flex items-center gap-2 font-semibold">
           <Logo className="size-7" /> Pushdeck
         </Link>
         <button
@@ -33,9 +53,10 @@ export function Sidebar({ sections, user }: { sections: { section: string; items
         </button>
       </div>
       <aside id="admin-nav" className={cn('fixed inset-y-0 left-0 z-40 w-64 flex-col border-r border-slate-200 bg-white lg:flex', open ? 'flex' : 'hidden')}>
-        <Link href="/admin" className="flex items-center gap-2.5 px-5 py-5 text-lg font-semibold tracking-tight">
+        <Link href={home} className="flex items-center gap-2.5 px-5 py-5 text-lg font-semibold tracking-tight">
           <Logo className="size-8" /> Pushdeck
         </Link>
+        <ProjectSwitcher projects={projects} current={currentProject} />
         <nav className="flex-1 space-y-6 overflow-y-auto px-3 py-2" aria-label="Admin">
           {sections.map((s) => (
             <div key={s.section}>
@@ -44,12 +65,12 @@ export function Sidebar({ sections, user }: { sections: { section: string; items
                 {s.items.map((item) => (
                   <li key={item.href}>
                     <Link
-                      href={item.href}
+                      href={hrefOf(item)}
                       onClick={() => setOpen(false)}
-                      aria-current={isActive(item.href) ? 'page' : undefined}
+                      aria-current={isActive(item) ? 'page' : undefined}
                       className={cn(
                         'flex items-center gap-2.5 rounded-md px-2 py-1.5 text-sm font-medium',
-                        isActive(item.href) ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-50 hover:text-slate-900',
+                        isActive(item) ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-50 hover:text-slate-900',
                       )}
                     >
                       <Icon name={item.icon} />

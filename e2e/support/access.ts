@@ -12,19 +12,22 @@ export type Rule =
   | { public: true }
   /** Only a capability carried by the request (a message token): no role or key opens it. */
   | { capability: true }
-  /** A signed-in dashboard user whose role holds the permission. */
+  /** A signed-in dashboard user whose role holds the permission, in the project the URL names. */
   | { session: Permission }
+  /** Any signed-in user, about their own account: the same in every project, member or not. */
+  | { account: true }
   /** An API key (or signed token) whose scope opens the permission. */
   | { api: Permission };
 
 const pub: Rule = { public: true };
+const account: Rule = { account: true };
 const session = (p: Permission): Rule => ({ session: p });
 const api = (p: Permission): Rule => ({ api: p });
 
 /** Server actions, by exported name. */
 export const ACTIONS: Record<string, Rule> = {
   createOwnerAction: pub, // first-run setup; refuses atomically once an owner exists
-  changeOwnPasswordAction: session('dashboard.read'),
+  changeOwnPasswordAction: account,
   createApiKeyAction: session('api-keys.manage'),
   revokeApiKeyAction: session('api-keys.manage'),
   addTokenKeyAction: session('api-keys.manage'),
@@ -48,6 +51,10 @@ export const ACTIONS: Record<string, Rule> = {
   updateTopicAction: session('topics.manage'),
   deleteTopicAction: session('topics.manage'),
   createUserAction: session('users.manage'),
+  createProjectAction: session('projects.manage'),
+  updateProjectAction: session('projects.manage'),
+  addMemberAction: session('users.manage'),
+  removeMemberAction: session('users.manage'),
   changeUserRoleAction: session('users.manage'),
   setUserDisabledAction: session('users.manage'),
   resetUserPasswordAction: session('users.manage'),
@@ -103,9 +110,10 @@ export const ROUTES: Record<string, Rule> = {
 export const PAGES: Record<string, Rule> = {
   '/': pub,
   '/login': pub,
+  '/p/[slug]': pub, // a project's public page; an unknown slug is the same 404 for everyone
   '/setup': pub,
   '/admin': session('dashboard.read'),
-  '/admin/account': session('dashboard.read'),
+  '/admin/account': account,
   '/admin/api': session('api-keys.manage'),
   '/admin/audit': session('audit.read'),
   '/admin/campaigns': session('campaigns.read'),
@@ -113,6 +121,7 @@ export const PAGES: Record<string, Rule> = {
   '/admin/campaigns/[id]/deliveries/[subscriptionId]': session('campaigns.read'),
   '/admin/campaigns/[id]/edit': session('campaigns.write'),
   '/admin/campaigns/new': session('campaigns.write'),
+  '/admin/projects': session('projects.manage'),
   '/admin/settings': session('settings.read'),
   '/admin/subscribers': session('subscribers.read'),
   '/admin/subscribers/[id]': session('subscribers.read'),
@@ -129,6 +138,7 @@ export type Principal = { name: string } & (
 export function allowed(rule: Rule, who: Principal): boolean {
   if ('public' in rule) return true;
   if ('capability' in rule) return false;
+  if ('account' in rule) return who.kind === 'user';
   if ('session' in rule) return who.kind === 'user' && can(who.role, rule.session);
   const scope = API_SCOPE_FOR[rule.api];
   return who.kind === 'api-key' && !!scope && who.scopes.includes(scope);

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIRequestContext, APIResponse } from '@playwright/test';
+import { adminPath } from '../../lib/http/project-path';
 import { baseURL } from '../../playwright.config';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -79,9 +80,11 @@ export const INVALID_ARG: Record<string, unknown> = {
 export async function callAction(
   ctx: APIRequestContext,
   a: ActionInfo,
-  input?: { form?: Record<string, string>; arg?: unknown; origin?: string },
+  input?: { form?: Record<string, string>; arg?: unknown; origin?: string; project?: string },
 ): Promise<{ status: number; text: string; location: string }> {
   const headers = { 'next-action': a.id, accept: 'text/x-component', origin: input?.origin ?? baseURL };
+  // In another project: the same page under /admin/p/<slug>/… (only dashboard pages carry a project).
+  const page = input?.project && a.page.startsWith('/admin') ? adminPath(input.project, a.page.replace(/^\/admin/, '')) : a.page;
   let res: APIResponse;
   if (a.form) {
     const form = input?.form ?? INVALID_FORM;
@@ -89,10 +92,10 @@ export async function callAction(
     const multipart = new FormData();
     for (const [k, v] of Object.entries(form)) multipart.append(`_1_${k}`, v);
     multipart.append('0', JSON.stringify([null, '$K1']));
-    res = await ctx.post(a.page, { headers, multipart, maxRedirects: 0 });
+    res = await ctx.post(page, { headers, multipart, maxRedirects: 0 });
   } else {
     const arg = input && 'arg' in input ? input.arg : (INVALID_ARG[a.name] ?? 'not-a-uuid');
-    res = await ctx.post(a.page, { headers: { ...headers, 'content-type': 'text/plain;charset=UTF-8' }, data: JSON.stringify([arg]), maxRedirects: 0 });
+    res = await ctx.post(page, { headers: { ...headers, 'content-type': 'text/plain;charset=UTF-8' }, data: JSON.stringify([arg]), maxRedirects: 0 });
   }
   return { status: res.status(), text: await res.text(), location: res.headers().location ?? '' };
 }

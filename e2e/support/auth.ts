@@ -24,7 +24,7 @@ export async function uiLogin(page: Page, email: string, password: string) {
 /** Adds a user on the Users page (the page is the thing under test elsewhere; here it is setup). */
 export async function addUserViaUi(page: Page, user: { email: string; password: string; role: 'owner' | 'admin' | 'marketer' | 'viewer' }) {
   await page.goto('/admin/users');
-  await page.getByLabel('E-mail').fill(user.email);
+  await page.getByLabel('E-mail', { exact: true }).fill(user.email);
   await page.getByLabel('Initial password').fill(user.password);
   await page.getByLabel('Role', { exact: true }).selectOption(user.role);
   await page.getByRole('button', { name: 'Add user' }).click();

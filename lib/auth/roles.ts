@@ -22,7 +22,8 @@ export const PERMISSIONS = {
   'subscribers.read': 'marketer',
   'subscribers.manage': 'admin',
   'settings.read': 'admin',
-  'settings.manage': 'admin',
+  /** The delivery engine's tuning: one for the installation, so the owners'. */
+  'settings.manage': 'owner',
   'vapid.manage': 'admin',
   'api-keys.manage': 'admin',
   'users.read': 'admin',
@@ -71,8 +72,8 @@ export const roleLabel: Record<Role, string> = {
 };
 
 export const roleDescription: Record<Role, string> = {
-  owner: 'Everything, including managing other owners.',
-  admin: 'Manage users, keys, topics, settings and subscribers; read the audit log.',
+  owner: 'Everything, in every project: projects, the delivery settings, other owners.',
+  admin: "Manage the project's people, keys, topics and subscribers; read its audit log.",
   marketer: 'Compose, schedule and send campaigns; browse subscribers.',
   viewer: 'Read dashboards and campaign results.',
 };

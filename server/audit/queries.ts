@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { auditLogs } from '../../db/schema';
 import { dateParam } from '../../lib/params';
 import { validationError } from '../../lib/errors';
-import { assertCan, type Ctx } from '../context';
+import { actorRole, assertCan, type Ctx } from '../context';
 
 export const auditFilterSchema = z.object({
   action: z.string().trim().max(100).optional(),
@@ -22,8 +22,12 @@ export const auditFilterSchema = z.object({
 });
 export type AuditFilter = z.input<typeof auditFilterSchema>;
 
-/** This project's entries and the installation-wide ones (users, projects, settings): never another project's. */
-const inScope = (ctx: Ctx): SQL => or(eq(auditLogs.projectId, ctx.project.id), isNull(auditLogs.projectId))!;
+/**
+ * This project's entries, and for owners the installation-wide ones too (accounts, projects,
+ * settings): a project's admin does not read about other projects' people. Never another project's.
+ */
+const inScope = (ctx: Ctx): SQL =>
+  actorRole(ctx.actor) === 'owner' ? or(eq(auditLogs.projectId, ctx.project.id), isNull(auditLogs.projectId))! : eq(auditLogs.projectId, ctx.project.id);
 
 export async function listAuditLogs(ctx: Ctx, input: AuditFilter) {
   assertCan(ctx, 'audit.read');

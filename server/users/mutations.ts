@@ -1,14 +1,20 @@
 /**
- * Creating and changing users. Each mutation checks the actor's permission first, changes rows
- * by conditional update inside one transaction, and writes its audit row in that transaction.
+ * Creating and changing users, and who is a member of the caller's project. Each mutation checks
+ * the actor's permission first, changes rows by conditional update inside one transaction, and
+ * writes its audit row in that transaction.
+ *
+ * Accounts are installation-wide; roles are per project (server/projects/members.ts). An admin of
+ * a project adds accounts to it, changes their role there and removes them; only an owner makes
+ * or unmakes owners. What changes the whole account (disable, a new password) an admin may do only
+ * to accounts that work in no other project, so one project's admin cannot lock people out of another.
  *
  * Invariants kept here: nobody changes their own role or disables themselves; admins never touch
  * owners; at least one enabled owner always remains (owner rows are locked while checking, so two
  * owners demoting each other at the same moment cannot both succeed).
  */
 import 'server-only';
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { users, type Role, type User } from '../../db/schema';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { projectMembers, users, type Role, type User } from '../../db/schema';
 import { hashPassword, verifyPassword } from '../../lib/auth/password';
 import { manageableRoles, roleLabel } from '../../lib/auth/roles';
 import { AppError, validationError } from '../../lib/errors';
@@ -19,7 +25,17 @@ import { reserveAttempt, settleSuccess } from '../rate-limit/attempts';
 import { actorRole, assertCan, inTx, type Ctx } from '../context';
 import { adoptOwnerContact } from '../vapid/mutations';
 import { setupOpen } from './queries';
-import { changeOwnPasswordSchema, changeRoleSchema, createUserSchema, resetPasswordSchema, setDisabledSchema, setupOwnerSchema } from './schemas';
+import { roleInProject } from '../projects/members';
+import {
+  addMemberSchema,
+  changeOwnPasswordSchema,
+  changeRoleSchema,
+  createUserSchema,
+  removeMemberSchema,
+  resetPasswordSchema,
+  setDisabledSchema,
+  setupOwnerSchema,
+} from './schemas';
 
 export type PublicUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'disabledAt' | 'createdAt' | 'lastLoginAt'>;
 
@@ -48,27 +64,55 @@ export async function createUser(ctx: Ctx, input: unknown): Promise<PublicUser> 
   return inTx(ctx, async (tx) => {
     const [row] = await tx.db.insert(users).values({ email, name, passwordHash, role }).onConflictDoNothing({ target: users.email }).returning();
     if (!row) {
-      throw new AppError('conflict', 'A user with that e-mail already exists.', {
-        fieldErrors: { email: ['A user with that e-mail already exists.'] },
-      });
+      const message = 'A user with that e-mail already exists: add them to this project as a member instead.';
+      throw new AppError('conflict', message, { fieldErrors: { email: [message] } });
     }
     await recordAudit(tx, { action: 'user.create', targetType: 'user', targetId: row.id, targetLabel: row.email, after: auditView(row) });
+    // An owner is an owner of every project; everyone else starts as a member of this one.
+    if (role !== 'owner') await addMembership(tx, row, role);
     return publicUser(row);
   });
 }
 
-/** Locks and returns the target, refusing self-service and targets outside the actor's reach. */
-async function lockTarget(tx: Ctx, userId: string, verb: string): Promise<User> {
+async function addMembership(tx: Ctx, user: User, role: Role) {
+  await tx.db
+    .insert(projectMembers)
+    .values({ projectId: tx.project.id, userId: user.id, role })
+    .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role } });
+  await recordAudit(tx, { action: 'member.add', targetType: 'user', targetId: user.id, targetLabel: user.email, after: { role } });
+}
+
+/** A user as this project sees them: the account with its role here (owners: `owner`). */
+type Target = User & { projectRole: Role };
+
+/**
+ * Locks and returns the target with its role in the caller's project, refusing self-service,
+ * accounts outside the project (`not_found`: another project's people are not listed here) and
+ * targets above the actor.
+ */
+async function lockTarget(tx: Ctx, userId: string, verb: string): Promise<Target> {
   const [target] = await tx.db.select().from(users).where(eq(users.id, userId)).for('update');
-  if (!target) throw new AppError('not_found', 'That user does not exist.');
+  const projectRole = target ? await roleInProject(tx.db, tx.project.id, target) : null;
+  if (!target || !projectRole) throw new AppError('not_found', 'That user is not a member of this project.');
   if (tx.actor.kind === 'user' && tx.actor.id === target.id) {
     throw new AppError('forbidden', `You cannot ${verb} your own account. Ask another admin or owner.`);
   }
   const mine = actorRole(tx.actor);
-  if (!mine || !manageableRoles(mine).includes(target.role)) {
+  if (!mine || !manageableRoles(mine).includes(projectRole)) {
     throw new AppError('forbidden', `Only an owner can ${verb} an owner.`);
   }
-  return target;
+  return { ...target, projectRole };
+}
+
+/** Account-wide changes by a project admin reach only accounts that work in no other project. */
+async function assertOnlyHere(tx: Ctx, target: User, verb: string) {
+  if (actorRole(tx.actor) === 'owner') return;
+  const [elsewhere] = await tx.db
+    .select({ one: sql<number>`1` })
+    .from(projectMembers)
+    .where(and(eq(projectMembers.userId, target.id), ne(projectMembers.projectId, tx.project.id)))
+    .limit(1);
+  if (elsewhere) throw new AppError('forbidden', `${target.email} also works in other projects: only an owner can ${verb} their account.`);
 }
 
 /** Fails when `target` is the last enabled owner and is about to stop being one. */
@@ -92,22 +136,30 @@ export async function changeUserRole(ctx: Ctx, input: unknown): Promise<PublicUs
   assertMayGrant(ctx, role);
   return inTx(ctx, async (tx) => {
     const target = await lockTarget(tx, userId, 'change the role of');
-    if (target.role === role) return publicUser(target);
+    if (target.projectRole === role) return publicUser({ ...target, role });
+    // Owner-ness belongs to the account (an installation role); any other role to the membership here.
+    const ownerChange = role === 'owner' || target.role === 'owner';
     if (role !== 'owner') await assertAnotherOwner(tx, target);
     const [row] = await tx.db
       .update(users)
-      .set({ role, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .set({ ...(ownerChange ? { role } : {}), sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, userId))
       .returning();
+    if (role !== 'owner') {
+      await tx.db
+        .insert(projectMembers)
+        .values({ projectId: tx.project.id, userId, role })
+        .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role } });
+    }
     await recordAudit(tx, {
-      action: 'user.change-role',
+      action: ownerChange ? 'user.change-role' : 'member.change-role',
       targetType: 'user',
       targetId: userId,
       targetLabel: target.email,
-      before: { role: target.role },
-      after: { role: row!.role },
+      before: { role: target.projectRole },
+      after: { role },
     });
-    return publicUser(row!);
+    return publicUser({ ...row!, role });
   });
 }
 
@@ -119,6 +171,7 @@ export async function setUserDisabled(ctx: Ctx, input: unknown): Promise<PublicU
   return inTx(ctx, async (tx) => {
     const target = await lockTarget(tx, userId, disabled ? 'disable' : 'enable');
     if ((target.disabledAt !== null) === disabled) return publicUser(target);
+    await assertOnlyHere(tx, target, disabled ? 'disable' : 'enable');
     if (disabled) await assertAnotherOwner(tx, target);
     const [row] = await tx.db
       .update(users)
@@ -148,6 +201,7 @@ export async function resetUserPassword(ctx: Ctx, input: unknown): Promise<Publi
   const passwordHash = await hashPassword(parsed.data.password);
   return inTx(ctx, async (tx) => {
     const target = await lockTarget(tx, parsed.data.userId, 'reset the password of');
+    await assertOnlyHere(tx, target, 'reset the password of');
     const [row] = await tx.db
       .update(users)
       .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
@@ -156,6 +210,50 @@ export async function resetUserPassword(ctx: Ctx, input: unknown): Promise<Publi
     // The audit row records that it happened, never the password.
     await recordAudit(tx, { action: 'user.reset-password', targetType: 'user', targetId: row!.id, targetLabel: target.email });
     return publicUser(row!);
+  });
+}
+
+/** Adds an existing account to the caller's project with a role (or changes the role it has here). */
+export async function addMember(ctx: Ctx, input: unknown): Promise<PublicUser> {
+  assertCan(ctx, 'users.manage');
+  const parsed = addMemberSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  const { email, role } = parsed.data;
+  assertMayGrant(ctx, role);
+  return inTx(ctx, async (tx) => {
+    const [account] = await tx.db.select().from(users).where(eq(users.email, email)).for('update');
+    if (!account) {
+      const message = 'No account has that e-mail yet: create one instead.';
+      throw new AppError('not_found', message, { fieldErrors: { email: [message] } });
+    }
+    const here = await roleInProject(tx.db, tx.project.id, account);
+    if (here) {
+      const message = here === 'owner' ? 'Owners are owners of every project already.' : `${account.email} is already a member (${roleLabel[here]}).`;
+      throw new AppError('conflict', message, { fieldErrors: { email: [message] } });
+    }
+    await addMembership(tx, account, role);
+    return publicUser({ ...account, role });
+  });
+}
+
+/** Removes an account from the caller's project; the account itself stays (other projects, history). */
+export async function removeMember(ctx: Ctx, input: unknown): Promise<PublicUser> {
+  assertCan(ctx, 'users.manage');
+  const parsed = removeMemberSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  return inTx(ctx, async (tx) => {
+    const target = await lockTarget(tx, parsed.data.userId, 'remove');
+    if (target.projectRole === 'owner') throw new AppError('conflict', 'Owners belong to every project. Change their role first.');
+    // Roles are read on every request: their next click here is refused; other projects go on working.
+    await tx.db.delete(projectMembers).where(and(eq(projectMembers.projectId, tx.project.id), eq(projectMembers.userId, target.id)));
+    await recordAudit(tx, {
+      action: 'member.remove',
+      targetType: 'user',
+      targetId: target.id,
+      targetLabel: target.email,
+      before: { role: target.projectRole },
+    });
+    return publicUser({ ...target, role: target.projectRole });
   });
 }
 

@@ -1,14 +1,21 @@
 import 'server-only';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db';
-import { revokedSessions, users } from '../../db/schema';
+import { projectMembers, revokedSessions, users } from '../../db/schema';
 import { assertCan, type Ctx, type DbCtx } from '../context';
 import { publicUser, type PublicUser } from './mutations';
 
+/** The people of the caller's project: its members with their role here, and the owners (of every project). */
 export async function listUsers(ctx: Ctx): Promise<PublicUser[]> {
   assertCan(ctx, 'users.read');
-  const rows = await ctx.db.select().from(users).orderBy(asc(users.createdAt)).limit(1000);
-  return rows.map(publicUser);
+  const rows = await ctx.db
+    .select({ user: users, memberRole: projectMembers.role })
+    .from(users)
+    .leftJoin(projectMembers, and(eq(projectMembers.userId, users.id), eq(projectMembers.projectId, ctx.project.id)))
+    .where(or(eq(users.role, 'owner'), isNotNull(projectMembers.userId)))
+    .orderBy(asc(users.createdAt))
+    .limit(1000);
+  return rows.map(({ user, memberRole }) => publicUser({ ...user, role: user.role === 'owner' ? 'owner' : memberRole! }));
 }
 
 /** Whether first-run setup is still open (no user exists yet). Public: drives /setup. */

@@ -54,3 +54,10 @@ export const changeOwnPasswordSchema = z
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The passwords do not match.' });
 
 export type CreateUserInput = z.input<typeof createUserSchema>;
+
+/** A project role: what a membership grants (owners are owners of the installation, not members). */
+export const memberRoleSchema = z.enum(ROLES.filter((r) => r !== 'owner') as ['admin', 'marketer', 'viewer'], { error: 'Choose a role.' });
+
+export const addMemberSchema = z.object({ email: emailSchema, role: memberRoleSchema });
+
+export const removeMemberSchema = z.object({ userId: userIdSchema });

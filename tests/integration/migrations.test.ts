@@ -173,3 +173,29 @@ describe('0007 projects everywhere: every row of a site moves into the default p
     ).rejects.toThrow();
   });
 });
+
+describe('0008 project members: everyone keeps their role, in the default project', () => {
+  const id = (n: number) => `01900000-0000-7000-8000-0000000002${String(n).padStart(2, '0')}`;
+  const upgraded = upgradedFrom('0007_projects_everywhere', async (db) => {
+    await db.execute(sql`insert into users (id, email, password_hash, role) values
+      (${id(1)}, 'owner@example.com', 'h', 'owner'), (${id(2)}, 'admin@example.com', 'h', 'admin'),
+      (${id(3)}, 'marketer@example.com', 'h', 'marketer'), (${id(4)}, 'viewer@example.com', 'h', 'viewer')`);
+  });
+
+  it('gives every account that is not an owner a membership of the default project with its role', async () => {
+    const rows = rowsOf<{ email: string; project_id: string; role: string }>(
+      await upgraded().execute(sql`select u.email, m.project_id, m.role from project_members m join users u on u.id = m.user_id order by u.email`),
+    );
+    expect(rows).toEqual([
+      { email: 'admin@example.com', project_id: DEFAULT_PROJECT_ID, role: 'admin' },
+      { email: 'marketer@example.com', project_id: DEFAULT_PROJECT_ID, role: 'marketer' },
+      { email: 'viewer@example.com', project_id: DEFAULT_PROJECT_ID, role: 'viewer' },
+    ]);
+  });
+
+  it('refuses an owner membership: owners are owners of every project', async () => {
+    await expect(
+      upgraded().execute(sql`insert into project_members (project_id, user_id, role) values (${DEFAULT_PROJECT_ID}, ${id(1)}, 'owner')`),
+    ).rejects.toThrow();
+  });
+});

@@ -3,13 +3,17 @@ import { Badge } from '@/components/ui/badge';
 import { SectionCard } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { roleDescription, roleLabel } from '@/lib/auth/roles';
-import { requirePageCtx } from '@/server/auth/session';
+import { adminPath } from '@/lib/http/project-path';
+import { requireAccountPageCtx } from '@/server/auth/session';
+import { myProjects } from '@/server/projects/members';
 import { ChangePasswordForm } from './change-password-form';
 
 export const metadata: Metadata = { title: 'Your account' };
 
 export default async function AccountPage() {
-  const { actor } = await requirePageCtx('dashboard.read', '/admin/account');
+  const ctx = await requireAccountPageCtx('/admin/account');
+  const { actor } = ctx;
+  const projects = await myProjects(ctx);
   return (
     <>
       <PageHeader title="Your account" />
@@ -20,10 +24,24 @@ export default async function AccountPage() {
             <dd className="font-medium">{actor.email}</dd>
             <dt className="text-slate-500">Name</dt>
             <dd>{actor.name || '—'}</dd>
-            <dt className="text-slate-500">Role</dt>
+            <dt className="text-slate-500">Projects</dt>
             <dd>
-              <Badge tone="brand">{roleLabel[actor.role]}</Badge>
-              <p className="mt-1 text-slate-500">{roleDescription[actor.role]}</p>
+              {actor.role === 'owner' && <p className="mb-2 text-slate-500">{roleDescription.owner} You are an owner of every project.</p>}
+              {projects.length === 0 ? (
+                <p className="text-slate-500">You are not a member of any project yet. Ask an owner or a project&apos;s admin to add you.</p>
+              ) : (
+                <ul className="space-y-1.5" data-testid="my-projects">
+                  {projects.map((p) => (
+                    <li key={p.id} className="flex items-center gap-2">
+                      {/* A full load: another project's shell (its areas, your role there). */}
+                      <a href={adminPath(p.slug)} className="font-medium text-brand-700 hover:underline">
+                        {p.name}
+                      </a>
+                      <Badge tone={p.role === 'owner' ? 'brand' : p.role === 'admin' ? 'blue' : 'gray'}>{roleLabel[p.role]}</Badge>
+                    </li>
+                  ))}
+                </ul>
+              )}
             </dd>
           </dl>
         </SectionCard>

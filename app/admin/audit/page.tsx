@@ -12,6 +12,7 @@ import { Table, TBody, Td, Th, THead } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import { requirePageCtx } from '@/server/auth/session';
 import { auditFilterSchema, listAuditActions, listAuditLogs } from '@/server/audit/queries';
+import { adminPath } from '@/lib/http/project-path';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -49,6 +50,7 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SP> }) {
   const ctx = await requirePageCtx('audit.read', '/admin/audit');
+  const at = (path = '') => adminPath(ctx.project.slug, path);
   const sp = await searchParams;
   const filters = pick(sp, ['action', 'actor', 'targetType', 'targetId', 'from', 'to']);
   const parsed = auditFilterSchema.safeParse({ ...filters, before: sp.before });
@@ -88,7 +90,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <Label htmlFor="f-to">To</Label>
             <Input id="f-to" name="to" type="date" defaultValue={filters.to} />
           </div>
-          <FilterActions filtered={filtered} clearHref="/admin/audit" />
+          <FilterActions filtered={filtered} clearHref={at('/audit')} />
           {filters.targetId && <input type="hidden" name="targetId" value={filters.targetId} />}
         </form>
       </Card>
@@ -131,7 +133,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       <Link
                         className="hover:underline"
                         title={`${e.targetType} ${e.targetId ?? ''}: show every entry for it`}
-                        href={`/admin/audit${qs({ targetType: e.targetType, targetId: e.targetId ?? '' })}`}
+                        href={at(`/audit${qs({ targetType: e.targetType, targetId: e.targetId ?? '' })}`)}
                       >
                         <span className="text-slate-500">{e.targetType}</span> <span className="font-medium">{e.targetLabel ?? e.targetId}</span>
                       </Link>
@@ -151,14 +153,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {(page.nextBefore || sp.before) && (
           <div className="flex justify-between border-t border-slate-100 px-4 py-3 text-sm">
             {sp.before ? (
-              <Link href={`/admin/audit${qs({})}`} className={buttonClass('secondary', 'sm')}>
+              <Link href={at(`/audit${qs({})}`)} className={buttonClass('secondary', 'sm')}>
                 Newest
               </Link>
             ) : (
               <span />
             )}
             {page.nextBefore && (
-              <Link href={`/admin/audit${qs({ before: String(page.nextBefore) })}`} className={buttonClass('secondary', 'sm')}>
+              <Link href={at(`/audit${qs({ before: String(page.nextBefore) })}`)} className={buttonClass('secondary', 'sm')}>
                 Older entries →
               </Link>
             )}

@@ -17,6 +17,7 @@ import { campaignListSchema, listCampaigns } from '@/server/campaigns/queries';
 import { audienceSummary } from './_components/list-audience';
 import { OutcomeCell } from './_components/list-outcome-cell';
 import { campaignStatusLabel, CampaignStatusBadge, SourceBadge } from './_components/list-status-badge';
+import { adminPath } from '@/lib/http/project-path';
 
 export const metadata: Metadata = { title: 'Campaigns' };
 
@@ -26,6 +27,7 @@ const one = (v: string | string[] | undefined) => (typeof v === 'string' && v.tr
 
 export default async function CampaignsPage({ searchParams }: { searchParams: Promise<SP> }) {
   const ctx = await requirePageCtx('campaigns.read', '/admin/campaigns');
+  const at = (path = '') => adminPath(ctx.project.slug, path);
   const sp = await searchParams;
   const filters: Record<string, string> = {};
   const q = one(sp.q);
@@ -49,7 +51,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
         description="Notifications sent, or about to be sent, to your subscribers. Open one to follow its delivery as it happens."
         actions={
           mayWrite && (
-            <ButtonLink href="/admin/campaigns/new">
+            <ButtonLink href={at('/campaigns/new')}>
               <svg viewBox="0 0 20 20" className="size-4" fill="currentColor" aria-hidden>
                 <path d="M10 4a.75.75 0 0 1 .75.75v4.5h4.5a.75.75 0 0 1 0 1.5h-4.5v4.5a.75.75 0 0 1-1.5 0v-4.5h-4.5a.75.75 0 0 1 0-1.5h4.5v-4.5A.75.75 0 0 1 10 4Z" />
               </svg>
@@ -73,7 +75,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
             options={(Object.keys(campaignStatusLabel) as CampaignStatus[]).map((s) => ({ value: s, label: campaignStatusLabel[s] }))}
             selectClassName="h-9"
           />
-          <FilterActions filtered={filtered} clearHref="/admin/campaigns" />
+          <FilterActions filtered={filtered} clearHref={at('/campaigns')} />
         </form>
       </Card>
       {!parsed.success && (
@@ -87,7 +89,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
             <EmptyState
               title="No campaigns match"
               action={
-                <Link href="/admin/campaigns" className={buttonClass('secondary')}>
+                <Link href={at('/campaigns')} className={buttonClass('secondary')}>
                   Clear filters
                 </Link>
               }
@@ -95,7 +97,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
               {before ? 'There are no older campaigns.' : 'Try another name or status, or clear the filters to see every campaign.'}
             </EmptyState>
           ) : (
-            <EmptyState title="No campaigns yet" action={mayWrite && <ButtonLink href="/admin/campaigns/new">Create your first campaign</ButtonLink>}>
+            <EmptyState title="No campaigns yet" action={mayWrite && <ButtonLink href={at('/campaigns/new')}>Create your first campaign</ButtonLink>}>
               A campaign is one notification — a title, a short text and a link — sent to all your subscribers or to the topics they chose, now or at a time you
               pick. You can follow each message as it is delivered.
             </EmptyState>
@@ -116,7 +118,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
             <TBody>
               {page.items.map((c) => {
                 // Drafts open in the composer for those who may edit them.
-                const href = c.status === 'draft' && mayWrite ? `/admin/campaigns/${c.id}/edit` : `/admin/campaigns/${c.id}`;
+                const href = c.status === 'draft' && mayWrite ? at(`/campaigns/${c.id}/edit`) : at(`/campaigns/${c.id}`);
                 const audience = audienceSummary(c.audience, c.topicNames, c.excludedTopicNames);
                 return (
                   <tr key={c.id} data-testid="campaign-row" data-campaign-id={c.id}>
@@ -175,14 +177,14 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
         {(page.nextBefore || before) && (
           <nav aria-label="Pages" className="flex justify-between border-t border-slate-100 px-4 py-3 text-sm">
             {before ? (
-              <Link href={`/admin/campaigns${qs({})}`} className={buttonClass('secondary', 'sm')}>
+              <Link href={at(`/campaigns${qs({})}`)} className={buttonClass('secondary', 'sm')}>
                 Newest
               </Link>
             ) : (
               <span />
             )}
             {page.nextBefore && (
-              <Link href={`/admin/campaigns${qs({ before: page.nextBefore })}`} className={buttonClass('secondary', 'sm')}>
+              <Link href={at(`/campaigns${qs({ before: page.nextBefore })}`)} className={buttonClass('secondary', 'sm')}>
                 Older campaigns →
               </Link>
             )}

@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { validationError } from '@/lib/errors';
 import { formObject, runAction, type ActionState } from '@/server/actions';
+import { adminUrl } from '@/server/auth/session';
 import { importSubscribers, type ImportReport, type ImportRowResult } from '@/server/subscribers/import';
 import { decodeImportFile } from '@/server/subscribers/import-file';
 import { deleteSubscriber } from '@/server/subscribers/mutations';
@@ -16,7 +17,7 @@ export async function deleteSubscriberAction(_prev: Result, fd: FormData): Promi
   if (!res.ok) return res;
   revalidatePath('/admin/subscribers');
   revalidatePath('/admin');
-  redirect(`/admin/subscribers?deleted=${encodeURIComponent(res.data.id)}`);
+  redirect(await adminUrl(`/subscribers?deleted=${encodeURIComponent(res.data.id)}`));
 }
 
 /** Rows the page lists: the ones that need a look (rejected) or changed (updated). */

@@ -17,6 +17,7 @@ import { listSubscribers, subscriberFacets, type SubscriberRow } from '@/server/
 import { SUBSCRIBER_FILTER_KEYS, subscriberListSchema } from '@/server/subscribers/schemas';
 import { ImportSubscribers } from './_components/import-subscribers';
 import { shortId, statusLabel, SubscriberStatus } from './_components/labels';
+import { adminPath } from '@/lib/http/project-path';
 
 export const metadata: Metadata = { title: 'Subscribers' };
 
@@ -50,6 +51,7 @@ function Day({ value }: { value: Date | null }) {
 
 export default async function SubscribersPage({ searchParams }: { searchParams: Promise<SP> }) {
   const ctx = await requirePageCtx('subscribers.read', '/admin/subscribers');
+  const at = (path = '') => adminPath(ctx.project.slug, path);
   const sp = await searchParams;
   const filters = pick(sp, SUBSCRIBER_FILTER_KEYS);
   const paging = pick(sp, ['before', 'limit']);
@@ -130,7 +132,7 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
           <FilterActions
             className="col-span-2"
             filtered={filtered}
-            clearHref={`/admin/subscribers${paging.limit ? `?limit=${encodeURIComponent(paging.limit)}` : ''}`}
+            clearHref={at(`/subscribers${paging.limit ? `?limit=${encodeURIComponent(paging.limit)}` : ''}`)}
           />
         </form>
         <div className="mt-4 flex flex-col gap-3 border-t border-slate-100 pt-4 sm:flex-row sm:items-center sm:justify-between">
@@ -138,7 +140,7 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
           {parsed.success && (
             <div className="flex flex-col gap-2 sm:flex-row-reverse sm:items-center sm:gap-3">
               <a
-                href={`/admin/subscribers/export${exportQs ? `?${exportQs}` : ''}`}
+                href={at(`/subscribers/export${exportQs ? `?${exportQs}` : ''}`)}
                 className={buttonClass('secondary', 'md', 'self-start sm:self-auto')}
                 download
                 data-testid="export"
@@ -175,7 +177,7 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
             <EmptyState
               title="No subscribers match"
               action={
-                <Link href="/admin/subscribers" className={buttonClass('secondary', 'sm')}>
+                <Link href={at('/subscribers')} className={buttonClass('secondary', 'sm')}>
                   Clear the filters
                 </Link>
               }
@@ -186,7 +188,7 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
             <EmptyState
               title="No older subscribers"
               action={
-                <Link href={`/admin/subscribers${qs()}`} className={buttonClass('secondary', 'sm')}>
+                <Link href={at(`/subscribers${qs()}`)} className={buttonClass('secondary', 'sm')}>
                   Back to the newest
                 </Link>
               }
@@ -222,7 +224,7 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
                 <tr key={s.id} data-testid={`subscriber-row-${s.id}`} className="hover:bg-slate-50">
                   <Td>
                     <Link
-                      href={`/admin/subscribers/${s.id}`}
+                      href={at(`/subscribers/${s.id}`)}
                       className="font-mono text-xs font-medium whitespace-nowrap text-brand-700 hover:underline"
                       title={s.id}
                     >
@@ -266,14 +268,14 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
         {(page.nextBefore || paging.before) && (
           <nav className="flex justify-between border-t border-slate-100 px-4 py-3 text-sm" aria-label="Pages">
             {paging.before ? (
-              <Link href={`/admin/subscribers${qs()}`} className={buttonClass('secondary', 'sm')}>
+              <Link href={at(`/subscribers${qs()}`)} className={buttonClass('secondary', 'sm')}>
                 Newest
               </Link>
             ) : (
               <span />
             )}
             {page.nextBefore && (
-              <Link href={`/admin/subscribers${qs({ before: page.nextBefore })}`} className={buttonClass('secondary', 'sm')}>
+              <Link href={at(`/subscribers${qs({ before: page.nextBefore })}`)} className={buttonClass('secondary', 'sm')}>
                 Older →
               </Link>
             )}

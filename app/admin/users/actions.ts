@@ -1,7 +1,7 @@
 'use server';
 import { revalidatePath } from 'next/cache';
 import { formObject, runAction, type ActionState } from '@/server/actions';
-import { changeUserRole, createUser, resetUserPassword, setUserDisabled, type PublicUser } from '@/server/users/mutations';
+import { addMember, changeUserRole, createUser, removeMember, resetUserPassword, setUserDisabled, type PublicUser } from '@/server/users/mutations';
 
 type Result = ActionState<PublicUser>;
 
@@ -34,4 +34,21 @@ export async function resetUserPasswordAction(_prev: Result, fd: FormData): Prom
   return runAction('resetUserPasswordAction', 'users.manage', (ctx) => resetUserPassword(ctx, formObject(fd)), {
     message: (u) => `New password set for ${u.email}; their sessions have ended.`,
   });
+}
+
+export async function addMemberAction(_prev: Result, fd: FormData): Promise<Result> {
+  const res = await runAction('addMemberAction', 'users.manage', (ctx) => addMember(ctx, formObject(fd)), {
+    message: (u) => `${u.email} is now a member of this project (${u.role}).`,
+    form: fd,
+  });
+  if (res.ok) revalidatePath('/admin/users');
+  return res;
+}
+
+export async function removeMemberAction(_prev: Result, fd: FormData): Promise<Result> {
+  const res = await runAction('removeMemberAction', 'users.manage', (ctx) => removeMember(ctx, formObject(fd)), {
+    message: (u) => `${u.email} is no longer a member of this project.`,
+  });
+  if (res.ok) revalidatePath('/admin/users');
+  return res;
 }

@@ -7,6 +7,7 @@ import { Time } from '@/components/ui/time';
 import { can, manageableRoles, roleDescription, roleLabel, ROLES } from '@/lib/auth/roles';
 import { requirePageCtx } from '@/server/auth/session';
 import { listUsers } from '@/server/users/queries';
+import { AddMemberForm } from './_components/add-member-form';
 import { CreateUserForm } from './_components/create-user-form';
 import { UserRowActions } from './_components/user-row-actions';
 
@@ -20,7 +21,10 @@ export default async function UsersPage() {
 
   return (
     <>
-      <PageHeader title="Users" description="People who can sign in to this dashboard, and what each of them may do." />
+      <PageHeader
+        title="Users"
+        description="The people of this project and what each of them may do here; owners administer every project. Someone can belong to several projects, with a role in each."
+      />
       <div className="grid gap-6 xl:grid-cols-[1fr_22rem]">
         <Card>
           <Table>
@@ -48,6 +52,7 @@ export default async function UsersPage() {
                       <Badge tone={u.role === 'owner' ? 'brand' : u.role === 'admin' ? 'blue' : 'gray'} data-testid="role">
                         {roleLabel[u.role]}
                       </Badge>
+                      {u.role === 'owner' && <div className="mt-0.5 text-xs text-slate-500">every project</div>}
                     </Td>
                     <Td>{u.disabledAt ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}</Td>
                     <Td>
@@ -70,8 +75,19 @@ export default async function UsersPage() {
         </Card>
         <div className="space-y-6">
           {mayManage && (
-            <SectionCard title="Add a user" description="They sign in with this e-mail and password; ask them to change the password afterwards.">
+            <SectionCard
+              title="Add a user"
+              description="A new account, a member of this project. They sign in with this e-mail and password; ask them to change the password afterwards."
+            >
               <CreateUserForm grantable={grantable} />
+            </SectionCard>
+          )}
+          {mayManage && (
+            <SectionCard
+              title="Add someone who has an account"
+              description="People who already work in another project of this installation join this one with a role here."
+            >
+              <AddMemberForm grantable={grantable} />
             </SectionCard>
           )}
           <SectionCard title="Roles">

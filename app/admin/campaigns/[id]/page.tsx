@@ -26,6 +26,7 @@ import { CampaignCharts } from './_components/charts';
 import { DeliveriesSection, type DeliveryFilters } from './_components/deliveries';
 import { LiveProgress } from './_components/live-progress';
 import { DeliveryOptionsCard, NotificationCard } from './_components/message-details';
+import { adminPath } from '@/lib/http/project-path';
 
 type Params = Promise<{ id: string }>;
 type SP = Record<string, string | string[] | undefined>;
@@ -56,6 +57,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 export default async function CampaignPage({ params, searchParams }: { params: Params; searchParams: Promise<SP> }) {
   const { id } = await params;
   const { ctx, campaign: c } = await load(id);
+  const at = (path = '') => adminPath(ctx.project.slug, path);
   const sp = await searchParams;
 
   const filters: DeliveryFilters = { status: one(sp.status), service: one(sp.service), http: one(sp.http) };
@@ -81,7 +83,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
       <nav aria-label="Breadcrumb" className="mb-3 text-sm">
         <ol className="flex items-center gap-1.5 text-slate-500">
           <li>
-            <Link href="/admin/campaigns" className="hover:text-slate-800 hover:underline">
+            <Link href={at('/campaigns')} className="hover:text-slate-800 hover:underline">
               Campaigns
             </Link>
           </li>
@@ -144,6 +146,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
           <>
             <CampaignCharts timeline={timeline} byService={byService} until={live ? lastFullMinute() : null} />
             <DeliveriesSection
+              projectSlug={ctx.project.slug}
               campaignId={c.id}
               campaignStatus={c.status}
               filters={filters}

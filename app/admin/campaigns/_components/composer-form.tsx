@@ -22,6 +22,7 @@ import { DeliveryOptions } from './composer/delivery-options';
 import { PreviewColumn } from './composer/preview-column';
 import { isScheduleComplete, Scheduling } from './composer/scheduling';
 import { parseCustomData, toInput, type ComposerTopic, type SectionProps } from './composer/shared';
+import { useAdminHref } from '@/components/admin/project-context';
 
 export function ComposerForm({
   campaignId: initialId,
@@ -39,6 +40,7 @@ export function ComposerForm({
   notice?: string;
 }) {
   const router = useRouter();
+  const at = useAdminHref();
   const [campaignId, setCampaignId] = useState(initialId);
   const [s, setS] = useState<DraftState>(() => ({
     ...initial,
@@ -96,7 +98,7 @@ export function ComposerForm({
         setMessage({ tone: 'success', text: 'Draft saved.' });
         if (!campaignId) {
           setCampaignId(id);
-          router.replace(`/admin/campaigns/${id}/edit?saved=1`);
+          router.replace(at(`/campaigns/${id}/edit?saved=1`));
         }
       });
     });
@@ -117,7 +119,7 @@ export function ComposerForm({
         campaign: input,
         when: s.when === 'schedule' ? { mode: 'schedule', localTime: s.localTime, timeZone: s.timeZone } : { mode: 'now' },
       });
-      handle(res, (id) => router.push(`/admin/campaigns/${id}`));
+      handle(res, (id) => router.push(at(`/campaigns/${id}`)));
     });
   }
 

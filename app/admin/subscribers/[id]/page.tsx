@@ -15,12 +15,14 @@ import { requirePageCtx } from '@/server/auth/session';
 import { getSubscriber } from '@/server/subscribers/queries';
 import { DeleteSubscriber } from '../_components/delete-subscriber';
 import { DeliveryStatusBadge, shortId, SubscriberStatus } from '../_components/labels';
+import { adminPath } from '@/lib/http/project-path';
 
 export const metadata: Metadata = { title: 'Subscriber' };
 
 export default async function SubscriberPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const ctx = await requirePageCtx('subscribers.read', `/admin/subscribers/${encodeURIComponent(id)}`);
+  const at = (path = '') => adminPath(ctx.project.slug, path);
   const s = await getSubscriber(ctx, id).catch((e) => {
     if (isAppError(e) && e.code === 'not_found') notFound();
     throw e;
@@ -30,7 +32,7 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
   return (
     <>
       <div className="mb-3">
-        <Link href="/admin/subscribers" className="text-sm text-slate-500 hover:text-slate-800">
+        <Link href={at('/subscribers')} className="text-sm text-slate-500 hover:text-slate-800">
           ← Subscribers
         </Link>
       </div>
@@ -136,7 +138,7 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
               {s.deliveries.map((d) => (
                 <tr key={d.campaignId} data-testid="delivery-row">
                   <Td className="max-w-64">
-                    <Link href={`/admin/campaigns/${d.campaignId}/deliveries/${s.id}`} className="font-medium text-brand-700 hover:underline">
+                    <Link href={at(`/campaigns/${d.campaignId}/deliveries/${s.id}`)} className="font-medium text-brand-700 hover:underline">
                       {d.campaignName || 'Untitled campaign'}
                     </Link>
                     {d.reason && d.status !== 'sent' && (
@@ -164,7 +166,7 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
         )}
       </Card>
       <div className="mt-6">
-        <Link href="/admin/subscribers" className={buttonClass('ghost', 'sm')}>
+        <Link href={at('/subscribers')} className={buttonClass('ghost', 'sm')}>
           ← Back to subscribers
         </Link>
       </div>

@@ -7,6 +7,7 @@ import { Field, Input, Select } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { useActionForm } from '@/components/ui/use-action-form';
 import { importSubscribersAction, type ImportSummary } from '../actions';
+import { useAdminHref } from '@/components/admin/project-context';
 
 export interface KeyOption {
   id: string;
@@ -27,6 +28,7 @@ function Spinner() {
 
 /** The outcome of an import or a dry run: the counts, then every rejected or updated row with its reason. */
 function Report({ r }: { r: ImportSummary }) {
+  const at = useAdminHref();
   const rowWord = r.format === 'csv' ? 'Line' : 'Entry';
   const counts: [string, number, string][] = [
     ['accepted', r.accepted, r.dryRun ? 'Would be added' : 'Added'],
@@ -77,7 +79,7 @@ function Report({ r }: { r: ImportSummary }) {
                     {row.id && (
                       <>
                         {' '}
-                        <Link href={`/admin/subscribers/${row.id}`} className="font-mono text-xs text-brand-700 hover:underline">
+                        <Link href={at(`/subscribers/${row.id}`)} className="font-mono text-xs text-brand-700 hover:underline">
                           …{row.id.slice(-8)}
                         </Link>
                       </>
@@ -106,6 +108,7 @@ function Report({ r }: { r: ImportSummary }) {
  * file and then import the very same one.
  */
 export function ImportSubscribers({ keys, defaultOpen }: { keys: KeyOption[]; defaultOpen: boolean }) {
+  const at = useAdminHref();
   const { state, formAction: dispatch, pending, fieldErrors: fe } = useActionForm(importSubscribersAction);
   const [mode, setMode] = useState<'check' | 'import'>('check');
   // Held here: after an import the page re-renders with fresh data, and must not fold the report away.
@@ -142,7 +145,7 @@ export function ImportSubscribers({ keys, defaultOpen }: { keys: KeyOption[]; de
         {keys.length === 0 ? (
           <Notice tone="warning" title="No VAPID key yet">
             Subscriptions are bound to the key they were made with.{' '}
-            <Link href="/admin/vapid" className="font-medium underline">
+            <Link href={at('/vapid')} className="font-medium underline">
               Import that key
             </Link>{' '}
             first.
@@ -159,7 +162,7 @@ export function ImportSubscribers({ keys, defaultOpen }: { keys: KeyOption[]; de
               hint={
                 <>
                   Push services refuse any other key. Not listed?{' '}
-                  <Link href="/admin/vapid" className="underline">
+                  <Link href={at('/vapid')} className="underline">
                     Import it
                   </Link>{' '}
                   first.

@@ -5,7 +5,7 @@ import { Input, Select } from '@/components/ui/form';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/ui/use-action-form';
 import { roleLabel, type Role } from '@/lib/auth/roles';
-import { changeUserRoleAction, resetUserPasswordAction, setUserDisabledAction } from '../actions';
+import { changeUserRoleAction, removeMemberAction, resetUserPasswordAction, setUserDisabledAction } from '../actions';
 
 type Props = { user: { id: string; email: string; role: Role; disabled: boolean }; grantable: Role[] };
 
@@ -13,10 +13,11 @@ export function UserRowActions({ user, grantable }: Props) {
   const role = useActionForm(changeUserRoleAction);
   const disable = useActionForm(setUserDisabledAction);
   const password = useActionForm(resetUserPasswordAction);
+  const remove = useActionForm(removeMemberAction);
   const [showReset, setShowReset] = useState(false);
   // Feedback belongs to the form submitted last.
-  const [lastForm, setLastForm] = useState<'role' | 'disable' | 'password' | null>(null);
-  const last = lastForm === 'role' ? role : lastForm === 'disable' ? disable : lastForm === 'password' ? password : null;
+  const [lastForm, setLastForm] = useState<'role' | 'disable' | 'password' | 'remove' | null>(null);
+  const last = lastForm ? { role, disable, password, remove }[lastForm] : null;
 
   return (
     <div className="flex flex-col items-end gap-2">
@@ -47,6 +48,14 @@ export function UserRowActions({ user, grantable }: Props) {
         <button type="button" className={buttonClass('ghost', 'sm')} onClick={() => setShowReset((v) => !v)} aria-expanded={showReset}>
           Reset password
         </button>
+        {user.role !== 'owner' && (
+          <form action={remove.formAction} onSubmit={() => setLastForm('remove')}>
+            <input type="hidden" name="userId" value={user.id} />
+            <SubmitButton variant="ghost" size="sm" pendingText="Removing…" aria-label={`Remove ${user.email} from this project`}>
+              Remove
+            </SubmitButton>
+          </form>
+        )}
       </div>
       {showReset && (
         <form action={password.formAction} onSubmit={() => setLastForm('password')} className="flex items-center gap-1.5">

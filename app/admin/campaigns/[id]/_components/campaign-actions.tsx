@@ -20,6 +20,7 @@ import {
   unscheduleCampaignAction,
 } from '../../actions';
 import type { AllowedActions, CampaignOp } from './lifecycle';
+import { useAdminHref } from '@/components/admin/project-context';
 
 type Op = Exclude<CampaignOp, 'edit'>;
 
@@ -76,6 +77,7 @@ export function CampaignActions({
   allowed: AllowedActions;
 }) {
   const router = useRouter();
+  const at = useAdminHref();
   const uid = useId();
   const [pending, startTransition] = useTransition();
   const [busy, setBusy] = useState<Op | null>(null);
@@ -94,9 +96,9 @@ export function CampaignActions({
         return;
       }
       if (op === 'duplicate') {
-        router.push(`/admin/campaigns/${(res.data as { id: string }).id}/edit`);
+        router.push(at(`/campaigns/${(res.data as { id: string }).id}/edit`));
       } else if (op === 'delete') {
-        router.push('/admin/campaigns');
+        router.push(at('/campaigns'));
       } else {
         setAsking(null);
         setBusy(null);
@@ -135,7 +137,7 @@ export function CampaignActions({
     switch (op) {
       case 'edit':
         return (
-          <Link key="edit" href={`/admin/campaigns/${id}/edit`} className={buttonClass('secondary')} aria-label={`Edit ${name}`}>
+          <Link key="edit" href={at(`/campaigns/${id}/edit`)} className={buttonClass('secondary')} aria-label={`Edit ${name}`}>
             Edit
           </Link>
         );

@@ -3,6 +3,7 @@
  * an index per filter) and the facets: no row counts, so it stays fast at millions of rows.
  */
 import Link from 'next/link';
+import { adminPath } from '@/lib/http/project-path';
 import { buttonClass } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -36,6 +37,7 @@ type Row = {
 };
 
 export function DeliveriesSection({
+  projectSlug,
   campaignId,
   campaignStatus,
   filters,
@@ -44,6 +46,7 @@ export function DeliveriesSection({
   page,
   facets,
 }: {
+  projectSlug: string;
   campaignId: string;
   campaignStatus: string;
   filters: DeliveryFilters;
@@ -52,7 +55,7 @@ export function DeliveriesSection({
   page: { items: Row[]; nextAfter: string | null };
   facets: { services: string[]; httpStatuses: number[] };
 }) {
-  const base = `/admin/campaigns/${campaignId}`;
+  const base = adminPath(projectSlug, `/campaigns/${campaignId}`);
   const filtered = Object.values(filters).some(Boolean);
   const qs = (extra: Record<string, string>) => {
     const p = new URLSearchParams();

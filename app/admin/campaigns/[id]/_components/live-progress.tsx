@@ -7,6 +7,7 @@
  */
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
+import { useProjectSlug } from '@/components/admin/project-context';
 import { ProgressBar } from '@/components/charts/progress-bar';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
@@ -34,6 +35,7 @@ const hints: Record<(typeof OUTCOMES)[number]['key'] | 'pending', string> = {
 
 export function LiveProgress({ initial, scheduledFor }: { initial: CampaignProgress; scheduledFor?: string | null }) {
   const router = useRouter();
+  const project = useProjectSlug();
   const [p, setP] = useState(initial);
   const [stale, setStale] = useState(false);
   const live = LIVE.has(initial.status);
@@ -46,7 +48,10 @@ export function LiveProgress({ initial, scheduledFor }: { initial: CampaignProgr
       // A hidden tab does not need live numbers; it catches up when it is shown again.
       if (document.visibilityState === 'visible') {
         try {
-          const res = await fetch(`/api/admin/campaigns/${initial.id}/progress`, { cache: 'no-store', headers: { accept: 'application/json' } });
+          const res = await fetch(`/api/admin/campaigns/${initial.id}/progress?project=${encodeURIComponent(project)}`, {
+            cache: 'no-store',
+            headers: { accept: 'application/json' },
+          });
           if (res.ok) {
             const next = (await res.json()) as CampaignProgress;
             if (stopped) return;
@@ -78,7 +83,7 @@ export function LiveProgress({ initial, scheduledFor }: { initial: CampaignProgr
       stopped = true;
       clearTimeout(timer);
     };
-  }, [initial.id, initial.status, router]);
+  }, [initial.id, initial.status, router, project]);
 
   const done = p.sent + p.failed + p.expired + p.skipped;
   const total = Math.max(p.targeted, done);

@@ -9,6 +9,7 @@ import { requirePageCtx } from '@/server/auth/session';
 import { getCampaign } from '@/server/campaigns/queries';
 import { ttlToState, type DraftState } from '../../_components/draft';
 import { ComposerPage } from '../../_components/composer-page';
+import { adminPath } from '@/lib/http/project-path';
 
 export const metadata: Metadata = { title: 'Edit campaign' };
 
@@ -22,11 +23,12 @@ export default async function EditCampaignPage({
   const { id } = await params;
   const sp = await searchParams;
   const ctx = await requirePageCtx('campaigns.write', `/admin/campaigns/${id}/edit`);
+  const at = (path = '') => adminPath(ctx.project.slug, path);
   const c = await getCampaign(ctx, id).catch((e) => {
     if (isAppError(e) && e.code === 'not_found') notFound();
     throw e;
   });
-  if (c.status !== 'draft') redirect(`/admin/campaigns/${id}`);
+  if (c.status !== 'draft') redirect(at(`/campaigns/${id}`));
   const n = c.content as NotificationContent;
   const initial: DraftState = {
     name: c.name === n.title ? '' : c.name,
@@ -60,7 +62,7 @@ export default async function EditCampaignPage({
         description={
           <>
             A draft: nothing has been sent.{' '}
-            <Link href="/admin/campaigns" className="text-brand-600 hover:underline">
+            <Link href={at('/campaigns')} className="text-brand-600 hover:underline">
               All campaigns
             </Link>
           </>

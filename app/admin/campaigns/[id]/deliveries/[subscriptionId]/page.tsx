@@ -12,6 +12,7 @@ import { isAppError } from '@/lib/errors';
 import { requirePageCtx } from '@/server/auth/session';
 import { getCampaign, getDelivery } from '@/server/campaigns/queries';
 import { DeliveryStatusBadge } from '../../../_components/list-status-badge';
+import { adminPath } from '@/lib/http/project-path';
 
 type Params = Promise<{ id: string; subscriptionId: string }>;
 
@@ -27,6 +28,7 @@ const subLabel = { active: 'Active', expired: 'Expired', unsubscribed: 'Unsubscr
 export default async function DeliveryPage({ params }: { params: Params }) {
   const { id, subscriptionId } = await params;
   const ctx = await requirePageCtx('campaigns.read', `/admin/campaigns/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(subscriptionId)}`);
+  const at = (path = '') => adminPath(ctx.project.slug, path);
   const [campaign, d] = await Promise.all([getCampaign(ctx, id), getDelivery(ctx, id, subscriptionId)]).catch((e: unknown) => {
     if (isAppError(e) && e.code === 'not_found') notFound();
     throw e;
@@ -40,13 +42,13 @@ export default async function DeliveryPage({ params }: { params: Params }) {
       <nav aria-label="Breadcrumb" className="mb-3 text-sm">
         <ol className="flex min-w-0 items-center gap-1.5 text-slate-500">
           <li className="shrink-0">
-            <Link href="/admin/campaigns" className="hover:text-slate-800 hover:underline">
+            <Link href={at('/campaigns')} className="hover:text-slate-800 hover:underline">
               Campaigns
             </Link>
           </li>
           <li aria-hidden>/</li>
           <li className="min-w-0 truncate">
-            <Link href={`/admin/campaigns/${campaign.id}#deliveries`} className="hover:text-slate-800 hover:underline">
+            <Link href={at(`/campaigns/${campaign.id}#deliveries`)} className="hover:text-slate-800 hover:underline">
               {campaign.name}
             </Link>
           </li>
@@ -134,7 +136,7 @@ export default async function DeliveryPage({ params }: { params: Params }) {
                       <CopyButton text={claim.publicKey} label="Copy the VAPID public key" />
                     </div>
                     {claim.vapidKeyId ? (
-                      <Link href="/admin/vapid" className="mt-1 inline-block text-xs text-brand-700 hover:underline">
+                      <Link href={at('/vapid')} className="mt-1 inline-block text-xs text-brand-700 hover:underline">
                         See VAPID keys
                       </Link>
                     ) : (
