@@ -9,7 +9,7 @@ import { listTopics } from '../../server/topics/queries';
 import { createUser } from '../../server/users/mutations';
 import { listUsers, setupOpen } from '../../server/users/queries';
 import { exportSubscribersCommand, importSubscribersCommand } from './subscribers';
-import { projectsCreate, projectsList, projectsRename } from './projects';
+import { projectsCreate, projectsDelete, projectsList, projectsRename } from './projects';
 import { createTopicCommand, deleteTopicCommand, listTopicsCommand } from './topics';
 import { str, table, usage, type Command } from './types';
 import { vapidActivate, vapidGenerate, vapidImport, vapidList } from './vapid';
@@ -98,6 +98,7 @@ export const commands: Command[] = [
   projectsList,
   projectsCreate,
   projectsRename,
+  projectsDelete,
   createAdmin,
   usersList,
   createApiKeyCommand,

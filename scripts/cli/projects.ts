@@ -1,5 +1,5 @@
-/** Project commands: list, create, rename (the installation's sites; owner-level work). */
-import { createProject, updateProject } from '../../server/projects/mutations';
+/** Project commands: list, create, rename, delete (the installation's sites; owner-level work). */
+import { createProject, deleteProject, updateProject } from '../../server/projects/mutations';
 import { listProjects } from '../../server/projects/queries';
 import type { Project } from '../../db/schema';
 import { str, table, usage, type Command } from './types';
@@ -57,5 +57,30 @@ export const projectsRename: Command = {
     if (positionals.length !== 1) usage('Name the project to change: projects rename SLUG.');
     const p = await updateProject(io.ctx, positionals[0]!, { name: str(v.name), slug: str(v.slug), origins: originsOf(v.origins) });
     io.result(projectJson(p), () => io.out(`Project ${p.slug}: "${p.name}", origins ${p.origins.join(', ') || '(none)'}.`));
+  },
+};
+
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+export const projectsDelete: Command = {
+  name: 'projects delete',
+  summary: 'Delete a project and all of its data (not the default one)',
+  usage: 'projects delete SLUG --confirm SLUG',
+  options: {
+    confirm: { type: 'string', description: 'the same slug again: deleting cannot be undone', placeholder: 'slug' },
+  },
+  positionals: true,
+  examples: ['npm run cli -- projects delete shop --confirm shop'],
+  async run(io, v, positionals) {
+    if (positionals.length !== 1) usage('Name the project to delete: projects delete SLUG --confirm SLUG.');
+    const slug = positionals[0]!;
+    // Typed twice on purpose, also in scripts: its topics, subscribers, campaigns and keys go with it.
+    if (!str(v.confirm)) usage(`Deleting a project removes all of its data. Repeat its slug to confirm: projects delete ${slug} --confirm ${slug}.`);
+    const d = await deleteProject(io.ctx, slug, str(v.confirm)!);
+    io.result(d, () =>
+      io.out(
+        `Deleted project ${d.slug} ("${d.name}"): ${counted(d.subscribers, 'subscriber')}, ${counted(d.campaigns, 'campaign')} and ${counted(d.topics, 'topic')} removed.`,
+      ),
+    );
   },
 };

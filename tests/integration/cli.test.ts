@@ -393,6 +393,29 @@ describe('projects', () => {
       ['shop', 'The shop'],
     ]);
   });
+
+  it('deletes a project only when its slug is repeated with --confirm, and never the default one', async () => {
+    expect((await cli(['projects', 'create', '--slug', 'gone', '--name', 'Gone soon'])).code).toBe(0);
+    expect((await cli(['create-topic', '--project', 'gone', '--slug', 'news', '--name', 'News'])).code).toBe(0);
+
+    const unconfirmed = await cli(['projects', 'delete', 'gone']);
+    expect(unconfirmed).toMatchObject({ code: 2, out: '' });
+    expect(unconfirmed.err).toMatch(/^Deleting a project removes all of its data\. Repeat its slug to confirm: projects delete gone --confirm gone\./);
+    const mistyped = await cli(['projects', 'delete', 'gone', '--confirm', 'gnoe']);
+    expect(mistyped).toMatchObject({ code: 1, out: '' });
+    expect(mistyped.err).toContain('repeat its slug "gone" to confirm');
+    expect((await cli(['projects', 'delete', 'default', '--confirm', 'default'])).err).toContain('it cannot be deleted');
+    expect((await cli(['projects', 'delete', 'nope', '--confirm', 'nope'])).err).toContain('There is no project "nope"');
+    expect(JSON.parse((await cli(['projects', 'list', '--json'])).out).map((p: { slug: string }) => p.slug)).toContain('gone');
+
+    const deleted = await cli(['projects', 'delete', 'gone', '--confirm', 'gone']);
+    expect(deleted.code, deleted.err).toBe(0);
+    expect(deleted.out).toBe('Deleted project gone ("Gone soon"): 0 subscribers, 0 campaigns and 1 topic removed.\n');
+    expect(await lastAudit('project.delete')).toMatchObject({ targetLabel: 'gone', actorLabel: 'cli', projectId: null });
+    const list = JSON.parse((await cli(['projects', 'list', '--json'])).out) as { slug: string }[];
+    expect(list.map((p) => p.slug)).toEqual(['default', 'shop']);
+    expect((await cli(['list-topics', '--project', 'gone'])).err).toContain('There is no project "gone"');
+  });
 });
 
 describe('the real entry point', () => {
