@@ -51,7 +51,13 @@ export default defineConfig({
     },
     projects: [
       // `*.unit.test.ts` beside server code: pure logic (the retry policy, the claim queue), no database.
-      { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/unit/**/*.test.ts', 'server/**/*.unit.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/unit/**/*.test.ts', 'server/**/*.unit.test.ts'],
+        },
+      },
       {
         extends: true,
         test: {

@@ -6,7 +6,8 @@
 import { ROLES } from '../../lib/auth/roles';
 import { createApiKey } from '../../server/api-keys/mutations';
 import { listTopics } from '../../server/topics/queries';
-import { createUser } from '../../server/users/mutations';
+import { AppError } from '../../lib/errors';
+import { addMember, createUser, removeMember } from '../../server/users/mutations';
 import { listUsers, setupOpen } from '../../server/users/queries';
 import { exportSubscribersCommand, importSubscribersCommand } from './subscribers';
 import { projectsCreate, projectsDelete, projectsList, projectsRename } from './projects';
@@ -41,7 +42,7 @@ const createAdmin: Command = {
 
 const usersList: Command = {
   name: 'users list',
-  summary: 'List dashboard users',
+  summary: 'List the users of a project (--project) and the owners',
   usage: 'users list [--json]',
   options: {},
   async run(io) {
@@ -50,6 +51,42 @@ const usersList: Command = {
       if (list.length === 0) return io.out('No users yet. Create one with: npm run cli -- create-admin --email you@example.com --password-stdin');
       for (const line of table(list.map((u) => [u.id, u.role, u.disabledAt ? 'disabled' : 'active', u.email]))) io.out(line);
     });
+  },
+};
+
+const usersAdd: Command = {
+  name: 'users add',
+  summary: 'Add an existing user to a project (--project), with a role there',
+  usage: 'users add --email E --role admin|marketer|viewer [--project SLUG]',
+  options: {
+    email: { type: 'string', description: 'the e-mail they sign in with', placeholder: 'email' },
+    role: { type: 'string', description: 'their role in this project: admin, marketer or viewer', placeholder: 'role' },
+  },
+  examples: ['npm run cli -- users add --email ana@example.com --role marketer --project shop'],
+  async run(io, v) {
+    if (!str(v.email)) usage('--email is required.');
+    if (!str(v.role)) usage('--role is required: admin, marketer or viewer.');
+    const user = await addMember(io.ctx, { email: v.email, role: v.role });
+    io.result({ id: user.id, email: user.email, role: user.role, project: io.ctx.project.slug }, () =>
+      io.out(`${user.email} is now ${user.role} in project ${io.ctx.project.slug}.`),
+    );
+  },
+};
+
+const usersRemove: Command = {
+  name: 'users remove',
+  summary: 'Remove a user from a project (--project); the account stays',
+  usage: 'users remove --email E [--project SLUG]',
+  options: { email: { type: 'string', description: 'the e-mail they sign in with', placeholder: 'email' } },
+  async run(io, v) {
+    const email = str(v.email)?.toLowerCase();
+    if (!email) usage('--email is required.');
+    const member = (await listUsers(io.ctx)).find((u) => u.email === email);
+    if (!member) throw new AppError('not_found', `${email} is not a member of project ${io.ctx.project.slug}.`);
+    const user = await removeMember(io.ctx, { userId: member.id });
+    io.result({ id: user.id, email: user.email, project: io.ctx.project.slug }, () =>
+      io.out(`${user.email} is no longer a member of project ${io.ctx.project.slug}.`),
+    );
   },
 };
 
@@ -101,6 +138,8 @@ export const commands: Command[] = [
   projectsDelete,
   createAdmin,
   usersList,
+  usersAdd,
+  usersRemove,
   createApiKeyCommand,
   createTopicCommand,
   listTopicsCommand,

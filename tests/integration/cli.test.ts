@@ -97,6 +97,28 @@ describe('users', () => {
     expect(JSON.parse((await cli(['users', 'list', '--json'])).out)).toEqual(expect.arrayContaining([expect.objectContaining({ email, role: 'owner' })]));
   });
 
+  it('users add and remove a member of another project (--project); users list shows each project its own people', async () => {
+    const slug = `team-${stamp}`;
+    expect((await cli(['projects', 'create', '--slug', slug, '--name', 'Team'])).code).toBe(0);
+    const email = `member-${stamp}@example.com`;
+    expect((await cli(['create-admin', '--email', email, '--password', 'a long password indeed', '--role', 'viewer'])).code).toBe(0);
+    const added = await cli(['users', 'add', '--email', email, '--role', 'marketer', '--project', slug]);
+    expect(added).toMatchObject({ code: 0, out: `${email} is now marketer in project ${slug}.\n` });
+    expect((await cli(['users', 'list', '--project', slug])).out).toMatch(new RegExp(`marketer\\s+active\\s+${email}`));
+    expect((await cli(['users', 'list'])).out).toMatch(new RegExp(`viewer\\s+active\\s+${email}`));
+    const again = await cli(['users', 'add', '--email', email, '--role', 'admin', '--project', slug]);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/already a member/);
+    expect((await cli(['users', 'add', '--email', email, '--project', slug])).code).toBe(2);
+    expect((await cli(['users', 'remove', '--email', email, '--project', slug])).code).toBe(0);
+    expect((await cli(['users', 'list', '--project', slug])).out).not.toContain(email);
+    const gone = await cli(['users', 'remove', '--email', email, '--project', slug]);
+    expect(gone.code).toBe(1);
+    expect(gone.err).toMatch(/not a member/);
+    // Other cases list the projects: leave none behind.
+    expect((await cli(['projects', 'delete', slug, '--confirm', slug])).code).toBe(0);
+  });
+
   it('create-admin fails clearly: a taken e-mail (1), no password or a bad role (2)', async () => {
     const taken = await cli(['create-admin', '--email', `owner-${stamp}@example.com`, '--password', 'a long password indeed']);
     expect(taken.code).toBe(1);
