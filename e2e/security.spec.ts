@@ -237,6 +237,12 @@ test('a member of one project opens nothing of another: every page, action and r
       if (res.status() !== want) mismatches.push(`page ${pattern} in ${slug} answered ${name} with ${res.status()}, not ${want}`);
     }
   }
+  // The project comes from the URL only: a header naming it, bare or with a made-up signature, is dropped.
+  for (const value of [slug, `${slug}.AAAA`]) {
+    const res = await xpAdmin.get('/admin/campaigns', { headers: { 'x-pushdeck-project': value }, maxRedirects: 0 });
+    checks++;
+    if (res.status() !== 404) mismatches.push(`a client's x-pushdeck-project: ${value} opened the default project's page as ${slug}'s (${res.status()})`);
+  }
   // An unknown project is a 404 for everyone, the owner too.
   expect((await owner.get('/admin/p/no-such-project/campaigns', { maxRedirects: 0 })).status()).toBe(404);
   await xpAdmin.dispose();
