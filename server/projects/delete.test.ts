@@ -4,7 +4,7 @@
  * another project's; the default project, an unknown slug, a wrong confirmation, a campaign in
  * progress and a caller who is not an owner are refused with nothing deleted.
  */
-import { createECDH, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,7 @@ import { ensureActiveVapidKey } from '../vapid/mutations';
 import { createProject, deleteProject } from './mutations';
 import { listProjects } from './queries';
 import { resolveProject } from './resolve';
+import { fakeBrowserSubscription } from '../../tests/support/browser';
 
 let tdb: TestDatabase;
 let shop: ProjectRef;
@@ -54,14 +55,7 @@ const message = (p: Promise<unknown>) =>
     (e: Error) => e.message,
   );
 
-function browser() {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  return {
-    endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(12).toString('hex')}`,
-    keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
-  };
-}
+const browser = fakeBrowserSubscription;
 
 /** The same data in a project: some of every table a project owns. */
 async function seed(ctx: Ctx) {

@@ -5,7 +5,7 @@
  * the store, the audit trail, the overview and the inbox. Through the services and, for the API,
  * the real route handlers.
  */
-import { createECDH, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as listSubscribersRoute } from '../../app/api/v1/subscribers/route';
@@ -34,6 +34,7 @@ import { activateVapidKey, deleteVapidKey, ensureActiveVapidKey, generateVapidKe
 import { listVapidKeys } from '../vapid/queries';
 import { createProject } from './mutations';
 import { projectBySlug } from './queries';
+import { fakeBrowserSubscription } from '../../tests/support/browser';
 
 let tdb: TestDatabase;
 let shop: ProjectRef;
@@ -45,14 +46,7 @@ const code = (p: Promise<unknown>) =>
     (e: { code?: string }) => e.code ?? String(e),
   );
 
-function browser() {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  return {
-    endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(12).toString('hex')}`,
-    keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
-  };
-}
+const browser = fakeBrowserSubscription;
 
 const ids = { defaultSub: '', shopSub: '', defaultCampaign: '', shopCampaign: '', defaultKeyId: '' };
 let shopKey = '';
