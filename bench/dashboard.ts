@@ -13,6 +13,13 @@
  * The same pages' SQL is captured by running the same service functions with a logging Drizzle
  * instance, and each statement is run under EXPLAIN ANALYZE: the slowest statement and its
  * index use are printed for every page, and full plans for any page that misses its target.
+ *
+ * Projects: then the same rows are striped over 10 projects (stripeProjects: the default
+ * project's subscribers, topics, campaigns and deliveries moved, so the database holds the same
+ * totals), the same pages of one of them (/admin/p/bench-1/…, its own topics, mid-table cursor
+ * and its share of the campaign) are measured with the same baseline, the rows are moved back and
+ * the one-project pages measured again: each page's p95 ÷ the one project's (before and after
+ * pooled), against the noise the before/after pair shows.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +29,8 @@ import type { AppServer } from './lib/app-server';
 import { timedGet } from './lib/app-server';
 import { seedDeliveries } from './lib/db';
 import { fmt, type Row } from './lib/report';
-import { settle, subscriberId, type Bench } from './lib/setup';
+import { settle, stripeProjects, subscriberId, type Bench } from './lib/setup';
+import type { ProjectRef } from '../server/context';
 import { CONTENT } from './fanout';
 
 interface Page {
@@ -81,49 +89,8 @@ const scans = (plan: string[]) =>
     '; ',
   );
 
-export async function dashboardBench(
-  b: Bench,
-  app: AppServer,
-  o: { campaignId: string; requests: number; log: (s: string) => void; full?: boolean },
-): Promise<DashboardResult> {
-  const ctx = (db: Db) => b.app.systemCtx(db);
-  const q = await import('../server/subscribers/queries');
-  const cq = await import('../server/campaigns/queries');
-  const deep = await subscriberId(b, Math.floor(b.seeded / 2));
-  const campaignName = (await b.sql<{ name: string }[]>`select name from campaigns where id = ${o.campaignId}`)[0]!.name;
-  const subscribers = (topic: string, label: string, before?: string): Page => ({
-    name: `subscribers, topic ${label}, ${before ? 'deep page (cursor mid-table)' : 'first page'}`,
-    path: `/admin/subscribers?topic=${topic}${before ? `&before=${before}` : ''}`,
-    marker: 'data-testid="subscriber-row-',
-    sql: async (db) => {
-      await q.listSubscribers(ctx(db), { topic, before });
-      await q.subscriberFacets(ctx(db));
-    },
-  });
-  const campaignSql = (status?: 'failed') => async (db: Db) => {
-    const c = ctx(db);
-    await cq.getCampaign(c, o.campaignId);
-    await cq.campaignProgress(c, o.campaignId);
-    await cq.campaignTimeline(c, o.campaignId);
-    await cq.campaignByService(c, o.campaignId);
-    await cq.deliveryFacets(c, o.campaignId);
-    await cq.listDeliveries(c, o.campaignId, { status });
-  };
-  const pages: Page[] = [
-    subscribers(b.topics.sports, 'of 10%'),
-    subscribers(b.topics.sports, 'of 10%', deep),
-    subscribers(b.topics.rare, 'of 1%'),
-    subscribers(b.topics.rare, 'of 1%', deep),
-    { name: 'campaign detail (1M deliveries)', path: `/admin/campaigns/${o.campaignId}`, marker: 'data-testid="delivery-row"', sql: campaignSql() },
-    {
-      name: 'campaign deliveries filtered by status (failed)',
-      path: `/admin/campaigns/${o.campaignId}?status=failed`,
-      marker: 'data-testid="delivery-row"',
-      sql: campaignSql('failed'),
-    },
-  ];
-  const baseline: Page = { name: 'baseline: /admin/account', path: '/admin/account', marker: 'Your account', sql: async () => {} };
-  const all = [baseline, ...pages];
+/** Checks that every page renders (status 200, its marker, the campaign's name, `expect` if given). */
+async function checkPages(app: AppServer, all: Page[], campaignName: string, expect?: string, dumpPrefix = ''): Promise<void> {
   const dump = process.env.BENCH_DUMP_PAGES;
   if (dump) mkdirSync(dump, { recursive: true });
   for (const p of all) {
@@ -134,11 +101,12 @@ export async function dashboardBench(
       );
     }
     if (p.path.includes('campaigns') && !r.body.includes(campaignName)) throw new Error(`dashboard: ${p.path} does not show the campaign`);
+    if (expect && !r.body.includes(expect)) throw new Error(`dashboard: ${p.path} does not show "${expect}"`);
     if (dump)
       writeFileSync(
         path.join(
           dump,
-          `${all.indexOf(p)}-${p.name
+          `${dumpPrefix}${all.indexOf(p)}-${p.name
             .replace(/[^a-z0-9]+/gi, '-')
             .replace(/^-|-$/g, '')
             .toLowerCase()}.html`,
@@ -146,12 +114,19 @@ export async function dashboardBench(
         r.body,
       );
   }
-  await settle(b);
-  o.log(`dashboard: ${all.length} pages × ${o.requests} requests, one at a time, interleaved`);
+}
+
+interface Measured {
+  times: Map<Page, number[]>;
+  sizes: Map<Page, number>;
+}
+
+/** `requests` rounds over `all`, one request at a time, interleaved (after 3 rounds of warm-up). */
+async function measure(app: AppServer, all: Page[], requests: number): Promise<Measured> {
   const times = new Map<Page, number[]>(all.map((p) => [p, []]));
   const sizes = new Map<Page, number>();
   for (let i = 0; i < 3; i++) for (const p of all) await timedGet(app, p.path); // warm-up
-  for (let i = 0; i < o.requests; i++) {
+  for (let i = 0; i < requests; i++) {
     for (const p of all) {
       const r = await timedGet(app, p.path);
       if (r.status !== 200) throw new Error(`dashboard: ${p.path} answered ${r.status}`);
@@ -159,35 +134,180 @@ export async function dashboardBench(
       sizes.set(p, r.bytes);
     }
   }
-  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB of HTML`;
-  const stat = (p: Page) => {
-    const s = [...times.get(p)!].sort((a, c) => a - c);
-    return { p50: pct(s, 50), p95: pct(s, 95), max: s[s.length - 1]! };
+  return { times, sizes };
+}
+
+const stat = (samples: number[]) => {
+  const s = [...samples].sort((a, c) => a - c);
+  return { p50: pct(s, 50), p95: pct(s, 95), max: s[s.length - 1]! };
+};
+
+/** How many projects the projects comparison stripes the database over. */
+export const DASHBOARD_PROJECTS = 10;
+
+export async function dashboardBench(
+  b: Bench,
+  app: AppServer,
+  o: { campaignId: string; requests: number; log: (s: string) => void; full?: boolean; projects?: boolean },
+): Promise<DashboardResult> {
+  const q = await import('../server/subscribers/queries');
+  const cq = await import('../server/campaigns/queries');
+  const deep = await subscriberId(b, Math.floor(b.seeded / 2));
+  const campaignName = (await b.sql<{ name: string }[]>`select name from campaigns where id = ${o.campaignId}`)[0]!.name;
+  /** The measured pages in one project: its topics' ids, a mid-table cursor, its campaign. */
+  const pagesOf = (pr: {
+    project?: ProjectRef;
+    prefix: string;
+    topics: { sports: string; rare: string };
+    deep: string;
+    campaignId: string;
+    deliveries: string;
+  }) => {
+    const ctx = (db: Db) => b.app.systemCtx(db, pr.project);
+    const subscribers = (topic: string, label: string, before?: string): Page => ({
+      name: `subscribers, topic ${label}, ${before ? 'deep page (cursor mid-table)' : 'first page'}`,
+      path: `${pr.prefix}/subscribers?topic=${topic}${before ? `&before=${before}` : ''}`,
+      marker: 'data-testid="subscriber-row-',
+      sql: async (db) => {
+        await q.listSubscribers(ctx(db), { topic, before });
+        await q.subscriberFacets(ctx(db));
+      },
+    });
+    const campaignSql = (status?: 'failed') => async (db: Db) => {
+      const c = ctx(db);
+      await cq.getCampaign(c, pr.campaignId);
+      await cq.campaignProgress(c, pr.campaignId);
+      await cq.campaignTimeline(c, pr.campaignId);
+      await cq.campaignByService(c, pr.campaignId);
+      await cq.deliveryFacets(c, pr.campaignId);
+      await cq.listDeliveries(c, pr.campaignId, { status });
+    };
+    const pages: Page[] = [
+      subscribers(pr.topics.sports, 'of 10%'),
+      subscribers(pr.topics.sports, 'of 10%', pr.deep),
+      subscribers(pr.topics.rare, 'of 1%'),
+      subscribers(pr.topics.rare, 'of 1%', pr.deep),
+      {
+        name: `campaign detail (${pr.deliveries} deliveries)`,
+        path: `${pr.prefix}/campaigns/${pr.campaignId}`,
+        marker: 'data-testid="delivery-row"',
+        sql: campaignSql(),
+      },
+      {
+        name: 'campaign deliveries filtered by status (failed)',
+        path: `${pr.prefix}/campaigns/${pr.campaignId}?status=failed`,
+        marker: 'data-testid="delivery-row"',
+        sql: campaignSql('failed'),
+      },
+    ];
+    return pages;
   };
-  const base = stat(baseline);
+  const pages = pagesOf({ prefix: '/admin', topics: b.topics, deep, campaignId: o.campaignId, deliveries: '1M' });
+  const baseline: Page = { name: 'baseline: /admin/account', path: '/admin/account', marker: 'Your account', sql: async () => {} };
+  const all = [baseline, ...pages];
+  await checkPages(app, all, campaignName);
+  await settle(b);
+  o.log(`dashboard: ${all.length} pages × ${o.requests} requests, one at a time, interleaved`);
+  const single = await measure(app, all, o.requests);
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB of HTML`;
+  const base = stat(single.times.get(baseline)!);
   const rows: Row[] = [];
   const notes: string[] = [];
-  for (const p of pages) {
-    const s = stat(p);
-    const ok = s.p95 < 50;
-    const plans = await explain(b, p.sql);
+  const noteOf = async (p: Page, plansFor: Page = p) => {
+    const plans = await explain(b, plansFor.sql);
     const slowest = plans[0];
-    rows.push({
-      bench: '3. dashboard at scale',
-      figure: p.name,
-      value: `p95 ${fmt.ms(s.p95)} (p50 ${fmt.ms(s.p50)}, max ${fmt.ms(s.max)}; ${kib(sizes.get(p)!)})`,
-      baseline: `/admin/account p95 ${fmt.ms(base.p95)} (${kib(sizes.get(baseline)!)})`,
-      ratio: fmt.x(s.p95 / base.p95),
-      target: 'p95 < 50 ms',
-      ok,
-    });
     const total = plans.reduce((a, x) => a + x.ms, 0);
     notes.push(
       `- **${p.name}** (\`${p.path.replace(/[0-9a-f-]{36}/g, '…')}\`): ${plans.length} statements, ${fmt.ms(total)} of SQL execution in all; slowest ${fmt.ms(slowest?.ms ?? 0)}: ${slowest ? scans(slowest.plan) || 'no table scan' : '–'}`,
     );
+    return plans;
+  };
+  for (const p of pages) {
+    const s = stat(single.times.get(p)!);
+    const ok = s.p95 < 50;
+    const plans = await noteOf(p);
+    rows.push({
+      bench: '3. dashboard at scale',
+      figure: p.name,
+      value: `p95 ${fmt.ms(s.p95)} (p50 ${fmt.ms(s.p50)}, max ${fmt.ms(s.max)}; ${kib(single.sizes.get(p)!)})`,
+      baseline: `/admin/account p95 ${fmt.ms(base.p95)} (${kib(single.sizes.get(baseline)!)})`,
+      ratio: fmt.x(s.p95 / base.p95),
+      target: 'p95 < 50 ms',
+      ok,
+    });
     if (!ok && o.full !== false) {
       for (const pl of plans.slice(0, 3)) notes.push('', '```', pl.sql, ...pl.plan, '```');
     }
   }
+  if (o.projects !== false) rows.push(...(await projectsComparison()));
   return { rows, notes: notes.join('\n') };
+
+  /**
+   * The same pages in one of DASHBOARD_PROJECTS projects that together hold this database's
+   * rows (stripeProjects: moved, not added), against the pages above before and after (the
+   * rows moved back), all in this run.
+   */
+  async function projectsComparison(): Promise<Row[]> {
+    const K = 1;
+    const stripes = await stripeProjects(b, { count: DASHBOARD_PROJECTS, log: o.log });
+    let striped: Measured;
+    let pages10: Page[];
+    const pr = stripes.projects[K]!;
+    const total = stripes.projects.reduce((a, x) => a + x.subscribers, 0);
+    let deliveries10: number;
+    try {
+      const clone = await stripes.campaign(o.campaignId, K);
+      deliveries10 = (await b.sql<{ n: number }[]>`select targeted as n from campaigns where id = ${clone}`)[0]!.n;
+      const [mid] = await b.sql<{ id: string }[]>`
+        select id from subscriptions where project_id = ${pr.id} order by id offset ${Math.floor(pr.subscribers / 2)} limit 1`;
+      pages10 = pagesOf({
+        project: { id: pr.id, slug: pr.slug },
+        prefix: `/admin/p/${pr.slug}`,
+        topics: { sports: await stripes.topic(b.topics.sports, K), rare: await stripes.topic(b.topics.rare, K) },
+        deep: mid!.id,
+        campaignId: clone,
+        deliveries: fmt.int(deliveries10),
+      });
+      await checkPages(app, pages10, campaignName, `value="${pr.slug}" selected`, 'p-');
+      await settle(b);
+      o.log(`dashboard, ${DASHBOARD_PROJECTS} projects: the pages of ${pr.slug} (+ baseline) × ${o.requests} requests`);
+      striped = await measure(app, [baseline, ...pages10], o.requests);
+      notes.push('', `SQL of the same pages in project ${pr.slug}, one of ${DASHBOARD_PROJECTS} holding the same rows:`, '');
+      for (const p of pages10) await noteOf(p);
+    } finally {
+      await stripes.restore();
+    }
+    await settle(b);
+    o.log(`dashboard: 1 project again (rows moved back), ${all.length} pages × ${o.requests} requests`);
+    const after = await measure(app, all, o.requests);
+    const bench = `3. dashboard, ${DASHBOARD_PROJECTS} projects vs 1`;
+    const out: Row[] = [];
+    const row = (figure: string, p10: Page, p1: Page, target = false): Row => {
+      const s10 = stat(striped.times.get(p10)!);
+      const before = stat(single.times.get(p1)!);
+      const again = stat(after.times.get(p1)!);
+      const pooled = stat([...single.times.get(p1)!, ...after.times.get(p1)!]);
+      const ratio = s10.p95 / pooled.p95;
+      // Noise: how far this page's own 1-project p95 moved between before and after.
+      const noise = Math.max(before.p95, again.p95) / Math.min(before.p95, again.p95);
+      const limit = Math.max(1.2, noise);
+      return {
+        bench,
+        figure,
+        value: `p95 ${fmt.ms(s10.p95)} (p50 ${fmt.ms(s10.p50)}, max ${fmt.ms(s10.max)}; ${kib(striped.sizes.get(p10)!)})`,
+        baseline: `1 project p95 ${fmt.ms(pooled.p95)} (before ${fmt.ms(before.p95)}, after ${fmt.ms(again.p95)})`,
+        ratio: fmt.x(ratio),
+        ...(target ? { target: `p95 ≤ ${fmt.x(limit)} (1.2× or the 1-project before/after spread, the larger)`, ok: ratio <= limit } : {}),
+      };
+    };
+    out.push(
+      row(
+        `baseline /admin/account (noise check; ${pr.slug} is one of ${DASHBOARD_PROJECTS} projects holding the same ${fmt.int(total)} subscribers, ${fmt.int(pr.subscribers)} of them)`,
+        baseline,
+        baseline,
+      ),
+    );
+    for (const [i, p] of pages10.entries()) out.push(row(`${pr.slug}: ${p.name}`, p, pages[i]!, true));
+    return out;
+  }
 }

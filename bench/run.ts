@@ -11,6 +11,9 @@
  * The fan-out also sends to the same n subscribers spread over 10 projects (a VAPID key and
  * n/10 subscribers each, 10 campaigns at once) against 1 project: the throughput ratio and the
  * spread of the projects' finish times (fairness), delivered exactly once in both.
+ * The dashboard also measures its pages in one of 10 projects that hold the same rows between
+ * them (moved out of the default project and back, not added), against the one project's pages
+ * before and after in the same run: the p95 ratio, with the baseline page as a noise check.
  *
  * Other flags: --scale-n N, --deliveries N (dashboard rows, default 5 × scale-n),
  * --no-build (reuse .next), --keep (keep the bench database), --profile DIR (worker

@@ -13,7 +13,9 @@ import path from 'node:path';
 import type { Sql } from 'postgres';
 import { ensureTestCert } from '../../tests/push-service/cert';
 import { dropDatabase, installFixtureHelpers, makeKeyPool, recreateDatabase, seedSubscribers, type PoolKey, type SeedTopics } from './db';
+import { DEFAULT_PROJECT_ID } from '../../db/schema';
 import { forkTs, request, ROOT, type Child, type Env } from './proc';
+import { fmt } from './report';
 
 /** The title every benchmark notification carries (the sink checks it in decrypted samples). */
 export const TITLE = 'Pushdeck benchmark';
@@ -193,7 +195,8 @@ const PROJECT_ID_OFFSET = 1_000_000_000;
  * sharing subscribers [0, n) between them by endpoint: project i has [⌊i·n/count⌋, ⌊(i+1)·n/count⌋),
  * seeded by the same INSERT … SELECT as the default project's (so the sink's counts, key pool
  * and decryption work unchanged; only the ids differ). `drop` deletes the projects and, by
- * cascade, all their rows, so later benchmarks see the database as before.
+ * cascade, all their rows, so later benchmarks see the database as before. With `n` 0 the
+ * projects are empty (stripeProjects fills them with the default project's rows).
  */
 export async function seedProjects(
   b: Bench,
@@ -223,6 +226,194 @@ export async function seedProjects(
       await b.sql`delete from projects where id in ${b.sql(projects.map((p) => p.id))}`;
       await b.sql`vacuum analyze subscriptions`;
       o.log(`dropped the ${o.count} projects in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+    },
+  };
+}
+
+/** The default project's rows, striped over it and `count - 1` new projects (stripeProjects). */
+export interface Stripes {
+  /** Project 0 is the default project; 1 … count-1 the new ones (bench-1 …). */
+  projects: { id: string; slug: string; subscribers: number }[];
+  /** The clone in project `k` of the default project's topic or campaign `id`. */
+  topic(id: string, k: number): Promise<string>;
+  campaign(id: string, k: number): Promise<string>;
+  /** Moves every row back into the default project and deletes the new projects. */
+  restore(): Promise<void>;
+}
+
+/**
+ * Spreads the default project's subscribers, topics, campaigns and deliveries over `count`
+ * projects without adding a row: the same total, as `count` sites would hold it. Subscriber r
+ * (r-th by id, i.e. by sign-up) goes to stripe (⌊r/100⌋ + r) mod count — interleaved in sign-up
+ * order and independent of the fixtures' topic memberships (r mod 10, r mod 100), so each
+ * project holds 1/count of every topic. Stripe 0 stays in the default project; the others move to
+ * projects made by seedProjects (createProject: each its own active VAPID key, which their
+ * subscribers are switched to). Every topic and campaign gets a clone in each new project (same
+ * slug, name, timestamps), and each delivery, membership and receipt follows its subscriber to
+ * the clone in that subscriber's project; campaign counters and per-minute stats are recounted
+ * from the deliveries. Then VACUUM ANALYZE. `restore()` puts back every row, counter and stats row
+ * as it was (UPDATEs, so the tables keep the dead space of two moves, vacuumed) and drops the
+ * projects with their clones.
+ */
+export async function stripeProjects(b: Bench, o: { count: number; log: (s: string) => void }): Promise<Stripes> {
+  const t0 = Date.now();
+  const sql = b.sql;
+  // What restore() must give back exactly (counts per project, key, topic and campaign; counters; stats).
+  const fingerprint = async () =>
+    JSON.stringify(
+      await sql`
+        select (select json_agg(x order by x) from (select project_id || ' ' || coalesce(vapid_key_id::text, '-') || ' ' || count(*) as x from subscriptions group by project_id, vapid_key_id) a) as subs,
+               (select json_agg(x order by x) from (select topic_id || ' ' || count(*) as x from subscription_topics group by topic_id) a) as members,
+               (select json_agg(x order by x) from (select campaign_id || ' ' || count(*) || ' ' || sum(hashtext(subscription_id::text)::bigint) as x from deliveries group by campaign_id) a) as deliveries,
+               (select json_agg(x order by x) from (select concat_ws(' ', id, project_id, targeted, sent, failed, expired, skipped) as x from campaigns) a) as campaigns,
+               (select json_agg(x order by x) from (select campaign_id || ' ' || count(*) || ' ' || sum(count) || ' ' || sum(latency_sum_ms) as x from campaign_stats group by campaign_id) a) as stats,
+               (select count(*) from topics) as topics, (select count(*) from projects) as projects`,
+    );
+  const before = await fingerprint();
+  const seeded = await seedProjects(b, { n: 0, count: o.count - 1, log: () => {} });
+  const stripes = seeded.projects.map((p, i) => ({ k: i + 1, project_id: p.id, vapid_key_id: p.vapidKeyId }));
+  const def = DEFAULT_PROJECT_ID;
+  const columns = async (table: string) =>
+    (
+      await sql<{ c: string }[]>`
+        select column_name as c from information_schema.columns where table_schema = current_schema() and table_name = ${table} order by ordinal_position`
+    ).map((r) => r.c);
+  /** INSERT … SELECT copying every column of `table` from alias `t`, some replaced by expressions. */
+  const clone = async (table: string, over: Record<string, string>, from: string) => {
+    const cols = await columns(table);
+    const list = cols.map((c) => `"${c}"`).join(', ');
+    const values = cols.map((c) => over[c] ?? `t."${c}"`).join(', ');
+    await sql.unsafe(`insert into ${table} (${list}) select ${values} ${from}`);
+  };
+  // A UUIDv7 with the original's millisecond (it sorts next to it) and a digest of (id, k) for the rest.
+  const v7 = (col: string) =>
+    `(substr(${col}::text, 1, 19) || '8' || substr(md5(${col}::text || st.k), 1, 3) || '-' || substr(md5(${col}::text || st.k), 4, 12))::uuid`;
+  await sql`drop table if exists bench_stripes, bench_moved, bench_topic_map, bench_campaign_map, bench_saved_stats, bench_saved_counters`;
+  await sql`create table bench_stripes (k int primary key, project_id uuid not null, vapid_key_id uuid not null)`;
+  await sql`insert into bench_stripes ${sql(stripes)}`;
+  await sql`
+    create table bench_moved as
+    select id, k, vapid_key_id from (
+      select id, vapid_key_id, ((r / 100) + r) % ${o.count} as k
+      from (select id, vapid_key_id, row_number() over (order by id) - 1 as r from subscriptions where project_id = ${def}) x) y
+    where k > 0`;
+  await sql`alter table bench_moved add primary key (id)`;
+  await sql.begin(async (tx) => {
+    await tx`set local synchronous_commit = off`;
+    await tx`update subscriptions s set project_id = st.project_id, vapid_key_id = st.vapid_key_id from bench_moved m join bench_stripes st using (k) where s.id = m.id`;
+  });
+  // Topics: a clone per project, the memberships of moved subscribers re-pointed.
+  await sql.unsafe(
+    `create table bench_topic_map as select st.k, t.id as orig, ${v7('t.id')} as clone from topics t cross join bench_stripes st where t.project_id = '${def}'`,
+  );
+  await clone(
+    'topics',
+    { id: 'm.clone', project_id: 'st.project_id' },
+    'from bench_topic_map m join topics t on t.id = m.orig join bench_stripes st using (k)',
+  );
+  await sql.begin(async (tx) => {
+    await tx`set local synchronous_commit = off`;
+    await tx`update subscription_topics x set topic_id = m.clone from bench_moved s, bench_topic_map m where x.subscription_id = s.id and m.k = s.k and m.orig = x.topic_id`;
+  });
+  // Campaigns: a clone per project (its topics mapped), deliveries and receipts re-pointed.
+  await sql.unsafe(
+    `create table bench_campaign_map as select st.k, t.id as orig, ${v7('t.id')} as clone from campaigns t cross join bench_stripes st where t.project_id = '${def}'`,
+  );
+  await sql`create table bench_saved_counters as select id, targeted, sent, failed, expired, skipped from campaigns where project_id = ${def}`;
+  await sql`create table bench_saved_stats as select * from campaign_stats where campaign_id in (select id from bench_saved_counters)`;
+  const topicsIn = (col: string) =>
+    `coalesce((select array_agg(coalesce(tm.clone, u.id) order by u.n) from unnest(t.${col}) with ordinality u(id, n) left join bench_topic_map tm on tm.orig = u.id and tm.k = st.k), '{}')`;
+  await clone(
+    'campaigns',
+    {
+      id: 'm.clone',
+      project_id: 'st.project_id',
+      topic_ids: topicsIn('topic_ids'),
+      exclude_topic_ids: topicsIn('exclude_topic_ids'),
+      idempotency_key: 'null',
+      message_id: 'null',
+      shown: '0',
+      clicked: '0',
+      closed: '0',
+    },
+    'from bench_campaign_map m join campaigns t on t.id = m.orig join bench_stripes st using (k)',
+  );
+  const t1 = Date.now();
+  for (const table of ['deliveries', 'receipts'] as const) {
+    const exists = (await sql`select to_regclass(${table}) as r`)[0]!.r;
+    if (!exists) continue;
+    await sql.begin(async (tx) => {
+      await tx`set local synchronous_commit = off`;
+      await tx.unsafe(
+        `update ${table} d set campaign_id = m.clone from bench_moved s, bench_campaign_map m where d.subscription_id = s.id and m.k = s.k and m.orig = d.campaign_id`,
+      );
+    });
+  }
+  const moveMs = Date.now() - t1;
+  // Counters and per-minute stats of the originals and clones, from their deliveries.
+  const recount = async () => {
+    await sql.begin(async (tx) => {
+      await tx`set local synchronous_commit = off`;
+      await tx`create temp table bench_affected on commit drop as select orig as id from bench_campaign_map union select clone from bench_campaign_map`;
+      await tx`delete from campaign_stats where campaign_id in (select id from bench_affected)`;
+      await tx`
+        insert into campaign_stats (campaign_id, bucket, push_service, outcome, count, latency_sum_ms)
+        select campaign_id, date_trunc('minute', updated_at), push_service, status::text, count(*), coalesce(sum(latency_ms), 0)
+        from deliveries where campaign_id in (select id from bench_affected) and status in ('sent', 'failed', 'expired')
+        group by 1, 2, 3, 4`;
+      await tx`
+        update campaigns c set targeted = coalesce(x.total, 0), sent = coalesce(x.sent, 0), failed = coalesce(x.failed, 0),
+          expired = coalesce(x.expired, 0), skipped = coalesce(x.skipped, 0)
+        from bench_affected a left join (
+          select campaign_id, count(*)::int as total,
+                 count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status = 'failed')::int as failed,
+                 count(*) filter (where status = 'expired')::int as expired, count(*) filter (where status = 'skipped')::int as skipped
+          from deliveries where campaign_id in (select id from bench_affected) group by campaign_id) x on x.campaign_id = a.id
+        where c.id = a.id`;
+    });
+  };
+  await recount();
+  await sql`vacuum analyze subscriptions, subscription_topics, topics, campaigns, deliveries, campaign_stats`;
+  const counts = await sql<{ project_id: string; n: number }[]>`select project_id, count(*)::int as n from subscriptions group by project_id`;
+  const nOf = (id: string) => counts.find((c) => c.project_id === id)?.n ?? 0;
+  const projects = [{ id: def, slug: 'default' }, ...seeded.projects.map((p) => ({ id: p.id, slug: p.slug }))].map((p) => ({ ...p, subscribers: nOf(p.id) }));
+  o.log(
+    `striped the default project over ${o.count} projects (${projects.map((p) => fmt.int(p.subscribers)).join(', ')} subscribers; deliveries moved in ${(moveMs / 1000).toFixed(1)} s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const lookup = (table: string) => async (id: string, k: number) => {
+    const [r] = await sql.unsafe<{ clone: string }[]>(`select clone from ${table} where orig = $1 and k = $2`, [id, k]);
+    if (!r) throw new Error(`no clone of ${id} in stripe ${k}`);
+    return r.clone;
+  };
+  return {
+    projects,
+    topic: lookup('bench_topic_map'),
+    campaign: lookup('bench_campaign_map'),
+    async restore() {
+      const t2 = Date.now();
+      for (const table of ['deliveries', 'receipts'] as const) {
+        const exists = (await sql`select to_regclass(${table}) as r`)[0]!.r;
+        if (!exists) continue;
+        await sql.begin(async (tx) => {
+          await tx`set local synchronous_commit = off`;
+          await tx.unsafe(`update ${table} d set campaign_id = m.orig from bench_campaign_map m where d.campaign_id = m.clone`);
+        });
+      }
+      await sql.begin(async (tx) => {
+        await tx`set local synchronous_commit = off`;
+        await tx`update subscription_topics x set topic_id = m.orig from bench_topic_map m where x.topic_id = m.clone`;
+        await tx`update subscriptions s set project_id = ${def}, vapid_key_id = m.vapid_key_id from bench_moved m where s.id = m.id`;
+        await tx`delete from campaign_stats where campaign_id in (select id from bench_saved_counters)`;
+        await tx`insert into campaign_stats select * from bench_saved_stats`;
+        await tx`
+          update campaigns c set targeted = s.targeted, sent = s.sent, failed = s.failed, expired = s.expired, skipped = s.skipped
+          from bench_saved_counters s where c.id = s.id`;
+      });
+      await seeded.drop();
+      await sql`drop table bench_stripes, bench_moved, bench_topic_map, bench_campaign_map, bench_saved_stats, bench_saved_counters`;
+      await sql`vacuum analyze subscriptions, subscription_topics, topics, campaigns, deliveries, campaign_stats`;
+      if ((await fingerprint()) !== before) throw new Error('stripeProjects: the database differs from before the stripes after moving the rows back');
+      o.log(`moved every row back into the default project in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
     },
   };
 }
