@@ -1,19 +1,13 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { PublicPage } from '@/components/public/public-page';
-import { manifestPath } from '@/server/projects/manifest';
 import { visitorCtx } from '@/server/auth/session';
 import { listPublicTopics } from '@/server/topics/queries';
 import { setupOpen } from '@/server/users/queries';
 import { activePublicKey } from '@/server/vapid/keys';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = {
-  title: 'Get notified',
-  manifest: manifestPath(null),
-  // iOS: added to the Home Screen, the page opens as an app, which is where Web Push works there.
-  appleWebApp: { capable: true, title: 'Pushdeck' },
-};
+export const metadata: Metadata = { title: 'Get notified' };
 
 /** The default project's public subscribe page; every other project's is /p/<slug>. */
 export default async function DefaultPublicPage() {

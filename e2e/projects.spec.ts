@@ -24,15 +24,6 @@ test('an owner creates a project and its team; its admin works there and sees no
   await expect(page.getByText(`Project “Shop ${run}” is ready`)).toBeVisible();
   await expect(page.getByTestId(`project-${slug}`)).toBeVisible();
 
-  // Its public page links a manifest, so iOS can add it to the Home Screen as an app (where Web Push works there).
-  await page.goto(`/p/${slug}`);
-  await expect(page.locator('link[rel="manifest"]')).toHaveAttribute('href', `/p/${slug}/manifest.webmanifest`);
-  const manifest = await page.request.get(`/p/${slug}/manifest.webmanifest`);
-  expect(manifest.headers()['content-type']).toContain('application/manifest+json');
-  expect(await manifest.json()).toMatchObject({ name: `Shop ${run}`, start_url: `/p/${slug}`, scope: `/p/${slug}`, display: 'standalone' });
-  for (const icon of ((await manifest.json()) as { icons: { src: string }[] }).icons) expect((await page.request.get(icon.src)).status(), icon.src).toBe(200);
-  expect((await page.request.get('/p/no-such-project/manifest.webmanifest')).status()).toBe(404);
-
   // The switcher opens it, keeping the section; the URL carries the project.
   await page.goto('/admin/topics');
   await page.getByTestId('project-switcher').selectOption(slug);

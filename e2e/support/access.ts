@@ -103,8 +103,6 @@ export const ROUTES: Record<string, Rule> = {
   'PATCH /api/v1/topics/[slug]': api('topics.manage'),
   'DELETE /api/v1/topics/[slug]': api('topics.manage'),
   'GET /api/version': pub,
-  'GET /manifest.webmanifest': pub,
-  'GET /p/[slug]/manifest.webmanifest': pub, // an unknown slug is the same 404 for everyone
   'POST /broadcast': pub, // a signed token in the body, alike for everyone
 };
 

@@ -4,7 +4,6 @@ import { cache } from 'react';
 import { PublicPage } from '@/components/public/public-page';
 import { visitorCtx } from '@/server/auth/session';
 import { DEFAULT_PROJECT, type Ctx } from '@/server/context';
-import { manifestPath } from '@/server/projects/manifest';
 import { publicProjectBySlug } from '@/server/projects/queries';
 import { listPublicTopics } from '@/server/topics/queries';
 import { activePublicKey } from '@/server/vapid/keys';
@@ -28,8 +27,8 @@ const visitorIn = cache(async (slug: string): Promise<{ ctx: Ctx; name: string }
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { ctx, name } = await visitorIn((await params).slug);
-  return { title: `Get notified by ${name}`, manifest: manifestPath(ctx.project.slug), appleWebApp: { capable: true, title: name } };
+  const { name } = await visitorIn((await params).slug);
+  return { title: `Get notified by ${name}` };
 }
 
 /** Project <slug>'s public subscribe page: its name, its public topics, its active VAPID key. */
