@@ -10,10 +10,10 @@
  * subscribe call. Everything of ours (the page, the registration, the worker, the API, the
  * database) is real.
  */
-import { createECDH, randomBytes } from 'node:crypto';
 import { expect, test, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { OWNER, apiLogin } from './support/auth';
+import { subscriptionPool } from './support/push-pool';
 
 type Rec = { endpoint: string; p256dh: string; auth: string; key: string };
 type PushState = { subs: Record<string, Rec>; calls: { scope: string; key: string }[]; used: number };
@@ -42,15 +42,7 @@ async function createTopic(page: Page, adminBase: string, topic: { slug: string;
 
 /** Replaces each registration's PushManager with a stand-in: one subscription per scope, kept in sessionStorage. */
 async function standInPushManager(context: BrowserContext) {
-  const pool = Array.from({ length: 4 }, () => {
-    const ecdh = createECDH('prime256v1');
-    ecdh.generateKeys();
-    return {
-      endpoint: `https://fcm.googleapis.com/fcm/send/e2e-${randomBytes(12).toString('base64url')}`,
-      p256dh: ecdh.getPublicKey().toString('base64url'),
-      auth: randomBytes(16).toString('base64url'),
-    };
-  });
+  const pool = subscriptionPool(4);
   await context.addInitScript((pool) => {
     const load = (): PushState => JSON.parse(sessionStorage.getItem('__push') ?? '{"subs":{},"calls":[],"used":0}');
     const save = (s: PushState) => sessionStorage.setItem('__push', JSON.stringify(s));

@@ -5,9 +5,9 @@
  * subscriptions with real P-256 keys. Everything of ours — the page, the service worker
  * registration, the API, the database — is real.
  */
-import { createECDH, randomBytes } from 'node:crypto';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { OWNER, apiLogin } from './support/auth';
+import { subscriptionPool } from './support/push-pool';
 
 async function seedTopics(page: Page, stamp: string) {
   await apiLogin(page.request, OWNER.email, OWNER.password);
@@ -27,15 +27,7 @@ async function seedTopics(page: Page, stamp: string) {
 
 /** Replaces PushManager with a stand-in; records subscribe calls on window.__push. */
 async function standInPushManager(context: BrowserContext) {
-  const pool = Array.from({ length: 4 }, () => {
-    const ecdh = createECDH('prime256v1');
-    ecdh.generateKeys();
-    return {
-      endpoint: `https://fcm.googleapis.com/fcm/send/e2e-${randomBytes(12).toString('base64url')}`,
-      p256dh: ecdh.getPublicKey().toString('base64url'),
-      auth: randomBytes(16).toString('base64url'),
-    };
-  });
+  const pool = subscriptionPool(4);
   await context.addInitScript((pool) => {
     const w = window as unknown as { __push: { subscribeCalls: string[]; current: unknown } };
     const stored = sessionStorage.getItem('__push');

@@ -19,8 +19,7 @@ import { clientIp } from '../../lib/http/client-ip';
 import { readProjectHeader } from '../../lib/http/project-header';
 import { adminPath, DEFAULT_SLUG, PROJECT_HEADER } from '../../lib/http/project-path';
 import { makeCtx, publicCtx, type Actor, type Ctx, type ProjectRef } from '../context';
-import { projectsOf, roleInProject, type ProjectChoice } from '../projects/members';
-import { findProject } from '../projects/queries';
+import { memberIn, projectsOf, type ProjectChoice } from '../projects/members';
 import { findUserForSession } from '../users/queries';
 import { authOptions } from './options';
 
@@ -64,11 +63,9 @@ export async function requestedProjectSlug(): Promise<string | null> {
 export const currentMember = cache(async (): Promise<{ account: UserActor; actor: UserActor | null; project: ProjectRef | null } | null> => {
   const account = await currentUser();
   if (!account) return null;
-  const db = await getDb();
-  const found = await findProject(db, await requestedProjectSlug());
-  const role = found ? await roleInProject(db, found.ref.id, account) : null;
-  if (!found || !role) return { account, actor: null, project: null };
-  return { account, actor: { ...account, role }, project: found.ref };
+  const found = await memberIn(await getDb(), await requestedProjectSlug(), account);
+  if (!found?.role) return { account, actor: null, project: null };
+  return { account, actor: { ...account, role: found.role }, project: found.project };
 });
 
 /** The projects the signed-in user can open, with their role in each (for the switcher). Cached per request. */

@@ -9,12 +9,26 @@ import 'server-only';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { projectMembers, projects, type Role } from '../../db/schema';
-import type { Ctx, ProjectRef } from '../context';
+import type { ProjectRef } from '../context';
+import { projectWhere } from './queries';
 
 /** What the account's own row says: an owner is an owner everywhere. */
 export interface Account {
   id: string;
   role: Role;
+}
+
+/** The project a slug names (null: the default one) and the account's role there, in one query; null when it names none. */
+export async function memberIn(db: Db, slug: string | null, account: Account): Promise<{ project: ProjectRef; role: Role | null } | null> {
+  const where = projectWhere(slug);
+  if (!where) return null;
+  const [row] = await db
+    .select({ id: projects.id, slug: projects.slug, role: projectMembers.role })
+    .from(projects)
+    .leftJoin(projectMembers, and(eq(projectMembers.projectId, projects.id), eq(projectMembers.userId, account.id)))
+    .where(where);
+  if (!row) return null;
+  return { project: { id: row.id, slug: row.slug }, role: account.role === 'owner' ? 'owner' : row.role };
 }
 
 /** The account's role in a project: `owner` for owners, the membership's role, or null (not a member). */
@@ -44,11 +58,4 @@ export async function projectsOf(db: Db, account: Account): Promise<ProjectChoic
     .innerJoin(projects, eq(projects.id, projectMembers.projectId))
     .where(eq(projectMembers.userId, account.id))
     .orderBy(asc(projects.name));
-}
-
-/** The projects the signed-in caller can open, with their role in each. */
-export async function myProjects(ctx: Ctx): Promise<ProjectChoice[]> {
-  if (ctx.actor.kind !== 'user') return [];
-  // A member's role is never `owner`, so the actor's role says whether the account is an owner.
-  return projectsOf(ctx.db, { id: ctx.actor.id, role: ctx.actor.role });
 }

@@ -74,11 +74,16 @@ export async function createUser(ctx: Ctx, input: unknown): Promise<PublicUser> 
   });
 }
 
-async function addMembership(tx: Ctx, user: User, role: Role) {
+/** The account's role in the caller's project, made or changed. */
+async function setMembership(tx: Ctx, userId: string, role: Role) {
   await tx.db
     .insert(projectMembers)
-    .values({ projectId: tx.project.id, userId: user.id, role })
+    .values({ projectId: tx.project.id, userId, role })
     .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role } });
+}
+
+async function addMembership(tx: Ctx, user: User, role: Role) {
+  await setMembership(tx, user.id, role);
   await recordAudit(tx, { action: 'member.add', targetType: 'user', targetId: user.id, targetLabel: user.email, after: { role } });
 }
 
@@ -145,12 +150,7 @@ export async function changeUserRole(ctx: Ctx, input: unknown): Promise<PublicUs
       .set({ ...(ownerChange ? { role } : {}), sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, userId))
       .returning();
-    if (role !== 'owner') {
-      await tx.db
-        .insert(projectMembers)
-        .values({ projectId: tx.project.id, userId, role })
-        .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role } });
-    }
+    if (role !== 'owner') await setMembership(tx, userId, role);
     await recordAudit(tx, {
       action: ownerChange ? 'user.change-role' : 'member.change-role',
       targetType: 'user',
@@ -213,7 +213,7 @@ export async function resetUserPassword(ctx: Ctx, input: unknown): Promise<Publi
   });
 }
 
-/** Adds an existing account to the caller's project with a role (or changes the role it has here). */
+/** Adds an existing account to the caller's project with a role; a member already (or an owner) is a conflict. */
 export async function addMember(ctx: Ctx, input: unknown): Promise<PublicUser> {
   assertCan(ctx, 'users.manage');
   const parsed = addMemberSchema.safeParse(input);

@@ -4,8 +4,7 @@ import { SectionCard } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { roleDescription, roleLabel } from '@/lib/auth/roles';
 import { adminPath } from '@/lib/http/project-path';
-import { requireAccountPageCtx } from '@/server/auth/session';
-import { myProjects } from '@/server/projects/members';
+import { currentProjects, requireAccountPageCtx } from '@/server/auth/session';
 import { ChangePasswordForm } from './change-password-form';
 
 export const metadata: Metadata = { title: 'Your account' };
@@ -13,7 +12,8 @@ export const metadata: Metadata = { title: 'Your account' };
 export default async function AccountPage() {
   const ctx = await requireAccountPageCtx('/admin/account');
   const { actor } = ctx;
-  const projects = await myProjects(ctx);
+  // The same list as the project menu's, read once for both (cached per request).
+  const projects = await currentProjects();
   return (
     <>
       <PageHeader title="Your account" />
