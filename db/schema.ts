@@ -9,6 +9,7 @@ import {
   bigint,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -52,6 +53,8 @@ export const projects = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /** How the site SDK asks visitors to subscribe (lib/sdk/prompt-settings.ts); null: the defaults. */
+    prompt: jsonb('prompt'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -550,6 +553,24 @@ export const receipts = pgTable(
     at: ts('at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.subscriptionId, t.kind] })],
+);
+
+/**
+ * The opt-in funnel: how often each prompt style was shown, accepted, put off ("not now"),
+ * refused by the browser, and how many visitors unsubscribed, per project and UTC day. One row
+ * per (project, day, style, event), incremented in place: the chart reads a few hundred rows.
+ */
+export const optinEvents = pgTable(
+  'optin_events',
+  {
+    projectId: projectId(),
+    day: date('day', { mode: 'string' }).notNull(),
+    /** A prompt style (lib/sdk/prompt-settings.ts PROMPT_STYLES) or `direct` (the site's own button). */
+    style: text('style').notNull(),
+    event: text('event').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.day, t.style, t.event] })],
 );
 
 export type ApiKey = typeof apiKeys.$inferSelect;
