@@ -17,6 +17,16 @@
  *    project <slug>'s at `/p/<slug>/` (components/public/push-client.ts). The worker reads its
  *    project from its scope, and every call to the public API names it (`?project=<slug>`), so
  *    receipts, key checks and re-subscriptions go to the project that subscription belongs to.
+ *  - on a customer's site: the site's root worker imports this file through
+ *    /sdk/v1/sw.js?project=<slug>, which first sets `self.PUSHDECK_CONFIG = { base, project }`;
+ *    the worker then calls Pushdeck at `base` (cross-origin, allowed by the project's origins)
+ *    and a notification without a link opens the site's home page.
+ *  - Declarative Web Push: Pushdeck sends `{"web_push":8030,"notification":{…},"mutable":true}`
+ *    with its legacy fields beside it; a browser that shows declarative messages itself (Safari
+ *    18.4+) still runs this worker because the message is mutable, and browsers that do not know
+ *    the format (Chrome, Firefox) hand it to this worker, which reads both, so every browser shows
+ *    the same notification and reports the same receipts. A declarative message from another
+ *    sender (no legacy fields) is shown from its `notification` object alone.
  *
  * Plain JavaScript on purpose: it is served as-is from /sw.js, never bundled.
  */
@@ -91,17 +101,28 @@ function projectOfScope(scope) {
   return m ? m[1] : null;
 }
 
-const PROJECT = projectOfScope(sw.registration.scope);
+/**
+ * Set by /sdk/v1/sw.js before this code when a customer's site imports it.
+ * @type {{ base?: unknown, project?: unknown } | undefined}
+ */
+const SITE_CONFIG = /** @type {any} */ (self).PUSHDECK_CONFIG;
+const ON_SITE = !!SITE_CONFIG && typeof SITE_CONFIG.base === 'string' && typeof SITE_CONFIG.project === 'string';
 
-/** The project's public page: where a notification without a link leads. */
-const HOME = self.location.origin + (PROJECT === null ? '/' : `/p/${PROJECT}`);
+/** Where Pushdeck's API is: this worker's own origin, or the server a site's worker names. */
+const API_BASE = ON_SITE ? String(SITE_CONFIG.base).replace(/\/+$/, '') : self.location.origin;
+
+const PROJECT = ON_SITE ? String(SITE_CONFIG.project) : projectOfScope(sw.registration.scope);
+
+/** Where a notification without a link leads: the project's public page, or the site's home. */
+const HOME = self.location.origin + (ON_SITE || PROJECT === null ? '/' : `/p/${PROJECT}`);
 
 /**
- * The public API's `path` in this worker's project.
+ * The public API's `path` (absolute, at API_BASE) in this worker's project.
  * @param {string} path
  */
 function inProject(path) {
-  return PROJECT === null ? path : `${path}${path.includes('?') ? '&' : '?'}project=${encodeURIComponent(PROJECT)}`;
+  const url = API_BASE + path;
+  return PROJECT === null ? url : `${url}${path.includes('?') ? '&' : '?'}project=${encodeURIComponent(PROJECT)}`;
 }
 
 const KEY_CHECK_INTERVAL_MS = 5 * 60 * 1000;
@@ -188,9 +209,9 @@ function toNotification(payload) {
   /** @type {ShownOptions} */
   const options = {
     body: str(p.body, 1000),
-    icon: str(p.icon, 2000) || '/icon-192.png',
+    icon: str(p.icon, 2000) || `${API_BASE}/icon-192.png`,
     image: str(p.image, 2000),
-    badge: str(p.badge, 2000) || '/badge-96.png',
+    badge: str(p.badge, 2000) || `${API_BASE}/badge-96.png`,
     tag: str(p.tag, 64),
     renotify: !!(p.renotify && p.tag),
     requireInteraction: !!p.requireInteraction,
@@ -203,6 +224,54 @@ function toNotification(payload) {
   };
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
   return { title, options };
+}
+
+/**
+ * A Declarative Web Push message as this worker's payload: the `notification` object's fields
+ * (`navigate` is the link; each action's `navigate` its link), overlaid with the legacy fields
+ * Pushdeck sends beside it (the direct link, the receipt reference, image, badge…), so a
+ * declarative message from Pushdeck opens its target directly and one from elsewhere still shows.
+ * Anything else passes through unchanged.
+ * @param {Record<string, unknown>} p
+ * @returns {PushPayload}
+ */
+function fromDeclarative(p) {
+  const n =
+    p.web_push === 8030 && p.notification && typeof p.notification === 'object' && !Array.isArray(p.notification)
+      ? /** @type {Record<string, unknown>} */ (p.notification)
+      : null;
+  if (!n) return p;
+  /** @type {Record<string, unknown>} */
+  const out = {
+    title: n.title,
+    body: n.body,
+    icon: n.icon,
+    tag: n.tag,
+    lang: n.lang,
+    dir: n.dir,
+    silent: n.silent,
+    requireInteraction: n.requireInteraction,
+    data: n.data,
+    url: n.navigate,
+    actions: Array.isArray(n.actions)
+      ? n.actions.map((a) => (a && typeof a === 'object' ? { action: a.action, title: a.title, url: a.navigate } : null))
+      : undefined,
+  };
+  for (const [k, v] of Object.entries(p)) if (k !== 'web_push' && k !== 'notification' && k !== 'mutable' && v !== undefined) out[k] = v;
+  setBadge(n.app_badge ?? p.app_badge);
+  return out;
+}
+
+/**
+ * The app badge a declarative message sets (a whole number; 0 clears it), where the browser has one.
+ * @param {unknown} value
+ */
+function setBadge(value) {
+  const count = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return;
+  const nav = /** @type {any} */ (self.navigator);
+  if (!nav || typeof nav.setAppBadge !== 'function') return;
+  (count === 0 ? nav.clearAppBadge() : nav.setAppBadge(count)).catch(() => {});
 }
 
 /**
@@ -226,7 +295,10 @@ function report(ref, kind, action) {
 async function resolvePointer(payload) {
   if (typeof payload.m !== 'string' || typeof payload.k !== 'string') return payload;
   try {
-    const res = await fetch(`/api/v1/messages/${encodeURIComponent(payload.m)}`, { headers: { authorization: `Bearer ${payload.k}` }, cache: 'no-store' });
+    const res = await fetch(inProject(`/api/v1/messages/${encodeURIComponent(payload.m)}`), {
+      headers: { authorization: `Bearer ${payload.k}` },
+      cache: 'no-store',
+    });
     if (!res.ok) throw new Error(String(res.status));
     const content = await res.json();
     return { ...content, ref: payload.ref, timestamp: payload.timestamp };
@@ -242,7 +314,10 @@ sw.addEventListener('push', (event) => {
     try {
       const parsed = event.data.json();
       // JSON that is not an object (null, a number, a list, a string) is shown as text.
-      payload = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : { body: typeof parsed === 'string' ? parsed : event.data.text() };
+      payload =
+        parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+          ? fromDeclarative(parsed)
+          : { body: typeof parsed === 'string' ? parsed : event.data.text() };
     } catch (e) {
       payload = { body: event.data.text() };
     }
