@@ -10,12 +10,9 @@ export const dynamic = 'force-dynamic';
  * service worker (the SDK's) reads it cross-origin, so it answers with the project's CORS; the
  * token is the capability, no cookie is involved.
  */
-export const GET = publicRoute<{ id: string }>(
-  'GET /api/v1/messages/{id}',
-  async ({ ctx, req, params }) => {
-    const token = bearerOf(req) ?? new URL(req.url).searchParams.get('token');
-    return Response.json(await readStoredMessage(ctx, params.id, token), { headers: { 'cache-control': 'private, no-store' } });
-  },
-);
+export const GET = publicRoute<{ id: string }>('GET /api/v1/messages/{id}', async ({ ctx, req, params }) => {
+  const token = bearerOf(req) ?? new URL(req.url).searchParams.get('token');
+  return Response.json(await readStoredMessage(ctx, params.id, token), { headers: { 'cache-control': 'private, no-store' } });
+});
 
 export const OPTIONS = publicOptions();
