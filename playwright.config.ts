@@ -64,6 +64,7 @@ export default defineConfig({
       stderr: 'pipe',
       env: {
         PORT: String(PORT),
+        PUBLIC_URL: baseURL,
         HOSTNAME: '127.0.0.1',
         DATA_DIR: '.e2e/data',
         NEXT_TELEMETRY_DISABLED: '1',

@@ -55,7 +55,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/unit/**/*.test.ts', 'server/**/*.unit.test.ts', 'sdk/**/*.test.ts'],
+          include: [
+            'lib/**/*.test.ts',
+            'components/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'tests/unit/**/*.test.ts',
+            'server/**/*.unit.test.ts',
+            'sdk/**/*.test.ts',
+          ],
         },
       },
       {

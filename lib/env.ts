@@ -83,6 +83,25 @@ const schema = z
         const pem = Buffer.from(v.replace(/\s+/g, ''), 'base64').toString('utf8');
         return pem.includes('-----BEGIN PUBLIC KEY-----');
       }, 'must be the base64 of a PEM public key (cat es256_public.pem | base64)'),
+    /**
+     * The address people's browsers reach Pushdeck at (`https://push.example.com`): the links in
+     * notifications (click tracking), the SDK snippet and the site worker. Default: the request's
+     * origin where there is one, else http://localhost:PORT.
+     */
+    PUBLIC_URL: z
+      .string()
+      .trim()
+      .max(100, 'must be at most 100 characters (it goes into every notification)')
+      .refine((v) => {
+        try {
+          const u = new URL(v);
+          return (u.protocol === 'https:' || u.protocol === 'http:') && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && !u.username;
+        } catch {
+          return false;
+        }
+      }, 'must be an http(s) origin like https://push.example.com (no path)')
+      .transform((v) => new URL(v).origin)
+      .optional(),
     /** The commit this build is from, shown by GET /api/version (set by the deploy). */
     GIT_COMMIT: z.string().trim().max(64).optional(),
     /** Skip running migrations at start (when a deploy step runs `npm run db:migrate`). */

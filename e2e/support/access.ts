@@ -90,6 +90,7 @@ export const ROUTES: Record<string, Rule> = {
   'GET /api/v1/campaigns': api('campaigns.read'),
   'GET /api/v1/campaigns/[id]': api('campaigns.read'),
   'GET /api/v1/messages/[id]': { capability: true }, // the token from the push; sessions and keys open nothing
+  'OPTIONS /api/v1/messages/[id]': pub,
   'POST /api/v1/notifications': api('campaigns.send'),
   'POST /api/v1/store/[subscriptionId]': api('campaigns.send'),
   'GET /api/v1/store/[subscriptionId]': api('campaigns.send'),
@@ -104,6 +105,8 @@ export const ROUTES: Record<string, Rule> = {
   'DELETE /api/v1/topics/[slug]': api('topics.manage'),
   'GET /api/version': pub,
   'POST /broadcast': pub, // a signed token in the body, alike for everyone
+  'GET /c/[ref]': pub, // a signed receipt reference, alike for everyone
+  'GET /c/[ref]/[action]': pub,
 };
 
 /** Pages, by path. */

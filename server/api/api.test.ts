@@ -25,6 +25,8 @@ import { addTokenKey, createApiKey, revokeApiKey, revokeTokenKey } from '../api-
 import { getRuntime, stopRuntime } from '../runtime';
 import { createTopic } from '../topics/mutations';
 import { makeRef } from '../receipts/ref';
+import { GET as clickRoute } from '../../app/c/[ref]/[action]/route';
+import { declarativePayloadSchema } from '../../lib/push/payload';
 import { apiCampaignSchema, errorResponseSchema, sendResponseSchema } from './openapi';
 
 // One bucket per key: a small limit makes the rate-limit test quick and leaves the others alone.
@@ -400,6 +402,72 @@ describe('receipts', () => {
   });
 });
 
+describe('Declarative Web Push and the click-tracking redirect', () => {
+  it('sends an envelope Safari accepts whose links record the click and forward to the target', async () => {
+    process.env.PUBLIC_URL = 'https://push.example.com';
+    try {
+      const a = await subscriber(['news']);
+      const { key } = await createApiKey(ctxFor(tdb), { name: 'Declarative', scopes: ['send'] });
+      const res = await notificationsRoute(
+        req('/api/v1/notifications', {
+          auth: key,
+          body: {
+            topics: ['news'],
+            title: 'Declared',
+            url: '/deals',
+            lang: 'de',
+            dir: 'ltr',
+            appBadge: 2,
+            actions: [{ title: 'Cart', url: 'https://shop.example/cart' }],
+          },
+        }),
+      );
+      expect(res.status).toBe(202);
+      const { campaignId } = (await res.json()) as { campaignId: string };
+      await completed(campaignId);
+      const payload = server
+        .messages(a.testId)
+        .map((m) => JSON.parse(m.plaintext!))
+        .find((p) => p.title === 'Declared');
+      expect(declarativePayloadSchema.safeParse(payload).success).toBe(true);
+      const ref = makeRef(campaignId, a.id);
+      expect(payload.notification).toMatchObject({ title: 'Declared', navigate: `https://push.example.com/c/${ref}`, lang: 'de', dir: 'ltr', app_badge: 2 });
+      expect(payload.notification.actions).toEqual([{ action: 'a0', title: 'Cart', navigate: `https://push.example.com/c/${ref}/0` }]);
+      expect(payload).toMatchObject({ ref, url: '/deals', lang: 'de' }); // the legacy fields, for older workers
+
+      const click = (action?: string) =>
+        clickRoute(req(`/c/${ref}${action ? `/${action}` : ''}`), { params: Promise.resolve({ ref, ...(action ? { action } : {}) }) });
+      const opened = await click();
+      expect(opened.status).toBe(302);
+      // A relative link resolves against the project's page (this project lists no site).
+      expect(opened.headers.get('location')).toBe('https://push.example.com/deals');
+      const button = await clickRoute(req(`/c/${ref}/0`), { params: Promise.resolve({ ref, action: '0' }) });
+      expect(button.headers.get('location')).toBe('https://shop.example/cart');
+      expect((await click()).status).toBe(302); // a second click forwards, and counts nothing more
+      const [c] = await tdb.db.select().from(campaigns).where(eq(campaigns.id, campaignId));
+      expect(c!.clicked).toBe(1);
+      const rows = await tdb.db.select().from(receipts).where(eq(receipts.campaignId, campaignId));
+      expect(rows.map((r) => `${r.kind}:${r.action ?? ''}`)).toEqual(['clicked:']);
+
+      // No such button, a forged ref, garbage: a short page, nothing recorded, nowhere to go.
+      for (const [r, action] of [
+        [ref, '1'],
+        [ref, 'x'],
+        [ref.slice(0, -2) + (ref.endsWith('AA') ? 'BA' : 'AA'), undefined],
+        ['nonsense', undefined],
+      ] as const) {
+        const bad = await clickRoute(req(`/c/${r}`), { params: Promise.resolve({ ref: r, ...(action ? { action } : {}) }) });
+        expect(bad.status).toBe(404);
+        expect(bad.headers.get('content-type')).toMatch(/text\/html/);
+        expect(bad.headers.get('location')).toBeNull();
+      }
+      expect((await tdb.db.select().from(receipts).where(eq(receipts.campaignId, campaignId))).length).toBe(1);
+    } finally {
+      delete process.env.PUBLIC_URL;
+    }
+  });
+});
+
 describe('the OpenAPI document', () => {
   const root = path.resolve(import.meta.dirname, '../..');
   /** Every route file of the public and programmatic API, as "METHOD /path". */
@@ -412,6 +480,7 @@ describe('the OpenAPI document', () => {
         else if (name === 'route.ts') {
           const rel = '/' + path.relative(path.join(root, 'app'), path.dirname(full)).replace(/\[([^\]]+)\]/g, '{$1}');
           if (rel.startsWith('/api/auth') || rel.startsWith('/api/admin') || rel.startsWith('/admin')) continue; // dashboard-internal
+          if (rel.startsWith('/c/') || rel.startsWith('/sdk/') || rel.endsWith('/manifest.webmanifest')) continue; // for browsers: click links, the SDK, manifests
           const src = readFileSync(full, 'utf8');
           for (const m of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
             if (new RegExp(`export (const|async function|function) ${m}\\b`).test(src)) out.push(`${m} ${rel}`);

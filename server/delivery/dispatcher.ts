@@ -11,6 +11,7 @@
 import 'server-only';
 import type { Logger } from '../../lib/logger';
 import { payloadEncoder, pointerPayload } from '../../lib/push/payload';
+import { linksFor } from '../push/links';
 import { messageToken } from '../store/messages';
 import { runDeliveries, type PipelineDeps, type RunSummary } from './pipeline';
 import { getDeliverySettings } from './settings';
@@ -131,7 +132,8 @@ export class Dispatcher {
     const message = await this.store.message(campaignId);
     if (!message || message.status !== 'sending') return null;
     const pointer = message.message_id ? { messageId: message.message_id, token: messageToken(message.message_id) } : null;
-    const encode = pointer ? (ref: string) => pointerPayload(message.content, pointer, { ref }) : payloadEncoder(message.content, 'ref');
+    const links = linksFor({ slug: message.project_slug, origins: message.project_origins });
+    const encode = pointer ? (ref: string) => pointerPayload(message.content, pointer, links, { ref }) : payloadEncoder(message.content, links);
     // Claims belong to this run, not to the process (see ClaimOwner).
     const summary = await runDeliveries(
       { ...pipeline, store: this.store },

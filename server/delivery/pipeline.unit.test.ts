@@ -139,6 +139,8 @@ const message: CampaignMessage = {
   urgency: 'normal',
   push_topic: null,
   message_id: null,
+  project_slug: 'default',
+  project_origins: [],
 };
 
 function deps(store: PipelineStore, messenger: Messenger, over: Partial<PipelineDeps> = {}): PipelineDeps {

@@ -52,6 +52,9 @@ export interface CampaignMessage {
   push_topic: string | null;
   /** Set when the content is delivered through the server (the push carries a pointer). */
   message_id: string | null;
+  /** The campaign's project: where its links point (server/push/links.ts). */
+  project_slug: string;
+  project_origins: string[];
 }
 
 export interface FanoutState {

@@ -246,7 +246,9 @@ export class DeliveryStore {
 
   async message(campaignId: string): Promise<CampaignMessage | null> {
     const [row] = rowsOf<Omit<CampaignMessage, 'campaignId'>>(
-      await this.db.execute(sql`select status, content, ttl, urgency, push_topic, message_id from campaigns where id = ${campaignId}`),
+      await this.db.execute(sql`
+        select c.status, c.content, c.ttl, c.urgency, c.push_topic, c.message_id, p.slug as project_slug, p.origins as project_origins
+        from campaigns c join projects p on p.id = c.project_id where c.id = ${campaignId}`),
     );
     return row ? { ...row, campaignId } : null;
   }

@@ -15,6 +15,8 @@ import { assertCan, type Ctx } from '../context';
 import { processSender, sendToRecipients } from '../push/deliver';
 import { Keyring } from '../vapid/keys';
 import { idInProject } from '../projects/scope';
+import { findProject } from '../projects/queries';
+import { linksFor } from '../push/links';
 
 /** Sends the composed notification (saved or not) to one subscriber, now. Not a campaign. */
 export async function sendTestNotification(ctx: Ctx, input: unknown): Promise<SendResult> {
@@ -29,7 +31,7 @@ export async function sendTestNotification(ctx: Ctx, input: unknown): Promise<Se
   if (!sub)
     throw new AppError('validation_failed', 'That subscriber is not active any more.', { fieldErrors: { subscriptionId: ['Not an active subscriber.'] } });
   const results = await sendToRecipients({ keyring: new Keyring(ctx.db), sender: processSender() }, [sub], {
-    payload: encodePayload(content),
+    payload: encodePayload(content, linksFor({ slug: ctx.project.slug, origins: (await findProject(ctx.db, ctx.project.slug))?.origins ?? [] })),
     ttl: options.ttl,
     urgency: options.urgency,
     topic: options.topic,

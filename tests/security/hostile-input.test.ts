@@ -60,6 +60,8 @@ const ROUTES: Record<string, Kind> = {
   'api/v1/topics/[slug]': 'api',
   'api/version': 'public',
   broadcast: 'public',
+  'c/[ref]': 'public',
+  'c/[ref]/[action]': 'public',
 };
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -182,6 +184,11 @@ async function expectRefused(res: Response, what: string) {
   expect(res.status, what).toBeGreaterThanOrEqual(400);
   expect(res.status, what).toBeLessThan(500);
   if (res.status === 499) return; // a client that went away (long poll)
+  if ((res.headers.get('content-type') ?? '').startsWith('text/html')) {
+    // A link people's browsers follow (the click redirect) fails with a short page that says why.
+    expect(await res.text(), what).toMatch(/<p>[^<]{6,}<\/p>/);
+    return;
+  }
   const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
   expect(typeof body.error?.code, what).toBe('string');
   expect(String(body.error?.message).length, what).toBeGreaterThan(5);
