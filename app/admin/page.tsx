@@ -13,7 +13,9 @@ import type { CampaignStatus } from '@/db/schema';
 import { can } from '@/lib/auth/roles';
 import { redirect } from 'next/navigation';
 import { currentMember, currentProjects, requestedProjectSlug, requirePageCtx } from '@/server/auth/session';
+import { getEngagement } from '@/server/overview/engagement';
 import { getOverview, type OverviewCampaign } from '@/server/overview/queries';
+import { EngagementHealthCard } from './_components/engagement-health';
 import { adminPath } from '@/lib/http/project-path';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -92,7 +94,7 @@ export default async function OverviewPage() {
   }
   const ctx = await requirePageCtx('dashboard.read', '/admin');
   const at = (path = '') => adminPath(ctx.project.slug, path);
-  const o = await getOverview(ctx);
+  const [o, engagement] = await Promise.all([getOverview(ctx), getEngagement(ctx)]);
   const mayWrite = can(ctx.actor.role, 'campaigns.write');
   const { subscribers: subs, sends } = o;
   const sentInSeries = o.daily.reduce((a, d) => a + d.sent + d.failed + d.expired, 0);
@@ -159,6 +161,10 @@ export default async function OverviewPage() {
           tone={rateTone(sends.successRate30d)}
           hint={sends.successRate30d === null ? 'Nothing sent in the last 30 days.' : 'Sent ÷ (sent + failed + expired).'}
         />
+      </div>
+
+      <div className="mt-6">
+        <EngagementHealthCard engagement={engagement} projectSlug={ctx.project.slug} />
       </div>
 
       <div className="mt-6 grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
