@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { getDb } from '../db';
 import { apiCtx, bearerOf } from './api/auth';
 import { makeCtx, type Ctx } from './context';
-import { corsFor, requestedProject, resolveProject } from './projects/resolve';
+import { corsFor, originRefusal, requestedProject, resolveProject } from './projects/resolve';
 import { AppError, isAppError, isDatabaseUnavailable } from '../lib/errors';
 import { config } from '../lib/env';
 import { clientIp } from '../lib/http/client-ip';
@@ -155,7 +155,9 @@ export interface PublicRouteOptions {
 /**
  * A route visitors' browsers call from the project's sites: in the project the request names
  * (`?project=<slug>` or `Pushdeck-Project`, else the default one; an unknown slug is a 404),
- * rate-limited per address, with CORS for the project's listed origins on every answer.
+ * rate-limited per address, with CORS for the project's listed origins on every answer. A browser
+ * request from another site the project does not list is a 403 that names the origin
+ * (`originRefusal`): the site SDK shows it, so a missing origin is one message away from fixed.
  */
 export function publicRoute<P = Record<string, never>>(where: string, fn: (call: Call<P>) => Promise<Response>, opts: PublicRouteOptions = {}) {
   const base = opts.cors ?? PUBLIC_CORS;
@@ -168,6 +170,12 @@ export function publicRoute<P = Record<string, never>>(where: string, fn: (call:
       const db = await getDb();
       const project = await resolveProject(db, requestedProject(req));
       cors = corsFor(base, project.origins, req.headers.get('origin'));
+      const refused = originRefusal(req, project.ref.slug, project.origins);
+      if (refused) {
+        // Readable by that origin (this answer only), so the site SDK can print what to fix.
+        if (refused.origin) cors = { ...cors, 'access-control-allow-origin': refused.origin };
+        throw refused.error;
+      }
       const body = opts.body === undefined ? undefined : await readJson(req, opts.body);
       const ctx = makeCtx(db, { kind: 'public', ip: clientIp(req.headers) }, { project: project.ref });
       return withHeaders(await fn({ ctx, req, params: await paramsOf(rc), body }), cors);
@@ -181,7 +189,12 @@ export function publicRoute<P = Record<string, never>>(where: string, fn: (call:
 export function publicOptions(base: Record<string, string> = PUBLIC_CORS) {
   return route('OPTIONS public', async (req: Request) => {
     const project = await resolveProject(await getDb(), requestedProject(req));
-    return new Response(null, { status: 204, headers: corsFor(base, project.origins, req.headers.get('origin')) });
+    const headers = corsFor(base, project.origins, req.headers.get('origin'));
+    // An origin the project does not list passes the preflight so that the request itself gets
+    // its readable 403 (which names the origin); the request is refused there, never served.
+    const refused = originRefusal(req, project.ref.slug, project.origins);
+    if (refused?.origin && Object.keys(headers).length) headers['access-control-allow-origin'] = refused.origin;
+    return new Response(null, { status: 204, headers });
   });
 }
 

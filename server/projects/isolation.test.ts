@@ -244,8 +244,13 @@ describe('public API per project', () => {
     expect(shopRes.status).toBe(200);
     expect(shopRes.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(((await shopRes.json()) as { publicKey: string }).publicKey).toBe((await activePublicKey(inShop()))!.publicKey);
+    // Another site gets no key: a 403 it can read (so the site SDK can print it), naming the origin.
     const evil = await vapidKeyRoute(call('/api/push/vapid-public-key?project=shop', 'https://evil.example'));
-    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    expect(evil.status).toBe(403);
+    expect(evil.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expect(((await evil.json()) as { error: { message: string } }).error.message).toContain(
+      'The origin https://evil.example is not allowed for project "shop"',
+    );
     const preflight = await vapidKeyOptions(
       new Request('http://localhost/api/push/vapid-public-key?project=shop', { method: 'OPTIONS', headers: { origin: 'https://shop.example' } }),
     );

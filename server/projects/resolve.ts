@@ -5,6 +5,7 @@
  */
 import 'server-only';
 import type { Db } from '../../db';
+import { AppError } from '../../lib/errors';
 import { findProject, noSuchProject, type ProjectWithOrigins } from './queries';
 
 /** The project slug a request names, if any. */
@@ -48,4 +49,45 @@ export function corsFor(base: Record<string, string>, origins: string[], request
   const out: Record<string, string> = { ...rest, vary: 'Origin, Pushdeck-Project' };
   if (requestOrigin && origins.includes(requestOrigin.toLowerCase())) out['access-control-allow-origin'] = requestOrigin;
   return out;
+}
+
+/** The message the site SDK prints and the Install page's check repeats for an unlisted origin. */
+export const originNotAllowedMessage = (origin: string, slug: string) =>
+  `The origin ${origin} is not allowed for project "${slug}": add it to the project's allowed origins (Install page).`;
+
+/** The hosts a request was addressed to: its URL's, and the Host and trusted X-Forwarded-Host headers. */
+function ownHosts(req: Request): Set<string> {
+  const hosts = new Set<string>();
+  try {
+    hosts.add(new URL(req.url).host.toLowerCase());
+  } catch {
+    // A relative URL never reaches a handler; nothing to add.
+  }
+  const host = req.headers.get('host');
+  if (host) hosts.add(host.trim().toLowerCase());
+  // lib/http/front.mjs drops forwarded headers unless a proxy is trusted, so this one is the proxy's.
+  const forwarded = req.headers.get('x-forwarded-host');
+  if (forwarded) for (const h of forwarded.split(',')) hosts.add(h.trim().toLowerCase());
+  return hosts;
+}
+
+/**
+ * A browser call from another site that the project does not list: the 403 to answer (and the
+ * origin it names, null for a malformed Origin), or null. Hosts are compared, not schemes: behind a TLS proxy the app sees
+ * http for a page served over https. Requests without an Origin (service workers' own
+ * navigations, programs, same-origin GETs) and an `Origin: null` (sandboxed frames, privacy
+ * redirects: no site to name) are left to CORS as before.
+ */
+export function originRefusal(req: Request, slug: string, origins: string[]): { origin: string | null; error: AppError } | null {
+  const raw = req.headers.get('origin');
+  if (!raw || raw === 'null' || origins.includes('*')) return null;
+  let origin: URL;
+  try {
+    origin = new URL(raw);
+  } catch {
+    return { origin: null, error: new AppError('forbidden', `The Origin header "${raw.slice(0, 100)}" is not an origin.`) };
+  }
+  if (ownHosts(req).has(origin.host.toLowerCase())) return null;
+  if (origins.includes(origin.origin.toLowerCase())) return null;
+  return { origin: origin.origin, error: new AppError('forbidden', originNotAllowedMessage(origin.origin, slug)) };
 }
