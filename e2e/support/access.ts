@@ -77,6 +77,8 @@ export const ROUTES: Record<string, Rule> = {
   'GET /api/inbox': pub,
   'OPTIONS /api/inbox': pub,
   'GET /api/openapi.json': pub,
+  'POST /api/push/optin': pub,
+  'OPTIONS /api/push/optin': pub,
   'POST /api/push/receipts': pub,
   'OPTIONS /api/push/receipts': pub,
   'POST /api/push/subscriptions': pub,

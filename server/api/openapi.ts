@@ -15,6 +15,7 @@ import { apiSubscriberViewSchema, apiTopicViewSchema } from './manage';
 import { apiSubscriberListSchema } from '../subscribers/schemas';
 import { apiTopicSchema, topicPatchSchema } from '../topics/schemas';
 import { projectSchema } from '../projects/schemas';
+import { optinEventSchema } from '../optin/schemas';
 
 const apiProjectViewSchema = z.object({ slug: z.string(), name: z.string(), origins: z.array(z.string()), createdAt: z.string() });
 import { v1NotificationSchema } from './notifications';
@@ -153,6 +154,19 @@ export function openApiDocument(serverUrl?: string) {
       },
       '/api/push/topics': {
         get: { operationId: 'listPublicTopics', summary: 'The public topics', responses: { '200': ok('Topics', topicsResponseSchema) } },
+      },
+      '/api/push/optin': {
+        post: {
+          operationId: 'reportOptinEvent',
+          summary: 'The site SDK counts a step of the opt-in funnel (prompt shown, accepted, not now, denied, unsubscribed) for today',
+          requestBody: body(optinEventSchema),
+          responses: {
+            '204': { description: 'Counted' },
+            '403': err("The Origin is not one of the project's allowed origins"),
+            '404': err('No such project'),
+            ...common,
+          },
+        },
       },
       '/api/push/receipts': {
         post: {

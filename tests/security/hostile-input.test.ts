@@ -43,6 +43,7 @@ const ROUTES: Record<string, Kind> = {
   'api/health/lb': 'public',
   'api/inbox': 'public',
   'api/openapi.json': 'public',
+  'api/push/optin': 'public',
   'api/push/receipts': 'public',
   'api/push/subscriptions': 'public',
   'api/push/subscriptions/lookup': 'public',
