@@ -16,6 +16,7 @@ import { corsFor, originRefusal, requestedProject, resolveProject } from './proj
 import { AppError, isAppError, isDatabaseUnavailable } from '../lib/errors';
 import { config } from '../lib/env';
 import { clientIp } from '../lib/http/client-ip';
+import { readCapped } from '../lib/http/read-capped';
 import { TokenBuckets } from '../lib/http/rate-limit';
 import { textProblem } from '../lib/text';
 import { logger } from '../lib/logger';
@@ -71,21 +72,10 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new AppError('payload_too_large', `The body may be at most ${maxBytes} bytes.`);
   }
-  const reader = req.body?.getReader();
-  if (!reader) throw new AppError('bad_request', 'The request has no body.');
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new AppError('payload_too_large', `The body may be at most ${maxBytes} bytes.`);
-    }
-    chunks.push(value);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  if (!req.body) throw new AppError('bad_request', 'The request has no body.');
+  const bytes = await readCapped(req.body, maxBytes);
+  if (bytes === null) throw new AppError('payload_too_large', `The body may be at most ${maxBytes} bytes.`);
+  const text = bytes.toString('utf8');
   if (text.trim() === '') throw new AppError('bad_request', 'The request body is empty.');
   let value: unknown;
   try {

@@ -12,6 +12,16 @@ z.config({ jitless: true });
 import { textProblem } from '../text';
 import { MAX_PAYLOAD_BYTES, MAX_TTL_SECONDS, TOPIC_RE, URGENCIES } from './constants';
 
+/** An absolute http(s) URL. */
+function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
 const urlOrPath = (what: string) =>
   z
     .string()
@@ -21,12 +31,7 @@ const urlOrPath = (what: string) =>
       // A path, but not one a browser resolves off-site: `//host`, `/\host` (backslashes count as
       // slashes in URLs) and ASCII tab/newline (removed before parsing, so `/\t/host` is `//host`).
       if (v.startsWith('/')) return !/[\\\t\n\r]/.test(v) && !v.startsWith('//');
-      try {
-        const u = new URL(v);
-        return u.protocol === 'https:' || u.protocol === 'http:';
-      } catch {
-        return false;
-      }
+      return isHttpUrl(v);
     }, `${what} must be an http(s) URL or a path on this site starting with one / (no backslashes, tabs or line breaks).`);
 
 const optionalUrl = (what: string) => z.preprocess((v) => (v === '' || v === null ? undefined : v), urlOrPath(what).optional());
@@ -233,14 +238,7 @@ export function measurePayload(n: NotificationContent): PayloadSize {
   return { bytes, limit: MAX_PAYLOAD_BYTES, fits: bytes <= MAX_PAYLOAD_BYTES };
 }
 
-const absoluteUrl = z.string().refine((v) => {
-  try {
-    const u = new URL(v);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}, 'must be an absolute http(s) URL');
+const absoluteUrl = z.string().refine(isHttpUrl, 'must be an absolute http(s) URL');
 
 /**
  * The declarative part of a payload, as strictly as WebKit reads it: a known field of the wrong
@@ -283,7 +281,8 @@ export function contentBytes(n: NotificationContent): number {
  */
 export function pointerPayload(n: NotificationContent, pointer: { messageId: string; token: string }, links: LinkBase, extras: PayloadExtras = {}): Buffer {
   const title = n.title.slice(0, 120);
-  const short = notificationSchema.parse({ title, url: n.url });
+  // Per message: built directly (the content was validated when the campaign was saved).
+  const short: NotificationContent = { title, url: n.url, renotify: false, requireInteraction: false, silent: false, actions: [] };
   const out: Record<string, unknown> = {
     web_push: 8030,
     notification: declarativeNotification(short, links, extras.ref),

@@ -8,10 +8,10 @@ import { DEFAULT_PROJECT_SLUG } from '../../db/schema';
 import { config } from '../../lib/env';
 import type { LinkBase } from '../../lib/push/payload';
 
-/** Pushdeck's public origin: PUBLIC_URL, else the request's origin, else http://localhost:PORT. */
-export function publicOrigin(requestOrigin?: string | null): string {
+/** Pushdeck's public origin: PUBLIC_URL, else http://localhost:PORT. */
+export function publicOrigin(): string {
   const c = config();
-  return c.PUBLIC_URL ?? requestOrigin ?? `http://localhost:${c.PORT}`;
+  return c.PUBLIC_URL ?? `http://localhost:${c.PORT}`;
 }
 
 export function linksFor(project: { slug: string; origins: string[] }): LinkBase {

@@ -9,6 +9,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { projects } from '../../db/schema';
 import { AppError, validationError } from '../../lib/errors';
+import { readCapped } from '../../lib/http/read-capped';
 import { installMessages, SITE_WORKER_PATH } from '../../lib/sdk/install-messages';
 import { assertCan, type Ctx } from '../context';
 import { originNotAllowedMessage } from '../projects/resolve';
@@ -33,25 +34,6 @@ export const CHECK_MAX_BYTES = 64 * 1024;
 const JS_TYPES = /^(text|application)\/(x-)?(java|ecma)script$/i;
 
 const err = (code: FindingCode, message: string): Finding => ({ level: 'error', code, message });
-
-/** Reads at most `max` bytes of a body; null when it is longer. */
-async function readCapped(res: Response, max: number): Promise<string | null> {
-  const reader = res.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /**
  * Whether the file loads Pushdeck's worker for this project from this server: the one-line
@@ -140,7 +122,7 @@ export async function checkInstallation(ctx: Ctx, input: unknown, base: string):
   }
   const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
   if (!JS_TYPES.test(type)) findings.push(err('content-type', installMessages.workerNotJavaScript(url, type)));
-  const source = await readCapped(res, CHECK_MAX_BYTES);
+  const source = (await readCapped(res.body, CHECK_MAX_BYTES))?.toString('utf8') ?? null;
   if (source === null) {
     findings.push(
       err(
